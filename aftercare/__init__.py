@@ -1,0 +1,1 @@
+"""aftercare: education on aftercare after dry needling."""
