@@ -1,0 +1,117 @@
+"""The self-check quiz widget: one radio-button question card per question, answers explained.
+
+Thin glue over :mod:`aftercare.quiz`. Display a :class:`QuizApp` as the last expression of a
+cell. Its display bundle carries three forms of the same content:
+
+* the live widget (JupyterLab, Voila, or an export with saved widget state);
+* ``text/html`` with each answer folded in a ``<details>`` element (static HTML, slides, PDF
+  and anything without a widget manager);
+* ``text/plain`` with the answers written out (terminals, nbval's output comparison).
+
+Feedback is given in words ("Correct." / "Not quite.") as well as by colour.
+
+Examples
+--------
+>>> app = QuizApp(topic="cooling")
+>>> len(app.questions) >= 3
+True
+>>> "Answer:" in app.text()
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..quiz import Question, load_quiz, questions_html, questions_text
+
+__all__ = ["QuizApp", "quiz"]
+
+
+def _feedback_html(question: Question, index: int) -> str:
+    result = question.check(index)
+    mark = "&#10004; Correct." if result.correct else "&#10008; Not quite."
+    colour = "#1b6e20" if result.correct else "#8a1c1c"
+    return (
+        f'<div role="status" style="border-left:4px solid {colour};padding-left:8px">'
+        f"<strong>{mark}</strong> {html.escape(result.feedback)}"
+        f"<br>{html.escape(result.explanation)}"
+        f"<br><em>Sources:</em> {html.escape(', '.join(result.source_ids))}</div>"
+    )
+
+
+class QuizApp:
+    """Self-check questions as interactive cards, with a static fallback.
+
+    Parameters
+    ----------
+    topic : str, optional
+        One of :data:`aftercare.quiz.TOPICS`; all questions when omitted.
+    ids : sequence of str, optional
+        Question ids to show, in this order (overrides ``topic``).
+    """
+
+    def __init__(self, topic: str | None = None, ids: list[str] | tuple[str, ...] | None = None):
+        bank = load_quiz()
+        if ids is not None:
+            self.questions = tuple(bank.get(i) for i in ids)
+        else:
+            self.questions = bank.by_topic(topic)
+        self._widget: widgets.Widget | None = None
+
+    # -- static forms -------------------------------------------------------------------------
+    def text(self) -> str:
+        """Questions with their answers and sources, as plain text."""
+        return questions_text(questions=self.questions)
+
+    def html(self) -> str:
+        """Questions as HTML with answers hidden in ``<details>``."""
+        return questions_html(questions=self.questions)
+
+    def check(self, number: int, choice: int) -> str:
+        """Check an answer without the widget: question ``number`` (1-based), option ``choice``
+        (0-based); returns the feedback text."""
+        return self.questions[number - 1].check(choice).text()
+
+    # -- live widget --------------------------------------------------------------------------
+    def _card(self, number: int, question: Question) -> widgets.Widget:
+        prompt = widgets.HTML(f"<p><strong>Q{number}.</strong> {html.escape(question.prompt)}</p>")
+        choice = widgets.RadioButtons(
+            options=[(o.text, i) for i, o in enumerate(question.options)],
+            value=None,
+            layout=widgets.Layout(width="auto"),
+            description="",
+        )
+        button = widgets.Button(description="Check answer", tooltip=f"Check the answer to Q{number}")
+        result = widgets.HTML("")
+
+        def on_click(_button: widgets.Button) -> None:
+            if choice.value is None:
+                result.value = "<em>Choose an option first.</em>"
+            else:
+                result.value = _feedback_html(question, choice.value)
+
+        button.on_click(on_click)
+        return widgets.VBox([prompt, choice, button, result],
+                            layout=widgets.Layout(margin="0 0 16px 0"))
+
+    @property
+    def widget(self) -> widgets.Widget:
+        """The interactive form (built on first use)."""
+        if self._widget is None:
+            cards = [self._card(n, q) for n, q in enumerate(self.questions, start=1)]
+            self._widget = widgets.VBox(cards)
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget._repr_mimebundle_())
+        bundle["text/plain"] = self.text()
+        bundle["text/html"] = self.html()
+        return bundle
+
+
+def quiz(topic: str | None = None, ids: list[str] | tuple[str, ...] | None = None) -> QuizApp:
+    """Shortcut for :class:`QuizApp`: ``quiz("cooling")`` as the last line of a cell."""
+    return QuizApp(topic=topic, ids=ids)
