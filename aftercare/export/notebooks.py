@@ -1,0 +1,131 @@
+"""Find, read and execute notebooks for export, always in memory.
+
+The user's notebooks are never written: each one is read, executed by a fresh ``python3`` kernel
+(the current environment's) with the notebook's own folder as working directory, and the
+executed copy is handed to the exporters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import AftercareError
+
+__all__ = ["ExportError", "ExecutedNotebook", "find_notebooks", "execute_notebook",
+           "notebook_title", "default_notebook_dir"]
+
+
+class ExportError(AftercareError):
+    """A notebook could not be found, read or executed, or an output cannot be written."""
+
+
+@dataclass(frozen=True)
+class ExecutedNotebook:
+    """A notebook executed in memory: its source path, title and executed node."""
+
+    path: Path
+    title: str
+    node: nbformat.NotebookNode
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+def default_notebook_dir() -> Path:
+    """The checkout's ``notebooks/`` folder."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def find_notebooks(paths: list[str | Path] | None = None) -> list[Path]:
+    """Notebook files to export: the given files or folders, else every notebook in ``notebooks/``.
+
+    Checkpoint copies (``.ipynb_checkpoints``) are skipped. Raises :class:`ExportError` naming a
+    path that does not exist or is not a notebook, or when nothing was found.
+    """
+    targets = [Path(p) for p in paths] if paths else [default_notebook_dir()]
+    found: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found.extend(sorted(p for p in target.glob("*.ipynb")
+                                if ".ipynb_checkpoints" not in p.parts))
+        elif target.is_file() and target.suffix == ".ipynb":
+            found.append(target)
+        elif target.exists():
+            raise ExportError(f"{target}: not a notebook (expected a .ipynb file or a folder)")
+        else:
+            raise ExportError(f"{target}: no such file or folder")
+    if not found:
+        raise ExportError("no notebooks found in " + ", ".join(str(t) for t in targets))
+    stems = [p.stem for p in found]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise ExportError(f"two notebooks share the name {duplicates[0]!r}; their exports "
+                          "would overwrite each other")
+    return found
+
+
+_H1 = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def notebook_title(node: nbformat.NotebookNode, fallback: str) -> str:
+    """The notebook's title: ``metadata.title``, else its first level-1 heading, else ``fallback``."""
+    title = node.metadata.get("title")
+    if title:
+        return str(title)
+    for cell in node.cells:
+        if cell.cell_type == "markdown":
+            match = _H1.search(cell.source)
+            if match:
+                return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return fallback
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise ExportError(f"{path}: no such file") from None
+    except Exception as exc:  # nbformat raises several unrelated types for a bad file
+        raise ExportError(f"{path}: not a readable notebook ({exc})") from None
+
+
+def execute_notebook(path: str | Path, *, timeout: int = 600,
+                     kernel_name: str = "python3") -> ExecutedNotebook:
+    """Execute a notebook in memory and return the executed copy (the file is not modified).
+
+    Widget state is stored in the copy's metadata so decks and pages can show a static snapshot.
+    A cell error raises :class:`ExportError` naming the notebook, the cell number and the error.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    path = Path(path)
+    node = read_notebook(path)
+    client = NotebookClient(
+        node,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        store_widget_state=True,
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        cell_index = next((i for i, c in enumerate(node.cells) if c.cell_type == "code"
+                           and any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                          None)
+        where = f" cell {cell_index + 1}" if cell_index is not None else ""
+        name = getattr(exc, "ename", "error")
+        value = getattr(exc, "evalue", "")
+        raise ExportError(f"{path}{where}: the notebook failed to run: {name}: {value}") from None
+    except DeadKernelError as exc:
+        raise ExportError(f"{path}: the kernel died while running the notebook ({exc})") from None
+    except Exception as exc:  # e.g. NoSuchKernel, timeouts
+        raise ExportError(f"{path}: could not execute the notebook: "
+                          f"{type(exc).__name__}: {exc}") from None
+    return ExecutedNotebook(path=path, title=notebook_title(node, path.stem), node=node)

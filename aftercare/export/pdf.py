@@ -1,0 +1,86 @@
+"""Print offline decks and pages to PDF with the system Chromium (Playwright ``page.pdf``).
+
+The deck or page is rendered with its assets into a temporary folder, opened from ``file://``
+with every non-file request blocked, and printed. Decks use reveal.js's ``?print-pdf`` layout:
+one PDF page per slide (fragments are not split and long slides are clipped to one page).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from .browser import block_network, launch_chromium
+from .files import write_atomic
+from .notebooks import ExecutedNotebook, ExportError, execute_notebook, find_notebooks
+from .render import ExportedFile, write_exports
+
+__all__ = ["export_pdf", "print_html_to_pdf"]
+
+_WAIT_WIDGETS = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  if (views.length === 0) return true;
+  return document.querySelectorAll('.jupyter-widgets .widget-box, .jupyter-widgets .widget-slider, '
+    + '.jupyter-widgets .widget-output, .jupyter-widgets .widget-inline-hbox').length > 0;
+}"""
+_WAIT_MATHJAX = """() => new Promise(resolve => {
+  if (!window.MathJax || !MathJax.Hub) { resolve(true); return; }
+  MathJax.Hub.Queue(() => resolve(true));
+})"""
+
+
+def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000) -> bytes:
+    """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes."""
+    url = Path(html_path).resolve().as_uri() + ("?print-pdf" if slides else "")
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        blocked: list[str] = []
+        block_network(page, blocked)
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        if slides:
+            page.wait_for_function(
+                "() => window.Reveal && Reveal.isReady() "
+                "&& document.querySelectorAll('.pdf-page').length > 0",
+                timeout=timeout_ms,
+            )
+        try:
+            page.wait_for_function(_WAIT_WIDGETS, timeout=10000)
+        except Exception:  # a snapshot that cannot render still prints the rest
+            pass
+        page.evaluate(_WAIT_MATHJAX)
+        page.wait_for_timeout(300)
+        if slides:
+            data = page.pdf(print_background=True, prefer_css_page_size=True)
+        else:
+            page.emulate_media(media="print")
+            data = page.pdf(format="A4", print_background=True,
+                            margin={"top": "12mm", "bottom": "12mm", "left": "10mm",
+                                    "right": "10mm"})
+        page.close()
+    if blocked:
+        raise ExportError(f"{html_path}: the page asked for network resources: {blocked[:3]}")
+    return data
+
+
+def export_pdf(notebooks: list[str | Path] | None, out_dir: str | Path, *,
+               kind: Literal["slides", "html"] = "slides",
+               executed: list[ExecutedNotebook] | None = None) -> list[ExportedFile]:
+    """Write ``OUT/<name>.slides.pdf`` (decks) or ``OUT/<name>.pdf`` (whole notebooks).
+
+    Examples
+    --------
+    >>> export_pdf(["tests/fixtures/deck.ipynb"], "out")  # doctest: +SKIP
+    """
+    out_dir = Path(out_dir)
+    if executed is None:
+        executed = [execute_notebook(p) for p in find_notebooks(notebooks)]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="aftercare-pdf-") as tmp:
+        pages = write_exports(executed, kind, Path(tmp), index=False)
+        for item, page in zip(executed, pages, strict=True):
+            suffix = ".slides.pdf" if kind == "slides" else ".pdf"
+            target = out_dir / (item.stem + suffix)
+            write_atomic(target, print_html_to_pdf(page.path, slides=kind == "slides"))
+            results.append(ExportedFile(item.path, item.title, f"{kind} pdf", target))
+    return results

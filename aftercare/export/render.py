@@ -1,0 +1,139 @@
+"""Render executed notebooks as offline reveal.js decks or static pages, plus an index page.
+
+Shared by :mod:`aftercare.export.slides`, :mod:`aftercare.export.html` and
+:mod:`aftercare.export.pdf`. The templates in ``templates/`` extend nbconvert's ``reveal`` and
+``lab`` templates: mermaid is dropped, Font Awesome is linked locally, images get alt text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .assets import asset_urls, copy_assets
+from .files import write_atomic
+from .notebooks import ExecutedNotebook
+
+__all__ = ["Kind", "ExportedFile", "render_notebook", "write_exports", "write_index",
+           "TEMPLATE_DIR"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+Kind = Literal["slides", "html"]
+_SUFFIX = {"slides": ".slides.html", "html": ".html"}
+_MANIFEST = ".aftercare-export.json"
+#: Shown when a chart carries no alt text of its own (see docs: set output metadata "alt").
+FALLBACK_ALT = "Chart from the notebook (no text description was supplied with this chart)"
+_REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
+_REMOVE_INPUT_TAGS = {"remove-input", "remove_input", "hide-input", "hide_input"}
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One written deck or page."""
+
+    source: Path
+    title: str
+    kind: str
+    path: Path
+
+
+def _exporter(kind: Kind, asset_prefix: str, include_code: bool):
+    from nbconvert import HTMLExporter, SlidesExporter
+    from traitlets.config import Config
+
+    urls = asset_urls(asset_prefix)
+    section = "SlidesExporter" if kind == "slides" else "HTMLExporter"
+    config = Config()
+    for trait, value in urls.exporter_config().items():
+        config[section][trait] = value
+    if kind == "slides":
+        config.SlidesExporter.reveal_url_prefix = urls.reveal_prefix
+        config.SlidesExporter.reveal_theme = "white"  # other themes @import Google Fonts
+        config.SlidesExporter.font_awesome_url = urls.font_awesome
+    config[section].exclude_input = not include_code
+    config[section].exclude_input_prompt = kind == "slides"
+    config[section].exclude_output_prompt = kind == "slides"
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = _REMOVE_CELL_TAGS
+    config.TagRemovePreprocessor.remove_input_tags = _REMOVE_INPUT_TAGS
+    cls = SlidesExporter if kind == "slides" else HTMLExporter
+    template = "offline_slides.html.j2" if kind == "slides" else "offline_page.html.j2"
+    exporter = cls(config=config, template_file=template,
+                   extra_template_paths=[str(TEMPLATE_DIR)])
+    return exporter, urls
+
+
+def render_notebook(executed: ExecutedNotebook, kind: Kind, *, asset_prefix: str = "assets",
+                    include_code: bool | None = None) -> str:
+    """Render one executed notebook as an offline deck (``"slides"``) or page (``"html"``).
+
+    Code input is hidden in decks and shown in pages unless ``include_code`` says otherwise.
+    """
+    if include_code is None:
+        include_code = kind == "html"
+    exporter, urls = _exporter(kind, asset_prefix, include_code)
+    resources = {
+        "metadata": {"name": executed.title, "path": str(executed.path.parent)},
+        "aftercare": {"font_awesome_url": urls.font_awesome, "fallback_alt": FALLBACK_ALT},
+    }
+    body, _ = exporter.from_notebook_node(executed.node, resources=resources)
+    return body
+
+
+def output_name(executed: ExecutedNotebook, kind: Kind) -> str:
+    return executed.stem + _SUFFIX[kind]
+
+
+def write_exports(executed: list[ExecutedNotebook], kind: Kind, out_dir: Path, *,
+                  include_code: bool | None = None, index: bool = True) -> list[ExportedFile]:
+    """Copy the assets into ``out_dir`` once, write one file per notebook, update the index."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    copy_assets(out_dir)
+    written = []
+    for item in executed:
+        target = out_dir / output_name(item, kind)
+        write_atomic(target, render_notebook(item, kind, include_code=include_code))
+        written.append(ExportedFile(item.path, item.title, kind, target))
+    if index:
+        write_index(out_dir, written)
+    return written
+
+
+def write_index(out_dir: Path, new: list[ExportedFile]) -> Path:
+    """Write ``out_dir/index.html`` linking every deck and page exported into ``out_dir``.
+
+    Earlier exports into the same folder are remembered in a small manifest, so exporting
+    slides and then pages gives one index listing both.
+    """
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    manifest_path = out_dir / _MANIFEST
+    entries: dict[str, dict[str, str]] = {}
+    if manifest_path.is_file():
+        try:
+            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except ValueError:
+            entries = {}
+    for item in new:
+        entries[item.path.name] = {"title": item.title, "kind": item.kind,
+                                   "source": item.source.name}
+    entries = {name: e for name, e in entries.items() if (out_dir / name).is_file()}
+    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True))
+    kind_label = {"slides": "slides", "html": "notebook page"}
+    items = [
+        {"href": name, "title": e["title"], "kind": kind_label.get(e["kind"], e["kind"]),
+         "file": e["source"]}
+        for name, e in sorted(entries.items(), key=lambda kv: (kv[1]["source"], kv[1]["kind"]))
+    ]
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                      autoescape=select_autoescape(["html", "j2"]))
+    html = env.get_template("suite_index.html.j2").render(
+        lang="en",
+        title="Aftercare after dry needling: slides and notebooks",
+        intro="Each link opens offline, straight from this folder.",
+        items=items,
+    )
+    return write_atomic(out_dir / "index.html", html)
