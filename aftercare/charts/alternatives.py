@@ -1,0 +1,295 @@
+"""Chart: which options suit this patient, beside the strength of their evidence.
+
+Left: one row per therapy with its suitability for this patient, shown three ways at once (a
+text label RECOMMENDED / CAUTION / AVOID, a marker shape and a colour) plus the evidence level
+("PNS trials", "indirect", "opinion only") and who gives it. Right: a forest plot of the
+published effect sizes (:func:`aftercare.therapies.effect_sizes`), one panel per measurement
+scale (effects on different scales are never put on one axis), with the confidence interval
+where the source reported one and "no CI reported" where it did not.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import style
+
+__all__ = ["alternatives_chart", "AlternativesChart", "check_comparison"]
+
+COMPARISON_COLUMNS = ("therapy", "name", "suitability", "evidence_level")
+EFFECT_COLUMNS = (
+    "therapy",
+    "outcome",
+    "measure",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "scale",
+    "source_id",
+)
+MADE_BY = "aftercare.compare_alternatives"
+SIZE_IN = (12.0, 6.75)
+NAME_CHARS = 30
+
+
+def check_comparison(comparison: object, what: str = "comparison") -> None:
+    """Raise InputError unless ``comparison`` is a compare_alternatives DataFrame."""
+    style.require_columns(comparison, COMPARISON_COLUMNS, what, MADE_BY)
+
+
+def _short_name(name: str) -> str:
+    return textwrap.shorten(name, NAME_CHARS, placeholder="...")
+
+
+class AlternativesChart:
+    """Suitability beside evidence, built once and updatable for another patient.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The result of :func:`aftercare.compare_alternatives`.
+    effects : pandas.DataFrame, optional
+        Effect sizes; default :func:`aftercare.therapies.effect_sizes`.
+    """
+
+    def __init__(self, comparison: Any, effects: pd.DataFrame | None = None) -> None:
+        check_comparison(comparison)
+        if effects is None:
+            from ..therapies import effect_sizes
+
+            effects = effect_sizes()
+        style.require_columns(
+            effects, EFFECT_COLUMNS, "effects", "aftercare.therapies.effect_sizes", allow_empty=True
+        )
+        self.effects = effects.reset_index(drop=True)
+        self.therapies = list(comparison["therapy"])
+        with style.house_rc():
+            self._build(comparison)
+        self.update(comparison)
+
+    def _build(self, comparison: pd.DataFrame) -> None:
+        fig = style.new_figure(SIZE_IN)
+        self.figure = fig
+        n = len(comparison)
+        ax = fig.add_axes((0.01, 0.06, 0.40, 0.80))
+        self.ax_suit = ax
+        ax.set_xlim(0, 1)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.axis("off")
+        ax.set_title("Suits this patient?", loc="left", fontsize=14, fontweight="bold", pad=14)
+        self.row_markers = []
+        self.row_labels = []
+        for i, row in enumerate(comparison.itertuples(index=False)):
+            ax.text(0.07, i - 0.13, _short_name(str(row.name)), va="center", ha="left", fontsize=12)
+            who = "clinician" if getattr(row, "delivered_by", "") == "clinician" else "self-care"
+            ax.text(
+                0.07,
+                i + 0.25,
+                f"{row.evidence_level}; {who}",
+                va="center",
+                ha="left",
+                fontsize=12,
+                color="#555555",
+            )
+            (marker,) = ax.plot([0.03], [i], linestyle="none", markersize=13, zorder=3)
+            self.row_markers.append(marker)
+            label = ax.text(0.98, i, "", va="center", ha="right", fontsize=12, fontweight="bold")
+            self.row_labels.append(label)
+            if i:
+                ax.axhline(i - 0.5, color=style.COLORS["grid"], linewidth=0.8)
+
+        # Forest plot: one panel per scale.
+        effects = self.effects
+        self.forest_axes = []
+        self.forest_points: list[tuple[str, Any]] = []
+        if len(effects) == 0:
+            fig.text(0.72, 0.5, "No effect sizes in the data", ha="center")
+        else:
+            groups = list(effects.groupby(["measure", "scale"], sort=False))
+            total = sum(len(g) + 1.6 for _, g in groups)
+            top, bottom, gap = 0.85, 0.09, 0.085
+            usable = top - bottom - gap * (len(groups) - 1)
+            y = top
+            for (measure, scale), group in groups:
+                height = usable * (len(group) + 1.6) / total
+                fax = fig.add_axes((0.69, y - height, 0.29, height))
+                y -= height + gap
+                self._forest_panel(fax, str(measure), str(scale), group)
+                self.forest_axes.append(fax)
+        fig.text(
+            0.45,
+            0.905,
+            "Published effect sizes (95% CI where reported)",
+            fontsize=14,
+            fontweight="bold",
+            ha="left",
+        )
+        self.title = fig.text(0.01, 0.975, "", fontsize=15, fontweight="bold", va="top")
+        self.dynamic_artists = [*self.row_markers, *self.row_labels, self.title]
+        self.dynamic_artists += [line for _, line in self.forest_points]
+
+    def _forest_panel(self, fax: Any, measure: str, scale: str, group: pd.DataFrame) -> None:
+        names = {}
+        if "therapy_name" in group.columns:
+            names = dict(zip(group["therapy"], group["therapy_name"], strict=False))
+        k = len(group)
+        fax.set_ylim(k - 0.4, -0.6)
+        lows = group["ci_low"].to_numpy(float)
+        highs = group["ci_high"].to_numpy(float)
+        est = group["estimate"].to_numpy(float)
+        span = np.concatenate([est, lows[~np.isnan(lows)], highs[~np.isnan(highs)], [0.0]])
+        pad = (span.max() - span.min()) * 0.12 or 1.0
+        fax.set_xlim(span.min() - pad, span.max() + pad)
+        fax.axvline(0, color=style.COLORS["threshold"], linewidth=1.2, linestyle="--")
+        labels = []
+        for j, row in enumerate(group.itertuples(index=False)):
+            if not np.isnan(row.ci_low):
+                fax.plot(
+                    [row.ci_low, row.ci_high],
+                    [j, j],
+                    color="#333333",
+                    linewidth=2,
+                    solid_capstyle="butt",
+                )
+                fax.plot(
+                    [row.ci_low, row.ci_high],
+                    [j, j],
+                    linestyle="none",
+                    marker="|",
+                    markersize=10,
+                    color="#333333",
+                )
+            else:
+                fax.annotate(
+                    "no CI reported",
+                    (row.estimate, j),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=12,
+                    color="#555555",
+                )
+            (point,) = fax.plot([row.estimate], [j], linestyle="none", markersize=10, zorder=4)
+            self.forest_points.append((str(row.therapy), point))
+            therapy = str(names.get(row.therapy, row.therapy)).split(" (")[0]
+            lines = textwrap.wrap(f"{therapy}: {row.outcome}", 30)
+            if len(lines) > 2:
+                lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 30, placeholder="...")]
+            labels.append("\n".join(lines))
+        fax.set_yticks(range(k), labels, fontsize=12)
+        fax.set_xlabel(f"{measure} ({scale})", fontsize=12)
+        fax.grid(False, axis="y")
+
+    def update(self, comparison: Any) -> bool:
+        """Show the suitability in ``comparison``; the evidence side is fixed. Returns False."""
+        check_comparison(comparison)
+        if list(comparison["therapy"]) != self.therapies:
+            from ..errors import InputError
+
+            raise InputError(
+                "comparison",
+                "a different list of therapies",
+                ", ".join(self.therapies),
+                "Build a new chart for it.",
+            )
+        suit = dict(zip(comparison["therapy"], comparison["suitability"], strict=False))
+        for i, therapy in enumerate(self.therapies):
+            level = style.LEVEL_STYLE.get(suit[therapy], style.LEVEL_STYLE["caution"])
+            self.row_markers[i].set(
+                marker=level["marker"],
+                color=level["color"],
+                markeredgecolor="black",
+                markeredgewidth=1,
+            )
+            self.row_labels[i].set_text(level["label"].upper())
+            self.row_labels[i].set_color("black")
+            self.row_labels[i].set_bbox(
+                dict(
+                    facecolor=level["color"],
+                    alpha=0.3,
+                    edgecolor=level["color"],
+                    hatch=level["hatch"],
+                    boxstyle="round,pad=0.25",
+                )
+            )
+        for therapy, point in self.forest_points:
+            level = style.LEVEL_STYLE.get(suit.get(therapy, ""), None)
+            if level is None:
+                point.set(marker="s", color="#777777", markeredgecolor="black")
+            else:
+                point.set(marker=level["marker"], color=level["color"], markeredgecolor="black")
+        counts = {
+            k: sum(1 for v in suit.values() if v == k) for k in ("recommended", "caution", "avoid")
+        }
+        self.title.set_text(
+            f"Options after needling: {counts['recommended']} recommended, "
+            f"{counts['caution']} caution, {counts['avoid']} avoid"
+        )
+        self._describe(comparison)
+        return False
+
+    def _describe(self, comparison: pd.DataFrame) -> None:
+        rows = []
+        for row in comparison.itertuples(index=False):
+            rows.append(f"{row.name}: {row.suitability} (evidence: {row.evidence_level})")
+        effects = []
+        for row in self.effects.itertuples(index=False):
+            ci = (
+                "no confidence interval reported"
+                if np.isnan(row.ci_low)
+                else f"95% CI {row.ci_low:g} to {row.ci_high:g}"
+            )
+            effects.append(
+                f"{row.therapy}, {row.outcome}: {row.measure} {row.estimate:g} ({ci}; "
+                f"{row.scale}; source {row.source_id})"
+            )
+        alt = (
+            "Two-part chart. Left, suitability for this patient: " + "; ".join(rows) + ". "
+            "Right, published effect sizes by scale, a dashed line marks zero (no difference): "
+            + ("; ".join(effects) if effects else "none in the data")
+            + "."
+        )
+        counts = comparison["suitability"].value_counts()
+        caption = (
+            f"Options for easing soreness after needling: {int(counts.get('recommended', 0))} "
+            f"recommended, {int(counts.get('caution', 0))} caution, "
+            f"{int(counts.get('avoid', 0))} avoid for this patient, beside the published effect "
+            "sizes."
+        )
+        style.set_text_alternative(self.figure, caption, alt)
+
+
+def alternatives_chart(comparison: Any, effects: pd.DataFrame | None = None) -> Figure:
+    """Chart which options suit this patient beside the strength of their evidence.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The result of :func:`aftercare.compare_alternatives` (columns therapy, name,
+        suitability, evidence_level, ...).
+    effects : pandas.DataFrame, optional
+        Effect sizes for the forest plot; default :func:`aftercare.therapies.effect_sizes`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``caption`` and ``alt_text``.
+
+    Raises
+    ------
+    aftercare.errors.InputError
+        If ``comparison`` is not a DataFrame or lacks a column (named in the message).
+
+    Examples
+    --------
+    >>> from aftercare import Patient, compare_alternatives, load_protocol
+    >>> fig = alternatives_chart(compare_alternatives(Patient(raynauds=True), load_protocol()))
+    >>> "Ice pack (cold): avoid" in fig.alt_text
+    True
+    """
+    return AlternativesChart(comparison, effects).figure

@@ -1,0 +1,409 @@
+"""Chart: the icing plan on a 0-72 h timeline after needling.
+
+One figure shows, against hours since needling (clock times on the top axis):
+
+* a schedule strip with three labelled lanes: *asleep* (``plan.sleep_windows``), *wait, no ice*
+  (0 to ``plan.wait_until_h``) and *ice* (each row of ``plan.sessions``);
+* below it the usual course of post-needling soreness: the published data points and the curve
+  fitted to them (:mod:`aftercare.soreness`), labelled as fitted with its number of points;
+* a vertical "now" line at the patient's hours since needling;
+* a text panel with the verdict and every flag with its reason and source ids.
+
+:class:`TimelineChart` builds the figure once and can update it in place for a new plan
+(the apps use this); :func:`icing_timeline` is the pure function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.transforms import blended_transform_factory
+
+from . import style
+from .soreness_data import SorenessCourse, load_soreness_course
+
+__all__ = ["icing_timeline", "TimelineChart", "check_plan"]
+
+PLAN_FIELDS = (
+    "verdict",
+    "sessions",
+    "flags",
+    "wait_until_h",
+    "horizon_h",
+    "sleep_windows",
+    "patient",
+    "protocol",
+)
+SESSION_COLUMNS = ("start_h", "end_h", "minutes", "clock_time")
+MADE_BY = "aftercare.plan_icing"
+LANES = {"ice": 2, "wait": 1, "asleep": 0}
+MIN_AXIS_H = 72.0
+PANEL_CHARS = 31
+MAX_FLAG_LINES = 15
+
+
+def check_plan(plan: object, what: str = "plan") -> None:
+    """Raise :class:`~aftercare.errors.InputError` unless ``plan`` is a plan_icing result."""
+    style.require_attributes(plan, PLAN_FIELDS, what, MADE_BY)
+    sessions = plan.sessions  # type: ignore[attr-defined]
+    style.require_columns(sessions, SESSION_COLUMNS, f"{what}.sessions", MADE_BY, allow_empty=True)
+
+
+def _minutes_of_day(value: Any) -> float:
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, str) and ":" in value:
+        hours, minutes = value.split(":")[:2]
+        return int(hours) * 60 + int(minutes)
+    return 9 * 60.0
+
+
+def _verdict_style(verdict: str) -> dict[str, str]:
+    return style.LEVEL_STYLE.get(verdict, style.LEVEL_STYLE["caution"])
+
+
+def _spans(pairs: list[tuple[float, float]], y0: float, y1: float) -> list[np.ndarray]:
+    return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=float) for a, b in pairs if b > a]
+
+
+def _sessions(plan: Any) -> list[tuple[float, float]]:
+    frame = plan.sessions
+    if len(frame) == 0 or "start_h" not in frame:
+        return []
+    return [(float(a), float(b)) for a, b in zip(frame["start_h"], frame["end_h"], strict=False)]
+
+
+def _session_words(plan: Any) -> str:
+    frame = plan.sessions
+    if len(frame) == 0:
+        return "No ice sessions are planned."
+    minutes = sorted({f"{m:g}" for m in frame["minutes"]})
+    barrier = ""
+    if "barrier_label" in frame.columns:
+        barrier = f" with {frame['barrier_label'].iloc[0]}"
+    days = frame["day"] if "day" in frame.columns else [1] * len(frame)
+    by_day: dict[int, list[str]] = {}
+    for day, clock, start in zip(days, frame["clock_time"], frame["start_h"], strict=False):
+        by_day.setdefault(int(day), []).append(f"{clock} ({float(start):g} h)")
+    times = "; ".join(f"day {d}: {', '.join(t)}" for d, t in by_day.items())
+    return (
+        f"{len(frame)} ice session{'s' if len(frame) != 1 else ''} of {'/'.join(minutes)} min"
+        f"{barrier}, starting at {times}."
+    )
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _rest = text.partition(". ")
+    return head + "." if dot else text
+
+
+def _flag_lines(plan: Any) -> list[str]:
+    lines: list[str] = []
+    for flag in plan.flags:
+        level = style.LEVEL_STYLE.get(flag.level, style.LEVEL_STYLE["caution"])["label"].upper()
+        ids = ", ".join(flag.source_ids)
+        text = f"{level}: {flag.label}. {_first_sentence(flag.reason)} [{ids}]"
+        lines.extend(textwrap.wrap(text, PANEL_CHARS, subsequent_indent="  "))
+    if not lines:
+        lines = ["No patient factor", "changes the plan."]
+    if len(lines) > MAX_FLAG_LINES:
+        lines = lines[: MAX_FLAG_LINES - 1] + ["... more in the text below the chart."]
+    return lines
+
+
+class TimelineChart:
+    """The icing timeline, built once and updatable in place.
+
+    Parameters
+    ----------
+    plan : aftercare.planner.Plan
+        A result of :func:`aftercare.plan_icing`.
+    soreness : SorenessCourse, optional
+        The soreness course to draw; by default the one from :mod:`aftercare.soreness`.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure, with ``caption`` and ``alt_text``.
+    dynamic_artists : list of Artist
+        Artists whose data follow the plan (the rest is a fixed background).
+    """
+
+    def __init__(self, plan: Any, soreness: SorenessCourse | None = None) -> None:
+        check_plan(plan)
+        self.soreness = soreness if soreness is not None else load_soreness_course()
+        with style.house_rc():
+            self._build(plan)
+        self.update(plan)
+
+    # ------------------------------------------------------------------ build (once)
+    def _build(self, plan: Any) -> None:
+        fig = style.new_figure()
+        self.figure = fig
+        self.x_max = max(MIN_AXIS_H, float(plan.horizon_h))
+        left, width = 0.085, 0.6
+        lane = fig.add_axes((left, 0.585, width, 0.19))
+        main = fig.add_axes((left, 0.12, width, 0.43), sharex=lane)
+        self.ax_lane, self.ax_main = lane, main
+
+        lane.set_xlim(0, self.x_max)
+        lane.set_ylim(-0.5, 2.5)
+        lane.set_yticks(
+            [LANES["asleep"], LANES["wait"], LANES["ice"]], ["asleep", "wait,\nno ice", "ice"]
+        )
+        lane.grid(False, axis="y")
+        lane.tick_params(axis="x", labelbottom=False)
+        lane.spines["left"].set_visible(False)
+        lane.xaxis.set_major_locator(MultipleLocator(12))
+        lane.xaxis.set_minor_locator(MultipleLocator(6))
+        self._clock_axis = lane.secondary_xaxis("top")
+        self._clock_axis.xaxis.set_major_locator(MultipleLocator(12))
+        self._clock_axis.set_xlabel("Clock time", labelpad=6)
+        self._needled_minutes: float | None = None
+
+        # The lanes are named on the axis, so no hatch is needed there (hatching is slow to draw).
+        sleep_style = dict(facecolor=style.COLORS["sleep"], edgecolor="#555555")
+        wait_style = dict(facecolor=style.COLORS["wait"], edgecolor="#7A4F00")
+        self.lane_sleep = PolyCollection([], **sleep_style, linewidth=0.8)
+        self.lane_wait = PolyCollection([], **wait_style, linewidth=0.8)
+        self.lane_ice = PolyCollection(
+            [], facecolor=style.COLORS["ice"], edgecolor=style.COLORS["ice"], linewidth=1.5
+        )
+        for coll in (self.lane_sleep, self.lane_wait, self.lane_ice):
+            lane.add_collection(coll, autolim=False)
+
+        # Main panel: soreness course over light shading of sleep and wait.
+        xform = main.get_xaxis_transform()
+        self.shade_sleep = PolyCollection(
+            [], facecolor=style.COLORS["sleep"], alpha=0.35, transform=xform, linewidth=0
+        )
+        self.shade_wait = PolyCollection(
+            [],
+            facecolor="none",
+            edgecolor=style.COLORS["wait"],
+            hatch="//",
+            alpha=0.5,
+            transform=xform,
+            linewidth=0,
+        )
+        for coll in (self.shade_sleep, self.shade_wait):
+            main.add_collection(coll, autolim=False)
+        main.set_xlim(0, self.x_max)
+        main.set_xlabel("Hours since needling (h)")
+        main.xaxis.set_major_locator(MultipleLocator(12))
+        main.xaxis.set_minor_locator(MultipleLocator(6))
+        course = self.soreness
+        if course is not None:
+            main.plot(
+                course.points_h,
+                course.points_value,
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgewidth=1.8,
+                color=style.COLORS["soreness"],
+                label=f"published data ({course.n_points} points)",
+                zorder=4,
+            )
+            main.plot(
+                course.curve_h,
+                course.curve_value,
+                color=style.COLORS["soreness"],
+                linestyle="-",
+                label=f"fitted course (n = {course.n_points} points)",
+                zorder=3,
+            )
+            main.set_ylabel(course.y_label)
+            top = max(np.nanmax(course.curve_value), np.nanmax(course.points_value))
+            main.set_ylim(0, top * 1.25 if top > 0 else 1)
+        else:
+            main.set_ylabel("Soreness")
+            main.set_yticks([])
+            main.text(
+                0.5,
+                0.5,
+                "Soreness course not available",
+                transform=main.transAxes,
+                ha="center",
+                va="center",
+            )
+        self.now_line = main.axvline(
+            0, color=style.COLORS["now"], linewidth=2, linestyle="-.", zorder=6
+        )
+        self.now_lane = lane.axvline(
+            0, color=style.COLORS["now"], linewidth=2, linestyle="-.", zorder=6
+        )
+        # In the gap between the two panels, so it never hides data (and renders fast).
+        self.now_label = fig.text(
+            0,
+            0.567,
+            "now",
+            ha="left",
+            va="center",
+            fontsize=12,
+            transform=blended_transform_factory(main.transData, fig.transFigure),
+            zorder=7,
+        )
+        handles, labels = main.get_legend_handles_labels()
+        if handles:
+            main.legend(handles, labels, loc="upper right", frameon=True, framealpha=0.9)
+
+        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
+        self.subtitle = fig.text(0.015, 0.915, "", ha="left", va="top", fontsize=12)
+        self.panel_head = fig.text(
+            0.715, 0.775, "", ha="left", va="top", fontsize=14, fontweight="bold"
+        )
+        self.panel = fig.text(0.715, 0.71, "", ha="left", va="top", fontsize=12, linespacing=1.25)
+        self.dynamic_artists = [
+            self.lane_sleep,
+            self.lane_wait,
+            self.lane_ice,
+            self.shade_sleep,
+            self.shade_wait,
+            self.now_line,
+            self.now_lane,
+            self.now_label,
+            self.title,
+            self.subtitle,
+            self.panel_head,
+            self.panel,
+        ]
+
+    def _set_clock(self, needled_minutes: float) -> None:
+        self._needled_minutes = needled_minutes
+        self._clock_axis.xaxis.set_major_formatter(
+            FuncFormatter(lambda h, _pos: style.clock_label(needled_minutes, h))
+        )
+
+    # ------------------------------------------------------------------ update (each change)
+    def update(self, plan: Any) -> bool:
+        """Show ``plan``. Returns True when the fixed background changed (clock axis)."""
+        check_plan(plan)
+        background_changed = False
+        needled = _minutes_of_day(getattr(plan.patient, "needled_at", None))
+        if needled != self._needled_minutes:
+            self._set_clock(needled)
+            background_changed = True
+        x_max = self.x_max
+        sleep = [(max(0.0, a), min(x_max, b)) for a, b in plan.sleep_windows]
+        wait = [(0.0, min(x_max, float(plan.wait_until_h)))]
+        ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]  # >= 15 min wide to be seen
+        lanes = LANES
+        self.lane_sleep.set_verts(_spans(sleep, lanes["asleep"] - 0.35, lanes["asleep"] + 0.35))
+        self.lane_wait.set_verts(_spans(wait, lanes["wait"] - 0.35, lanes["wait"] + 0.35))
+        self.lane_ice.set_verts(_spans(ice, lanes["ice"] - 0.35, lanes["ice"] + 0.35))
+        self.shade_sleep.set_verts(_spans(sleep, 0, 1))
+        self.shade_wait.set_verts(_spans(wait, 0, 1))
+        now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
+        shown_now = min(now_h, x_max)
+        self.now_line.set_xdata([shown_now, shown_now])
+        self.now_lane.set_xdata([shown_now, shown_now])
+        self.now_label.set_x(shown_now + 0.6)
+        self.now_label.set_text(f"now: {now_h:g} h")
+
+        verdict = str(plan.verdict)
+        vstyle = _verdict_style(verdict)
+        protocol = plan.protocol
+        self.title.set_text(
+            f"Icing plan after dry needling: {vstyle['label'].upper()} "
+            f"({getattr(protocol, 'name', 'protocol')} protocol)"
+        )
+        self.subtitle.set_text(
+            f"Needled at {style.clock_label(needled, 0)}; no ice for the first "
+            f"{float(plan.wait_until_h):g} h; plan runs to {float(plan.horizon_h):g} h"
+        )
+        self.panel_head.set_text(f"Verdict: {vstyle['label'].upper()}")
+        self.panel_head.set_color(style.COLORS["text"])
+        self.panel_head.set_bbox(
+            dict(
+                facecolor=vstyle["color"],
+                alpha=0.25,
+                edgecolor=vstyle["color"],
+                hatch=vstyle["hatch"],
+                boxstyle="round,pad=0.3",
+            )
+        )
+        self.panel.set_text("\n".join(["Flags and reasons:"] + _flag_lines(plan)))
+        self._plan = plan
+        self._describe(plan, needled)
+        return background_changed
+
+    def _describe(self, plan: Any, needled: float) -> None:
+        verdict = str(plan.verdict)
+        sleep = "; ".join(
+            f"{a:g}-{b:g} h ({style.clock_label(needled, a)}-{style.clock_label(needled, b)})"
+            for a, b in plan.sleep_windows
+        )
+        flags = (
+            " ".join(
+                f"{f.label} ({f.level}): {f.reason} [sources: {', '.join(f.source_ids)}]."
+                for f in plan.flags
+            )
+            or "No patient factor changes the plan."
+        )
+        now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
+        course = self.soreness
+        if course is not None:
+            peak = int(np.nanargmax(course.curve_value))
+            sore = (
+                f" Soreness: {course.n_points} published data points and a fitted course that "
+                f"peaks at {course.curve_value[peak]:.1f} ({course.y_label}) at "
+                f"{course.curve_h[peak]:.0f} h and falls to {course.curve_value[-1]:.1f} by "
+                f"{course.curve_h[-1]:.0f} h."
+            )
+        else:
+            sore = " The soreness course is not available."
+        protocol = plan.protocol
+        alt = (
+            f"Icing timeline, 0 to {self.x_max:g} hours after needling at "
+            f"{style.clock_label(needled, 0)}, protocol '{getattr(protocol, 'name', '?')}'. "
+            f"Verdict: {verdict}. Now: {now_h:g} h after needling. "
+            f"Wait (no ice) until {float(plan.wait_until_h):g} h "
+            f"({style.clock_label(needled, float(plan.wait_until_h))}). "
+            f"{_session_words(plan)} Asleep: {sleep or 'none within the plan'}.{sore} "
+            f"Flags: {flags}"
+        )
+        caption = (
+            f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
+            f"verdict {verdict}; {len(plan.sessions)} ice session"
+            f"{'s' if len(plan.sessions) != 1 else ''} after a {float(plan.wait_until_h):g} h "
+            "wait, shown against the usual course of soreness after needling."
+        )
+        style.set_text_alternative(self.figure, caption, alt)
+
+
+def icing_timeline(plan: Any) -> Figure:
+    """Chart an icing plan over the first 72 h after needling.
+
+    Parameters
+    ----------
+    plan : aftercare.planner.Plan
+        The result of :func:`aftercare.plan_icing`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``caption`` and ``alt_text`` attributes (the alt text lists every session time,
+        the wait, sleep, the soreness course and each flag with its reason and sources).
+
+    Raises
+    ------
+    aftercare.errors.InputError
+        If ``plan`` lacks a field of a plan (named in the message) or its sessions table lacks
+        a column.
+
+    Examples
+    --------
+    >>> from aftercare import Patient, plan_icing
+    >>> fig = icing_timeline(plan_icing(Patient(hours_since_needling=1, diabetes=True)))
+    >>> "Verdict: caution" in fig.alt_text
+    True
+    """
+    return TimelineChart(plan).figure

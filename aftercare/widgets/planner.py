@@ -1,0 +1,184 @@
+"""PlannerApp: patient factors, timing and protocol in; icing timeline, verdict and reasons out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..charts.style import LEVEL_STYLE
+from ..charts.timeline import TimelineChart
+from ..factors import load_factors
+from ..patient import Patient
+from ..planner import plan_icing
+from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
+from .controls import field_bounds, labelled, sources_html
+from .fastdraw import ChartApp
+
+__all__ = ["PlannerApp"]
+
+
+class PlannerApp(ChartApp):
+    """Plan icing after dry needling for one patient, with instant chart updates.
+
+    Controls: one checkbox per patient factor (``data/factors.csv``), hours since needling [h],
+    needling time (clock), skinfold [mm] and the protocol preset. The chart is
+    :class:`aftercare.charts.TimelineChart`; below it are the verdict, the flags and the
+    instructions, each with its reason and source ids.
+
+    Parameters
+    ----------
+    protocol : str, optional
+        Preset name to start with (default ``"seed-article"``).
+    **patient : Any
+        Starting values for :class:`aftercare.Patient` (``hours_since_needling=1``,
+        ``diabetes=True``, ...).
+
+    Examples
+    --------
+    >>> app = PlannerApp(diabetes=True)
+    >>> app.plan.verdict
+    'caution'
+    >>> app.controls["raynauds"].value = True
+    >>> app.plan.verdict
+    'avoid'
+    """
+
+    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **patient: Any) -> None:
+        super().__init__()
+        self.add_class("aftercare-planner")
+        start = Patient(**patient)
+        presets = list_protocols()
+        # Load every preset once: parsing YAML per slider event would cost ~50 ms.
+        self.protocols = {name: load_protocol(name) for name in presets}
+        max_hours = max(p.plan_hours for p in self.protocols.values())
+        _, skin_high = field_bounds(Patient, "skinfold_mm")
+        skin_low, _ = field_bounds(Patient, "skinfold_mm")
+        controls: dict[str, widgets.Widget] = {}
+        controls["hours_since_needling"] = labelled(
+            widgets.IntSlider(
+                value=int(round(min(start.hours_since_needling, max_hours))),
+                min=0,
+                max=int(max_hours),
+                step=1,
+                description="Hours since needling (h)",
+                continuous_update=True,
+            ),
+            "aftercare-hours",
+        )
+        controls["needled_at"] = labelled(
+            widgets.TimePicker(value=start.needled_at, step=60, description="Needled at (clock)"),
+            "aftercare-needled-at",
+        )
+        controls["skinfold_mm"] = labelled(
+            widgets.BoundedFloatText(
+                value=start.skinfold_mm,
+                min=skin_low if skin_low is not None else 0,
+                max=skin_high if skin_high is not None else 80,
+                step=1,
+                description="Skinfold (mm)",
+            ),
+            "aftercare-skinfold",
+        )
+        controls["protocol"] = labelled(
+            widgets.Dropdown(
+                options=[(self.protocols[n].title, n) for n in presets],
+                value=protocol,
+                description="Protocol preset",
+                layout=widgets.Layout(width="44em"),
+            ),
+            "aftercare-protocol",
+        )
+        boxes = []
+        for factor in load_factors().values():
+            box = widgets.Checkbox(
+                value=bool(getattr(start, factor.id, False)),
+                description=factor.clinician_label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            box.add_class(f"aftercare-factor-{factor.id}")
+            controls[factor.id] = box
+            boxes.append(box)
+        self._factor_ids = tuple(load_factors())
+        factor_grid = widgets.GridBox(
+            boxes,
+            layout=widgets.Layout(
+                grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"
+            ),
+        )
+        self.verdict = widgets.HTML()
+        self.verdict.add_class("aftercare-verdict")
+        control_box = widgets.VBox(
+            [
+                widgets.HBox([controls["hours_since_needling"], controls["needled_at"]]),
+                widgets.HBox([controls["skinfold_mm"], controls["protocol"]]),
+                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
+                factor_grid,
+                self.verdict,
+            ]
+        )
+        self._setup(controls, control_box)
+
+    @property
+    def plan(self) -> Any:
+        """The current :class:`aftercare.IcingPlan`."""
+        return self.state
+
+    @property
+    def patient(self) -> Patient:
+        """The patient described by the controls now."""
+        return self.plan.patient
+
+    def _compute(self) -> Any:
+        c = self.controls
+        needled = c["needled_at"].value
+        if needled is None:
+            needled = "not a time"
+        elif isinstance(needled, dt.time):
+            needled = needled.replace(second=0, microsecond=0)
+        patient = Patient(
+            hours_since_needling=float(c["hours_since_needling"].value),
+            needled_at=needled,
+            skinfold_mm=float(c["skinfold_mm"].value),
+            **{f: bool(c[f].value) for f in self._factor_ids},
+        )
+        return plan_icing(patient, self.protocols[c["protocol"].value])
+
+    def _make_chart(self, state: Any) -> TimelineChart:
+        return TimelineChart(state)
+
+    def _text_html(self, plan: Any) -> str:
+        level = LEVEL_STYLE.get(plan.verdict, LEVEL_STYLE["caution"])
+        self.verdict.value = (
+            f'<div class="aftercare-verdict-{plan.verdict}" role="status" '
+            f'style="border-left:6px solid {level["color"]};padding:2px 8px;font-size:115%">'
+            f"<b>Verdict: {html.escape(level['label'].upper())}</b> "
+            f"{html.escape(plan.verdict_reason)}</div>"
+        )
+        parts = ["<div>"]
+        if plan.flags:
+            parts.append("<b>Flags</b><ul>")
+            for flag in plan.flags:
+                parts.append(
+                    f"<li><b>{html.escape(flag.level.upper())}: {html.escape(flag.label)}.</b> "
+                    f"{html.escape(flag.reason)}{sources_html(flag.source_ids)}</li>"
+                )
+            parts.append("</ul>")
+        parts.append("<b>Instructions</b><ol>")
+        for step in plan.instructions:
+            parts.append(
+                f"<li>{html.escape(str(step))} <i>Why:</i> {html.escape(step.reason)}"
+                f"{sources_html(step.source_ids)}</li>"
+            )
+        parts.append("</ol>")
+        parts.append(
+            "<details><summary>Text description of the chart</summary>"
+            f"<p>{html.escape(self._chart.figure.alt_text)}</p></details></div>"
+        )
+        return "".join(parts)
+
+    def _summary_text(self, plan: Any) -> str:
+        return plan.summary()
