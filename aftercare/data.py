@@ -143,8 +143,9 @@ def read_csv_models(path: Path, model: type[M], *, key: str | None = "id") -> li
                 )
             missing = [f for f in expected if f not in header]
             if missing:
-                raise DataError(name, f"missing column {missing[0]!r}", row=line_number,
-                                column=missing[0])
+                raise DataError(
+                    name, f"missing column {missing[0]!r}", row=line_number, column=missing[0]
+                )
             continue
         if len(cells) != len(header):
             raise DataError(
@@ -153,7 +154,7 @@ def read_csv_models(path: Path, model: type[M], *, key: str | None = "id") -> li
                 "(check for a stray comma or an unquoted comma inside text)",
                 row=line_number,
             )
-        record = {h: (c.strip() if c.strip() != "" else None) for h, c in zip(header, cells)}
+        record = {h: (c.strip() or None) for h, c in zip(header, cells, strict=True)}
         try:
             item = model.model_validate(record)
         except ValidationError as exc:

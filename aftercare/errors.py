@@ -112,7 +112,7 @@ def check_number(
 
 
 def check_choice(field: str, value: object, allowed: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``; otherwise raise :class:`InputError` listing them."""
+    """Return ``value`` if it is in ``allowed``; otherwise raise :class:`InputError` listing them."""
     options = list(allowed)
     if not isinstance(value, str) or value not in options:
         raise InputError(field, value, "one of " + ", ".join(repr(o) for o in options))

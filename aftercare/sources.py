@@ -99,8 +99,9 @@ def get_source(source_id: str) -> Source:
         ) from None
 
 
-def check_source_ids(ids: Iterable[str], *, file: str, row: int | None = None,
-                     column: str = "source_ids") -> tuple[str, ...]:
+def check_source_ids(
+    ids: Iterable[str], *, file: str, row: int | None = None, column: str = "source_ids"
+) -> tuple[str, ...]:
     """Check that every id exists and that there is at least one; return them as a tuple."""
     sources = load_sources()
     ids = tuple(ids)
@@ -114,7 +115,8 @@ def check_source_ids(ids: Iterable[str], *, file: str, row: int | None = None,
                 f"unknown source id {source_id!r}",
                 row=row,
                 column=column,
-                allowed=("similar ids: " + ", ".join(close)) if close
+                allowed=("similar ids: " + ", ".join(close))
+                if close
                 else "ids listed in data/sources.csv",
             )
     return ids

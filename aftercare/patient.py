@@ -1,0 +1,156 @@
+"""The Patient model: timing, skinfold and one boolean per patient factor.
+
+The factor fields are read from ``data/factors.csv``: a clinic that adds a factor there gets a
+new boolean field here. An unknown factor name is an error that lists the known ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .factors import factor_ids, load_factors
+
+__all__ = ["Patient", "parse_clock"]
+
+_ALLOWED = {
+    "hours_since_needling": "a number of hours >= 0 (and at most 168)",
+    "skinfold_mm": "0 to 80 mm",
+    "needled_at": "a clock time HH:MM (00:00-23:59)",
+    "awake_from": "a clock time HH:MM, or None for the protocol's default",
+    "asleep_from": "a clock time HH:MM, or None for the protocol's default",
+}
+
+
+def parse_clock(value: object, field: str = "time") -> dt.time:
+    """Parse ``"HH:MM"`` (or a ``datetime.time``) into a time; otherwise raise InputError."""
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(field, value, "a clock time written HH:MM, from 00:00 to 23:59")
+
+
+class Patient(BaseModel):
+    """A patient after dry needling, as the planner sees them.
+
+    Parameters
+    ----------
+    hours_since_needling : float
+        Hours since the needling session ended, >= 0 [h]. The plan starts from now.
+    needled_at : str or datetime.time
+        Clock time of needling, default ``"09:00"``.
+    awake_from, asleep_from : str, datetime.time or None
+        The patient's waking hours; ``None`` uses the protocol's default day.
+    skinfold_mm : float
+        Skinfold over the needled site, 0-80 [mm].
+    **factors : bool
+        One boolean per factor id in ``data/factors.csv`` (``diabetes``, ``neuropathy``,
+        ``raynauds``, ``cold_urticaria``, ...). Missing factors are False.
+
+    Examples
+    --------
+    >>> p = Patient(hours_since_needling=1, raynauds=True)
+    >>> p.present_factors
+    ('raynauds',)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow", validate_default=True)
+
+    hours_since_needling: float = Field(default=0.0, ge=0, le=168, allow_inf_nan=False)
+    needled_at: dt.time = dt.time(9, 0)
+    awake_from: dt.time | None = None
+    asleep_from: dt.time | None = None
+    skinfold_mm: float = Field(default=10.0, ge=0, le=80, allow_inf_nan=False)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            original = (first.get("ctx") or {}).get("error")
+            if isinstance(original, InputError):
+                raise InputError(original.field, original.value, original.allowed) from None
+            field = ".".join(str(p) for p in first["loc"]) or "patient"
+            allowed = _ALLOWED.get(field, "true or false (a patient factor)")
+            message = first["msg"].removeprefix("Value error, ").rstrip(".") + "."
+            raise InputError(field, first.get("input"), allowed, message) from None
+
+    @field_validator("hours_since_needling", "skinfold_mm", mode="before")
+    @classmethod
+    def _no_bool(cls, value: object) -> object:
+        if isinstance(value, bool) or isinstance(value, str):
+            raise ValueError("must be a number")
+        return value
+
+    @field_validator("needled_at", "awake_from", "asleep_from", mode="before")
+    @classmethod
+    def _clock(cls, value: object, info: Any) -> object:
+        if value is None and info.field_name != "needled_at":
+            return None
+        return parse_clock(value, info.field_name)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _factors(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = load_factors()
+        out = dict(data)
+        for key, value in data.items():
+            if key in cls.model_fields:
+                continue
+            if key not in known:
+                raise InputError(
+                    key,
+                    value,
+                    "a field of Patient ("
+                    + ", ".join(cls.model_fields)
+                    + ") or a factor id: "
+                    + ", ".join(known),
+                    "Unknown patient factor.",
+                )
+            if not isinstance(value, bool):
+                raise InputError(key, value, "True or False")
+        for factor in known:
+            out.setdefault(factor, False)
+        return out
+
+    @model_validator(mode="after")
+    def _distinct_day(self) -> Patient:
+        if self.awake_from is not None and self.awake_from == self.asleep_from:
+            raise InputError(
+                "asleep_from",
+                self.asleep_from.strftime("%H:%M"),
+                "a clock time different from awake_from",
+            )
+        return self
+
+    @cached_property
+    def present_factors(self) -> tuple[str, ...]:
+        """Factor ids that are True, in table order."""
+        return tuple(f for f in factor_ids() if getattr(self, f, False))
+
+    @property
+    def factors(self) -> dict[str, bool]:
+        """Every factor id with its value."""
+        return {f: bool(getattr(self, f, False)) for f in factor_ids()}
+
+    def replace(self, **changes: Any) -> Patient:
+        """A validated copy with some fields changed."""
+        data = {**self.model_dump(), **changes}
+        return Patient(**data)
+
+    @classmethod
+    def with_factors(cls, factors: list[str] | tuple[str, ...], **fields: Any) -> Patient:
+        """Build a patient from a list of present factor ids plus other fields."""
+        return cls(**fields, **{f: True for f in factors})

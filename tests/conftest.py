@@ -1,0 +1,46 @@
+"""Shared fixtures: presets, a scratch data folder for clinic edits, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=40, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _clear_caches() -> None:
+    from aftercare.factors import load_factors
+    from aftercare.sources import load_sources
+    from aftercare.therapies import load_therapies
+
+    for loader in (load_sources, load_factors, load_therapies):
+        loader.cache_clear()
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A writable copy of data/ that the package reads instead of the real one."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    monkeypatch.setenv("AFTERCARE_DATA", str(target))
+    _clear_caches()
+    yield target
+    monkeypatch.delenv("AFTERCARE_DATA")
+    _clear_caches()
+
+
+@pytest.fixture(params=["seed-article", "early-cold"])
+def preset(request):
+    from aftercare import load_protocol
+
+    return load_protocol(request.param)
