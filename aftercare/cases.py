@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import csv
+import html
 import textwrap
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +30,7 @@ from .data import cached_loader, data_path, display_name, read_yaml_model
 from .errors import DataError, InputError
 from .sources import check_source_ids, cite
 
-__all__ = ["Case", "CaseBook", "load_cases", "get_case", "PATIENT_FIELDS"]
+__all__ = ["Case", "CaseBook", "Reveal", "load_cases", "get_case", "PATIENT_FIELDS"]
 
 #: Patient keyword arguments that are not factor flags (see docs/architecture.md).
 PATIENT_FIELDS: tuple[str, ...] = (
@@ -115,6 +116,32 @@ class Case(BaseModel):
             f"{textwrap.fill(self.discussion, width)}\n\nKey points:\n{points}\n"
             f"Sources: {cite(self.source_ids)}\n"
         )
+
+
+    def reveal(self) -> Reveal:
+        """The teaching answer folded in a ``<details>`` element (plain text outside HTML)."""
+        points = "".join(f"<li>{html.escape(p)}</li>" for p in self.teaching_points)
+        body = (
+            f"<details><summary>Show the discussion of {html.escape(self.title)}</summary>"
+            f"<p><strong>Expected verdict under '{html.escape(self.protocol)}':</strong> "
+            f"{html.escape(self.expected_verdict)}</p><p>{html.escape(self.discussion)}</p>"
+            f"<p>Key points:</p><ul>{points}</ul>"
+            f"<p>Sources: {html.escape(cite(self.source_ids))}</p></details>"
+        )
+        return Reveal(text=self.answer(), html=body)
+
+
+class Reveal:
+    """Text to show folded: HTML ``<details>`` in a notebook, plain text elsewhere."""
+
+    def __init__(self, text: str, html: str) -> None:
+        self.text, self.html = text, html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 class CaseBook(BaseModel):

@@ -1,0 +1,226 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Dry needling and post-needling soreness
+#
+# What a patient can expect in the hours and days after dry needling: how often soreness,
+# bruising and bleeding occur, how long soreness lasts, and what changes it.
+#
+# **Education, not individual medical advice.** The numbers below come from studies of groups of
+# people; they describe what is common, not what will happen to one patient.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 20 minutes.**
+#
+# By the end of this notebook you will be able to:
+#
+# 1. describe what usually happens in the first three days after dry needling;
+# 2. quote how often mild adverse events, bruising and bleeding were reported in two large
+#    surveys, and say why those figures may be low;
+# 3. explain why the suite shows soreness as measured points rather than a smooth curve;
+# 4. name the factors linked to more soreness and the options tested to reduce it;
+# 5. recognise the rare warning signs that need urgent assessment.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare import Patient, plan_icing
+from aftercare.charts import icing_timeline
+from aftercare.widgets import PlannerApp
+from aftercare.widgets.quiz import quiz
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. What happens after needling (about 3 minutes; running total 3 minutes)
+#
+# In **dry needling (DN)** a thin solid needle is passed into a **myofascial trigger point
+# (MTrP)**, a tender, taut spot in a muscle. The needle is often moved in and out, which can
+# produce a **local twitch response (LTR)**, a brief visible twitch of the muscle.
+#
+# Afterwards most people feel an ache or tenderness in the needled muscle. This is called
+# **post-needling soreness (PNS)**. In a trial of 60 healthy volunteers needled in the upper
+# trapezius, every participant had some soreness [martinpintado2016]. Small bruises and spots of
+# bleeding at needle sites are also common.
+#
+# The source article lists several benefits of needling and of ice [pai-seed]; it gives no
+# references for them, and this suite does not test those claims. It focuses on aftercare.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. How often: soreness, bruising and bleeding (about 4 minutes; running total 7 minutes)
+#
+# Two large surveys asked physiotherapists to record every event after their needling sessions.
+#
+# | Event | Irish survey, 7,629 treatments [brady2014] | US survey, about 20,464 sessions [boyce2020] |
+# |---|---|---|
+# | Any mild or minor event | 19.18 % | 36.7 % |
+# | Bruising | 7.55 % | 7.7 % |
+# | Bleeding | 4.65 % | 16 % |
+# | Pain after treatment | 2.19 % | not given in the abstract |
+# | Significant or major events | none | 20 events, about 1 per 1,024 sessions |
+#
+# In a third survey, US therapists estimated that minor events follow 39.6 % of their treatments
+# [gattie2020].
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading these numbers with care
+#
+# - Both surveys relied on the therapists' own reports. A critic argues that this under-counts
+#   events, so treat the figures as a floor rather than an exact rate.
+# - The surveys counted different things (the US survey counted more bleeding), so the
+#   "any event" rows are not directly comparable.
+# - Bruising is the best agreed figure: about 1 treatment in 13 in both surveys.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: ask the group how often they think their own patients bruise after needling,
+# before showing the table. Most groups guess lower than 1 in 13.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. How long soreness lasts (about 4 minutes; running total 11 minutes)
+#
+# Soreness is usually measured on a **visual analogue scale (VAS)**, a 100 mm line from "no
+# pain" (0) to "worst pain imaginable" (100), or on a **numeric rating scale (NRS)** from 0
+# to 10.
+#
+# - Soreness was followed for 72 hours after needling in the trials [martinpintado2016]
+#   [martinpintado2018].
+# - It fell fastest **between 6 and 12 hours** after needling [diciolla2021].
+# - Earlier work is summarised as lasting **under 72 hours on average** [diciolla2021]; this is
+#   a second-hand summary, so its confidence is medium.
+# - In the control group of one trial, soreness was 34.8 on the VAS just after treatment and 3.8
+#   at 48 hours [martinpintado2015]. The 6, 12, 24 and 72-hour values were not available.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why there is no smooth soreness curve here
+#
+# No study in the evidence gives soreness at every time point (0, 6, 12, 24, 48 and 72 hours) in
+# one table. Drawing a smooth curve through two points would invent the shape in between. The
+# chart below therefore marks only the measured points, labelled with their source, on the
+# timeline of a typical patient.
+
+# %% slideshow={"slide_type": "fragment"}
+typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))
+fig = icing_timeline(typical)
+display(fig)
+print(fig.caption)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. What changes soreness (about 4 minutes; running total 15 minutes)
+#
+# **Linked to more soreness**
+#
+# - More needle insertions, more pain during needling, and female sex, in healthy volunteers
+#   [martinpintado2016].
+# - In patients with neck pain, most had soreness and it changed strongly over time
+#   [martinpintado2018]; a later summary reports more soreness when 6 or more twitch responses
+#   were elicited [diciolla2021].
+#
+# **Tested to reduce it** (most trials: healthy volunteers, upper trapezius)
+#
+# - **Ischaemic compression** (firm sustained pressure on the trigger point) straight after
+#   needling: VAS 20.1 against 34.8 in controls just after treatment, and a shorter duration of
+#   soreness [martinpintado2015].
+# - **Spray and stretch** (a cooling spray with a passive stretch): less soreness only
+#   immediately after treatment; no difference from 6 hours on [martinpintado2014].
+# - **Percutaneous electrical nerve stimulation (PENS)** added to needling: less soreness
+#   immediately and in the short term [leonhernandez2016].
+# - **Exercise** after needling: no difference between types of exercise [diciolla2021].
+# - **Cold gel pack**: no better overall than diclofenac spray or spray and stretch, and worse
+#   than both immediately after treatment [vorawanthanachai].
+#
+# A systematic review of 8 **randomised controlled trials (RCTs)** found benefit for eccentric
+# exercise, percutaneous neuromodulation, spray and stretch and ischaemic compression; it named
+# no heat or ice-pack trial [brady-pns-review].
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** the article recommends ice to reduce swelling after needling. Which outcome did the
+# needling trials measure, and what does that mean for the swelling claim?
+#
+# <details><summary>Show the answer</summary>
+#
+# The trials measured soreness (pain on a VAS or NRS) and pressure pain thresholds, not swelling
+# [martinpintado2014] [martinpintado2015]. No trial in the evidence measured swelling after
+# needling, so the claim that ice reduces swelling here is untested, not disproved. What was
+# tested, a cold gel pack for soreness, did no better than the alternatives [vorawanthanachai].
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Explore: soreness and the first day (about 3 minutes; running total 18 minutes)
+#
+# The planner app shows one patient's first days: soreness points, the wait, the ice sessions and
+# the nights. Use the tasks below; the app redraws as you change a control.
+#
+# - **Try 1:** set *hours since needling* to 8. Is the patient before or after the steepest fall
+#   in soreness (6 to 12 hours)?
+# - **Try 2:** set *needled at* to 18:00. How many ice sessions fit in the first evening?
+# - **Try 3:** tick a factor such as Raynaud's. What happens to the ice sessions, and what is
+#   offered instead?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+PlannerApp()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** a patient phones at 20 hours after needling. The ache is milder than last night but
+# there is a bruise the size of a coin. Is this expected?
+#
+# <details><summary>Show the answer</summary>
+#
+# Yes, both are common. Soreness falls fastest in the first 12 hours and usually settles within
+# about three days [diciolla2021], and bruising followed about 1 treatment in 13 in two surveys
+# [brady2014] [boyce2020]. What would not be expected is new chest pain or breathlessness (next
+# section).
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Rare warning signs (about 1 minute; running total 19 minutes)
+#
+# Serious events are rare, about 1 in 1,024 sessions in the US survey [boyce2020], but some must
+# be recognised. After needling over the chest wall, upper back, shoulder or neck, case reports
+# describe a **pneumothorax** (air leaking around the lung) with chest pain on breathing,
+# breathlessness or coughing blood, starting from hours to a day or two later [weagle2021]
+# [irmedj2022]. Such symptoms need urgent medical assessment, not ice.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Incidence: [brady2014] [boyce2020] [gattie2020]. Time course and risk factors:
+# [martinpintado2016] [martinpintado2018] [diciolla2021] [martinpintado2015]. Interventions:
+# [martinpintado2014] [martinpintado2015] [leonhernandez2016] [vorawanthanachai]
+# [brady-pns-review]. Red flags: [weagle2021] [irmedj2022]. Most trials studied healthy
+# volunteers with a latent trigger point in the upper trapezius; patients may differ.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Nearly everyone is sore after needling; it is worst early, falls fastest at 6-12 hours and
+#   usually settles within about 3 days.
+# - Bruising follows about 1 treatment in 13; significant events are rare.
+# - Only measured soreness points are shown; no trial gives a complete time course.
+# - Clinician-applied options (ischaemic compression, spray and stretch, PENS) have the best
+#   trial support; a cold pack did no better than the alternatives.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 1 minute; running total 20 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("soreness")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

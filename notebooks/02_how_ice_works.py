@@ -1,0 +1,211 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # How ice works: cooling skin, fat and muscle
+#
+# What happens in the tissue under an ice pack, minute by minute, and why the usual rules follow
+# from it: about 20 minutes, always a barrier, and stop when the skin goes numb.
+#
+# **Education, not individual medical advice.** The cooling model is a teaching tool fitted to a
+# handful of studies in healthy volunteers; it does not predict one patient's tissue temperature.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 25 minutes.**
+#
+# By the end of this notebook you will be able to:
+#
+# 1. state the skin temperatures reached by common cold packs in 20 minutes;
+# 2. name the skin temperatures linked to pain relief and to numbness, and say which thresholds
+#    are confirmed and which are not;
+# 3. explain how the barrier, the minutes and the fat layer change cooling;
+# 4. explain why numbness is the signal to stop, and who cannot feel that signal.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare.charts import cooling_curve
+from aftercare.thermal import simulate_cooling
+from aftercare.widgets import CoolingExplorer
+from aftercare.widgets.quiz import quiz
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. What the studies measured (about 4 minutes; running total 4 minutes)
+#
+# Skin temperature after 20 minutes of cold on the front of the thigh, in healthy volunteers:
+#
+# | Cold source | Skin at 20 min | Source |
+# |---|---|---|
+# | Frozen peas | 10.8 °C | [chesterton2002] |
+# | Gel pack | 14.4 °C | [chesterton2002] |
+# | No cold (control) | 26.1 °C | [chesterton2002] |
+# | Ice pack | 10.2 °C | [kanlayanaphotporn2005] |
+# | Gel pack | 13.9 °C | [kanlayanaphotporn2005] |
+# | Crushed ice, front of the knee, from 28.4 °C | 13.8 °C | [selfe2009] |
+#
+# Two more findings shape the model: with a compressed ice bag the skin reached its lowest
+# temperature after 8-9 minutes [janwantanakul2009], and packs that contain melting ice cooled
+# more than a pack that does not change phase [merrick2003] [dykstra2009].
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Thresholds on the charts
+#
+# | Skin temperature | What happened | Confidence |
+# |---|---|---|
+# | below 13.6 °C | pain relief from ice massage began [bugaj1975] | high |
+# | 10 °C | nerve conduction in the ankle slowed by 32.8 % [algafly2007] | high |
+# | below 10 °C | 49 of 52 touch receptors lost sensitivity [kunesch1987] | high |
+# | 10-15 °C | a "therapeutic range" used in one study [selfe2009] | medium |
+# | 12.5 °C | often quoted for a 10 % nerve slowing [bleakley-hopkins2010] | **unconfirmed**: no copy found |
+#
+# No source gives a single skin temperature at which cold injury begins. Tissue freezes only
+# below about 0 °C, and cold injury without freezing has been linked to poor skin blood flow
+# during rewarming [pmc4395553]. The charts therefore show no "frostbite line".
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The cooling model (about 3 minutes; running total 7 minutes)
+#
+# The model treats the skin, the fat under it and the muscle below as layers that pass heat to
+# one another, with blood flow warming them and a cold pack held at the surface through a
+# barrier. Its few free numbers were fitted to the studies above (the calibration set) and to
+# two studies of fat thickness [otte2002] [myrer2001]; nothing else was tuned.
+#
+# A typical case: crushed ice in a dry towel for 20 minutes over a 10 mm skinfold.
+
+# %% slideshow={"slide_type": "fragment"}
+typical = simulate_cooling(modality="crushed_ice", barrier="dry_towel", application_min=20, skinfold_mm=10)
+fig = cooling_curve(typical)
+display(fig)
+print(fig.caption)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: point out that the skin falls quickly in the first minutes and then flattens,
+# while the muscle keeps cooling slowly. Ask the group which layer matters for soreness relief.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Explore the model (about 8 minutes; running total 15 minutes)
+#
+# Change the cold source, the barrier, the minutes of application and the skinfold. The chart
+# shows skin and muscle temperature with the thresholds above.
+#
+# - **Try 1:** set *skinfold* to 30 mm. What happens to muscle temperature at 20 minutes,
+#   compared with 10 mm? And to skin temperature?
+# - **Try 2:** change the *barrier* from a dry towel to a damp towel, then to two dry towels.
+#   Which one keeps the skin above the 13.6 °C pain-relief line for the whole session?
+# - **Try 3:** set *minutes* to 40. How much colder is the skin at 40 minutes than at 20? Is the
+#   extra time worth it for pain relief?
+# - **Try 4:** switch the cold source to a gel pack. Does the skin reach the pain-relief line?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+CoolingExplorer()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** in Try 1 the muscle barely cooled under thick fat, yet the skin cooled almost as much
+# as before. Which matters for soreness after needling?
+#
+# <details><summary>Show the answer</summary>
+#
+# Pain relief from cold is a skin-level effect: it appeared once the skin was below 13.6 °C
+# [bugaj1975], and cold slows the nerves near the surface [algafly2007]. Fat insulates the muscle
+# strongly: a 7 °C fall 1 cm under the fat took about 8 minutes with a thin skinfold and nearly
+# an hour with 31-40 mm [otte2002]. For soreness the goal is skin-level relief, so a thick fat
+# layer is not a reason for longer sessions.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Why about 20 minutes (about 3 minutes; running total 18 minutes)
+#
+# - With a compressed ice bag the skin reached its lowest temperature at 8-9 minutes
+#   [janwantanakul2009]. A gel pack levelled off after 10 minutes, while frozen peas kept
+#   cooling up to 20 minutes [chesterton2002].
+# - Handbooks usually cap a cold session at 15-20 minutes [cryotherapy-chapter], and a trial
+#   that repeated 20 minutes every 2 hours reported no burns or nerve palsies, in ankle sprains
+#   [bleakley2006].
+# - Longer sessions have hurt people: nerve palsies followed icing for an hour or more, and once
+#   after only 20 minutes over a lean hamstring [collins1986] [moeller1997].
+#
+# So 20 minutes is a cap, not a target: it is long enough to reach skin-level pain relief and
+# short enough to keep the known risks low.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Why a barrier, and which one (about 3 minutes; running total 21 minutes)
+#
+# The article says always to put a towel or cloth between ice and skin [pai-seed]. The barrier
+# also sets the dose:
+#
+# - A **damp towel** still lets the skin cool strongly; bare ice cools more and faster
+#   [damptowel-study].
+# - **Two layers of dry towel** for 10 minutes lowered skin temperature by only 3.2-5.7 °C
+#   [ichikawa2024], probably too little for pain relief.
+#
+# So "always use a towel" needs a second instruction: a single thin layer, checked often.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Numbness is the signal to stop, and who cannot feel it (about 3 minutes; running total 24 minutes)
+#
+# As skin cools below about 10 °C, touch receptors stop responding [kunesch1987] and nerve
+# conduction slows by about a third [algafly2007]. The skin goes numb, so further cold, or the
+# pressure of a tight wrap, is no longer felt. Taking the ice off at numbness stops the dose at
+# the point where the body's warning system goes quiet. Skin blood flow also stays low for a
+# while during rewarming, which one study links to cold injury without freezing [pmc4395553].
+#
+# People who **cannot feel or report** that signal need someone else to check the skin, or a
+# different option: reduced sensation from neuropathy (including diabetic neuropathy), cognitive
+# or communication impairment or sedation, young children, and anyone asleep [cameron-lists]
+# [deroyal-ifu]. Notebook 04 turns this into rules.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** a patient says the ice "stopped hurting after 10 minutes, so I left it on for
+# 40". What would you tell them?
+#
+# <details><summary>Show the answer</summary>
+#
+# The ache stopped because the skin went numb, not because the ice became safe: below about
+# 10 °C the skin's receptors stop reporting [kunesch1987]. Numb skin is the cue to take the ice
+# off. Keep to 20 minutes or less, even when it feels comfortable [pai-seed] [bleakley2006].
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Skin temperatures: [chesterton2002] [kanlayanaphotporn2005] [selfe2009] [janwantanakul2009]
+# [merrick2003] [dykstra2009]. Fat: [otte2002] [myrer2001]. Thresholds: [bugaj1975]
+# [algafly2007] [kunesch1987]; unconfirmed: [bleakley-hopkins2010]. Barrier: [damptowel-study]
+# [ichikawa2024]. Injury: [collins1986] [moeller1997] [pmc4395553] [cryotherapy-chapter]. All
+# are studies of healthy volunteers or case reports; none measured tissue after needling.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Most skin cooling comes in the first 10 minutes or so; the muscle cools slowly, and much
+#   less under thick fat.
+# - Pain relief happens at the skin (below about 13.6 °C), so a 20-minute cap suits the goal.
+# - The barrier sets the dose: a thin damp cloth cools well; a double dry towel hardly at all.
+# - Numbness means stop. People who cannot feel or report it need someone to check their skin.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 1 minute; running total 25 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("cooling")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

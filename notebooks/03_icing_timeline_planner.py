@@ -1,0 +1,179 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # The icing timeline planner
+#
+# How the planner turns a protocol's rules and a patient's details into a schedule of ice
+# sessions, and how each rule shapes that schedule.
+#
+# **Education, not individual medical advice.** A printed plan is a draft for a clinician to
+# check against the patient in front of them.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 25 minutes.**
+#
+# By the end of this notebook you will be able to:
+#
+# 1. name the rules of a protocol and the source behind each one;
+# 2. predict how the wait, the session cap, the spacing, the nights and the plan length change a
+#    patient's schedule;
+# 3. read a plan's verdict, flags and steps and trace each to its sources;
+# 4. use the planner app to plan for a patient and print the schedule.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare import Patient, load_protocol, plan_icing
+from aftercare.charts import icing_timeline
+from aftercare.widgets import PlannerApp
+from aftercare.widgets.quiz import quiz
+import pandas as pd
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The rules of the default protocol (about 4 minutes; running total 4 minutes)
+#
+# A **protocol** is a file in `data/protocols/` with one rule per line of the schedule. Each rule
+# has a value, the ids of its sources and a basis in words. The default protocol follows the
+# source article [pai-seed] and fills its gaps from the evidence, saying so in each basis.
+
+# %% slideshow={"slide_type": "fragment"}
+default = load_protocol()
+pd.DataFrame(default.rule_table())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** which of these rules come from the article itself, and which did the suite have to
+# fill in from elsewhere?
+#
+# <details><summary>Show the answer</summary>
+#
+# The article gives the wait ("a few hours"), the 20-minute cap and the towel barrier [pai-seed].
+# It gives no number of hours, no spacing between sessions and no plan length. The suite reads
+# "a few" as 3 hours, takes 2-hourly spacing from an ankle-sprain trial [bleakley2006] and a
+# 72-hour plan from the soreness trials [martinpintado2016] [diciolla2021]. Each basis says so.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. A typical patient (about 4 minutes; running total 8 minutes)
+#
+# A patient with no health problems is needled at 09:00, gets up at 07:00 and goes to bed at
+# 23:00. Here is the first day of the plan, as the clinician would read it out.
+
+# %% slideshow={"slide_type": "fragment"}
+typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), default)
+print(typical.sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes", "barrier_label"]].to_string(index=False))
+
+# %% slideshow={"slide_type": "fragment"}
+fig = icing_timeline(typical)
+display(fig)
+print(fig.caption)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. How each rule shapes the timeline (about 8 minutes; running total 16 minutes)
+#
+# ### The wait
+#
+# The first session starts no earlier than the wait after needling. If the patient is seen
+# later, for example 5 hours after needling, the plan starts from now.
+
+# %% slideshow={"slide_type": "fragment"}
+later = plan_icing(Patient(hours_since_needling=5, needled_at="09:00"), default)
+print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start_h:g} h after needling")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The session cap and the spacing
+#
+# Every session lasts at most the cap (20 minutes) and starts at least the spacing (2 hours)
+# after the start of the one before. Those two numbers fix the rhythm of the plan.
+#
+# ### The nights
+#
+# The planner never places a session while the patient is asleep: a sleeping person cannot
+# notice numbness [cryotherapy-chapter]. A patient needled at 19:00 who sleeps from 23:00 to
+# 06:30 gets one session before bed, and the plan resumes in the morning.
+
+# %% slideshow={"slide_type": "fragment"}
+evening = plan_icing(Patient(hours_since_needling=0, needled_at="19:00", awake_from="06:30", asleep_from="23:00"), default)
+print(evening.schedule_text())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Patient factors: caution and avoid
+#
+# A factor such as diabetes turns the verdict to **caution**: ice is allowed with extra steps,
+# such as skin checks every few minutes. A factor such as Raynaud's turns it to **avoid**: no
+# ice, and the plan lists other options instead. Notebook 04 covers every factor.
+
+# %% slideshow={"slide_type": "fragment"}
+print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True), default).summary())
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Explore: the planner app (about 6 minutes; running total 22 minutes)
+#
+# The app holds one patient. Change the controls and watch the timeline and the steps below it.
+#
+# - **Try 1:** move *hours since needling* from 0 to 6. When does the first session start now?
+# - **Try 2:** set *needled at* to 21:00. How many sessions are left on day 1?
+# - **Try 3:** tick *diabetes*. Which new step appears, and how often should the skin be checked?
+# - **Try 4:** also tick *Raynaud's*. What is the verdict, and which options are offered?
+# - **Try 5:** switch the protocol to *early-cold*. What changes, and what stays the same?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+PlannerApp(needled_at="09:00")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** in Try 5 the early-cold protocol drops the wait. Does that make it the better
+# protocol?
+#
+# <details><summary>Show the answer</summary>
+#
+# Not by itself. Neither practice has been compared in a trial of icing after needling. The
+# early-cold preset follows clinic handouts and the trials that applied cold at once
+# [aftercare-blogs] [martinpintado2014], and the one cold-pack trial found no overall benefit
+# over the alternatives [vorawanthanachai]. Notebook 08 looks at this disagreement.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: in groups of three, give each group one patient from notebook 06 and ask them
+# to set the app for that patient and read the plan aloud as they would to the patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Protocol rules: [pai-seed] [bleakley2006] [cryotherapy-chapter] [martinpintado2016]
+# [diciolla2021]; barrier [damptowel-study] [ichikawa2024]; early cold [aftercare-blogs]
+# [martinpintado2014] [vorawanthanachai]. The spacing comes from an ankle-sprain trial, not from
+# needling.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - A plan is the protocol's rules applied to one patient's day; every step names its sources.
+# - The wait, cap, spacing, nights and plan length each change the schedule in a predictable way.
+# - Caution keeps ice with extra steps; avoid removes it and offers alternatives.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 3 minutes; running total 25 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("planner")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

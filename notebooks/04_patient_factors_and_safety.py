@@ -1,0 +1,196 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Patient factors and safety: caution or avoid
+#
+# Which patient factors call for care with ice, which rule it out, what to watch on the skin,
+# and where the source article and the textbooks classify a factor differently.
+#
+# **Education, not individual medical advice.** The factor labels are drafts for teaching; a
+# clinic should confirm them locally before using them with patients.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 25 minutes.**
+#
+# By the end of this notebook you will be able to:
+#
+# 1. tell a precaution (caution) from a contraindication (avoid) and say what each means for a
+#    plan;
+# 2. classify diabetes, neuropathy and Raynaud's for cold, and explain where the article and
+#    the teaching lists differ;
+# 3. name the other factors that restrict cold or heat;
+# 4. list the skin and nerve signs that mean "take the ice off now".
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare import Patient, plan_icing
+from aftercare.charts import icing_timeline
+from aftercare.factors import load_factors
+from aftercare.widgets import PlannerApp
+from aftercare.widgets.quiz import quiz
+import pandas as pd
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Caution and avoid (about 3 minutes; running total 3 minutes)
+#
+# Textbooks sort risks into two groups:
+#
+# - A **precaution** means the treatment may be used with extra care: a smaller area, shorter
+#   time, more frequent skin checks, or someone present. The planner calls this **caution**.
+# - A **contraindication** means the treatment should not be used. The planner calls this
+#   **avoid** and offers other options.
+#
+# The article names three conditions for care with ice: diabetes, neuropathy and Raynaud's
+# [pai-seed]. Teaching summaries of a standard physical-agents textbook classify them, and many
+# more, for both cold and heat [cameron-lists]; a Canadian consensus document covers the same
+# ground, though its recommendation wording was not read for this suite [houghton2010].
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The article's three conditions (about 6 minutes; running total 9 minutes)
+#
+# | Condition | Article [pai-seed] | Teaching lists [cameron-lists] | Suite default |
+# |---|---|---|---|
+# | Diabetes | be careful, watch the skin | not listed itself; the risks come with neuropathy and poor circulation | caution |
+# | Neuropathy (reduced feeling) | be careful, watch the skin | cold: precaution; heat: contraindication | cold caution, heat avoid |
+# | Raynaud's | be careful, watch the skin | cold: contraindication | avoid |
+#
+# A cold-therapy device leaflet goes further and lists diabetes as a reason not to use its
+# device [deroyal-ifu]; it is one device's instructions, so its confidence is low.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The three plans side by side
+#
+# The same patient, needled at 09:00, with one condition each. Read the verdict and the flag.
+
+# %% slideshow={"slide_type": "fragment"}
+for factor in ("diabetes", "neuropathy", "raynauds"):
+    plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True}))
+    print(f"{factor}: {plan.verdict.upper()}. {plan.flags[0].instruction}\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** why does the suite's default treat Raynaud's as "avoid" when the article says only
+# "be careful"?
+#
+# <details><summary>Show the answer</summary>
+#
+# Where the sources disagree, the default follows the stricter reading and says so. In
+# Raynaud's the small vessels of the fingers and toes clamp down in the cold; four independent
+# teaching summaries of a standard textbook list it as a contraindication to cold
+# [cameron-lists]. The article gives no reason for its milder wording [pai-seed]. A clinic may
+# choose otherwise in its own protocol file (notebook 08), but should record why.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. All the factors (about 5 minutes; running total 14 minutes)
+#
+# The full table, from `data/factors.csv`, with each factor's level for cold and for heat and
+# what each source says. A factor can restrict one option and not another: a bleeding tendency
+# restricts heat, not ice; Raynaud's restricts ice, not heat.
+
+# %% slideshow={"slide_type": "fragment"}
+table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
+print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_string(index=False))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Terms in the table: **cold urticaria** (hives after cold), **cryoglobulinaemia** (blood
+# proteins that clump in the cold), **paroxysmal cold haemoglobinuria** (red cells that break
+# down after cold), **peripheral vascular disease** (poor blood flow in the limbs), and a
+# **superficial nerve** (a nerve close to the skin with little fat over it, as at the outer
+# knee). Most labels rest on the teaching lists [cameron-lists] and the consensus document
+# [houghton2010], with medium confidence; the superficial-nerve caution rests on case reports of
+# nerve palsy after icing [malone1992] [moeller1997] [covington1993] [collins1986].
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. What to watch on the skin (about 4 minutes; running total 18 minutes)
+#
+# During and after each session, the patient (or someone with them) looks at the skin and
+# notices how it feels. Take the ice off at once if:
+#
+# - the skin turns **white, grey or blotchy**, or blisters;
+# - the skin goes **numb**: pain relief begins as the skin cools [bugaj1975], but numbness means
+#   the skin's receptors have stopped reporting [kunesch1987];
+# - near the outer knee or elbow, the hand or foot **tingles, feels numb or weak**: nerve palsies
+#   have followed icing over lean sites [malone1992] [moeller1997].
+#
+# Some redness that fades as the skin warms is usual. With a caution factor, the planner asks
+# for skin checks every few minutes during each session.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Explore: factors in the planner (about 5 minutes; running total 23 minutes)
+#
+# A static plan for a typical caution case comes first, then the app.
+
+# %% slideshow={"slide_type": "fragment"}
+fig = icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)))
+display(fig)
+print(fig.caption)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# - **Try 1:** tick *superficial nerve*. Which step tells the patient how to apply the pack?
+# - **Try 2:** tick *bleeding risk* only. Is ice still allowed? What happens to heat in the list
+#   of options?
+# - **Try 3:** tick *neuropathy* and then *cognitive impairment*. Who must be present during a
+#   session?
+# - **Try 4:** tick *cold urticaria*. Which alternatives are offered, and why is a cooling spray
+#   not one of them?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+PlannerApp(needled_at="09:00")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** a patient with diabetic neuropathy in the feet has needling of the upper back. Does
+# the neuropathy factor apply?
+#
+# <details><summary>Show the answer</summary>
+#
+# The factor is about feeling **at the site** being treated. If sensation over the upper back is
+# normal, the neuropathy rule does not apply there, though diabetes still calls for caution
+# [pai-seed] [cameron-lists]. Test sensation at the site rather than assume it from the
+# diagnosis.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Classification: [cameron-lists] (medium; four teaching summaries agree), [houghton2010]
+# (medium; wording not read), [deroyal-ifu] (low; one device), [pai-seed]. Skin and nerve signs:
+# [bugaj1975] [kunesch1987] [malone1992] [moeller1997] [covington1993] [collins1986]. The labels
+# need local clinical sign-off before use with patients.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Caution keeps ice with extra care; avoid removes it and offers other options.
+# - Raynaud's and the cold-sensitivity conditions are "avoid" for ice; diabetes and neuropathy
+#   are "caution" for ice, and neuropathy is "avoid" for heat.
+# - Skin white, grey, blotchy, blistered or numb, or tingling or weakness near a lean joint:
+#   ice off at once.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 2 minutes; running total 25 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("safety")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

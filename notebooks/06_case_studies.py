@@ -1,0 +1,262 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Case studies: eight patients, eight decisions
+#
+# Eight invented patients, each with a decision to make after dry needling. For each one, read
+# the story, decide, then compare your answer with the planner's and with the discussion.
+#
+# **Education, not individual medical advice.** The patients are invented for teaching; a real
+# patient needs a clinician's own assessment.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 30 minutes** (about 3 minutes per case, plus the app).
+#
+# By the end of this notebook you will be able to:
+#
+# 1. apply the protocol rules and the patient factors to a realistic story;
+# 2. explain a "caution" or "avoid" verdict to a colleague, with its sources;
+# 3. spot where a patient's own plan (longer sessions, tight wraps, sleeping with ice, heat over
+#    a bruise) adds risk, and offer a safer option;
+# 4. say where the planner's answer rests on an expert rule rather than a trial.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How to work through a case
+#
+# 1. Read the story and the decision. Decide before you run the next cell.
+# 2. Run the planner cell: it prints the verdict, the sessions, the flags and the steps, each
+#    with its source ids (a **verdict** is ok, caution or avoid).
+# 3. Open the discussion and compare it with your answer.
+#
+# Terms: **PNS** is post-needling soreness; **MTrP** a myofascial trigger point.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare import compare_alternatives, load_protocol, plan_icing
+from aftercare.cases import get_case, load_cases
+from aftercare.charts import alternatives_chart, icing_timeline
+from aftercare.widgets import PlannerApp
+from aftercare.widgets.quiz import quiz
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 1: A desk worker with a sore neck (about 3 minutes; running total 3 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("desk-worker-trapezius")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 2: Type 2 diabetes, low back (about 3 minutes; running total 6 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("diabetes-lumbar")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 3: Raynaud's and a sore forearm (about 3 minutes; running total 9 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("raynauds-forearm")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 4: A lean runner, needling near the knee (about 3 minutes; running total 12 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("lean-runner-fibular-head")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 5: Deep gluteal muscles and a thick layer of fat (about 3 minutes; running total 15 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("gluteal-thick-fat")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 6: An evening appointment and bedtime (about 3 minutes; running total 18 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("evening-appointment")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "subslide"}
+fig = icing_timeline(plan)
+display(fig)
+print(fig.caption)
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 7: A blood thinner, a bruise and a hot bath (about 3 minutes; running total 21 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("anticoagulant-hot-bath")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "subslide"}
+fig = alternatives_chart(compare_alternatives(case.make_patient(), load_protocol(case.protocol)))
+display(fig)
+print(fig.caption)
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Case 8: Diabetic neuropathy in an older adult (about 3 minutes; running total 24 minutes)
+
+# %% slideshow={"slide_type": "fragment"}
+case = get_case("neuropathy-older-adult")
+print(case.story())
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Decide first**, then run the planner.
+
+# %% slideshow={"slide_type": "subslide"}
+plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+print(plan.summary())
+
+# %% slideshow={"slide_type": "fragment"}
+case.reveal()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Explore: change one thing (about 4 minutes; running total 28 minutes)
+#
+# Set up one of the patients in the planner app and change one detail at a time.
+#
+# - **Try 1 (case 4):** tick *superficial nerve* and set the skinfold to 4 mm. Then untick the
+#   nerve. Which step disappears?
+# - **Try 2 (case 6):** set *needled at* to 19:00. Now move it to 21:30. Is there still a
+#   session before bed?
+# - **Try 3 (case 3):** tick *Raynaud's* and switch the protocol to *early-cold*. Does the
+#   verdict change? Why not?
+# - **Try 4 (case 8):** tick *diabetes*, *neuropathy* and *child or frail older adult*. Which
+#   steps need a second person?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+PlannerApp(needled_at="09:00")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** in which of the eight cases does the planner's answer rest mostly on an expert rule
+# rather than on trial evidence?
+#
+# <details><summary>Show the answer</summary>
+#
+# Case 1 most clearly: the wait before the first ice comes from the article alone [pai-seed],
+# and no trial tested it. Case 6's sleep rule is reasoning from case reports of injury with long
+# or continuous icing [cryotherapy-chapter] [collins1986], not a trial. The classifications in
+# cases 2, 3 and 8 rest on teaching lists [cameron-lists], and case 4 on case reports
+# [malone1992]. Case 5 rests on measured cooling data [otte2002], and case 7 on a consensus
+# document's heat precautions [houghton2010]. Almost nothing here comes from a trial of aftercare
+# after needling, because few exist.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Each case names its sources in its discussion. Across the cases: [pai-seed] [bleakley2006]
+# [diciolla2021] [cameron-lists] [deroyal-ifu] [houghton2010] [malone1992] [moeller1997]
+# [covington1993] [collins1986] [otte2002] [myrer2001] [bugaj1975] [cryotherapy-chapter]
+# [brady2014] [boyce2020] [kunesch1987] [algafly2007].
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Screen every patient for the factors before giving an ice plan; ask about sleep and about
+#   their own plans for heat or long icing.
+# - Caution means ice with extra steps and, often, a second person; avoid means offer another
+#   option.
+# - Where the answer rests on an expert rule, say so to the patient and the team.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 2 minutes; running total 30 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz(ids=["safety-nerve-palsy", "plan-sleep", "cool-fat"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

@@ -1,0 +1,132 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Self-check: aftercare after dry needling
+#
+# Twenty questions across the suite, each answered with a short explanation and the sources
+# behind it.
+#
+# **Education, not individual medical advice.** The questions test understanding of the
+# evidence; they are not a competence assessment.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 20 minutes** (about 1 minute per question).
+#
+# By the end of this notebook you will be able to:
+#
+# 1. check your understanding of each notebook's main points;
+# 2. trace each answer to the sources it rests on;
+# 3. find the notebook to revisit for any question you missed.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How to answer
+#
+# For each question, choose one option and press **Check answer**. The feedback says in words
+# whether you were right (a tick and "Correct." or a cross and "Not quite."), why, and which
+# sources support the answer. In a static copy of this notebook (web page, PDF, slides) each
+# answer is folded under **Show the answer**.
+#
+# Terms used: **PNS** post-needling soreness; **DOMS** delayed-onset muscle soreness after
+# exercise; **RCT** randomised controlled trial; **CI** confidence interval; **SMD** standardised
+# mean difference; **VAS** visual analogue scale.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare.widgets.quiz import quiz
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Soreness after needling (about 4 minutes; running total 4 minutes)
+#
+# Revisit: [notebook 01, dry needling and post-needling soreness](01_dry_needling_and_soreness.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("soreness")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. How ice works (about 5 minutes; running total 9 minutes)
+#
+# Revisit: [notebook 02, how ice works](02_how_ice_works.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("cooling")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. The planner (about 2 minutes; running total 11 minutes)
+#
+# Revisit: [notebook 03, the icing timeline planner](03_icing_timeline_planner.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("planner")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Patient factors and safety (about 4 minutes; running total 15 minutes)
+#
+# Revisit: [notebook 04, patient factors and safety](04_patient_factors_and_safety.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("safety")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Alternatives (about 4 minutes; running total 19 minutes)
+#
+# Revisit: [notebook 05, alternatives to ice compared](05_alternatives_compared.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("alternatives")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Where the sources disagree (about 1 minute; running total 20 minutes)
+#
+# Revisit: [notebook 08, where the sources disagree](08_where_sources_disagree.ipynb).
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("disagreement")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** which answer surprised you most, and what would you now tell a patient differently?
+#
+# <details><summary>Show a facilitator's prompt</summary>
+#
+# Many groups are surprised that no trial supports waiting before ice [pai-seed], that the one
+# cold-pack trial found no overall benefit [vorawanthanachai], and that stretching did not
+# measurably reduce exercise soreness [herbert2011]. Ask each person to write one sentence they
+# would change in their own aftercare advice, and the source that persuaded them.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: in a group, let pairs answer together and discuss before pressing Check.
+# Teach-back works better than reading answers aloud.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Every question names its sources in its feedback; all of them are listed in
+# `data/sources.csv`. The discussion prompt above draws on [pai-seed] [vorawanthanachai]
+# [herbert2011].
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Check each answer's sources, not only whether you were right.
+# - Revisit the notebook linked above any section where you missed a question.
+# - Where the evidence is thin, the right answer is often "no trial has tested this".
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.

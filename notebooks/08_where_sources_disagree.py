@@ -1,0 +1,214 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Where the sources disagree, and how a clinic sets its own protocol
+#
+# The article's rules set beside the evidence: waiting a few hours or cold from the first hours,
+# when heat may start, and whether Raynaud's is a reason for care or a reason not to ice. Then
+# how a clinic records its own choice in a protocol file so that every plan follows it.
+#
+# **Education, not individual medical advice.** A clinic's protocol is a local decision for its
+# clinicians; this notebook shows how to make and record one, not which one to make.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning objectives
+#
+# **Estimated time: 25 minutes.**
+#
+# By the end of this notebook you will be able to:
+#
+# 1. state three points where the source article and the evidence disagree, and how strong each
+#    side is;
+# 2. compare two protocols rule by rule and see how each changes a patient's plan;
+# 3. make a clinic protocol by copying a preset and changing one value with its basis;
+# 4. explain to a colleague why an unsupported rule is labelled as such rather than removed.
+
+# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+from aftercare import Patient, load_protocol, plan_icing
+from aftercare.charts import protocol_comparison
+from aftercare.data import read_yaml
+from aftercare.protocol import protocol_from_mapping
+from aftercare.widgets import PlannerApp
+from aftercare.widgets.quiz import quiz
+import pandas as pd
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Three disagreements (about 6 minutes; running total 6 minutes)
+#
+# | Question | Source article [pai-seed] | Other sources | What the evidence shows |
+# |---|---|---|---|
+# | When may ice start? | wait a few hours | clinic handouts: ice in the first 24 hours [aftercare-blogs] | no trial of icing time after needling; cold trials applied cold at once [martinpintado2014] [vorawanthanachai] |
+# | When may heat start? | listed as an alternative, no timing | handouts: no hot baths or heat for 24-48 hours [aftercare-blogs] | in exercise soreness, heat started at once helped most [petrofsky2017] [wang2021]; not tested after needling |
+# | Raynaud's | be careful with ice | teaching lists: do not use cold [cameron-lists] | classification lists, not trials; the stricter reading is the suite's default |
+#
+# Two smaller points: the article says ice reduces swelling, but no needling trial measured
+# swelling; and "always use a towel" leaves open which towel, although a double dry towel
+# barely cools the skin [ichikawa2024].
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The wait, in more detail
+#
+# The article gives no reason beyond letting the body react [pai-seed]. Soreness falls fastest
+# between 6 and 12 hours after needling [diciolla2021], so a wait of a few hours puts the first
+# ice where soreness is already easing. On the other side, the only cold-pack trial found no
+# overall benefit, applied straight after needling [vorawanthanachai], and a cooling spray helped
+# only in the first hours [martinpintado2014]. Neither "wait" nor "ice early" has been shown to
+# be better. Both are honest positions if the clinic says what they rest on.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Heat timing and bleeding
+#
+# Handouts that ban heat for a day or two give no evidence [aftercare-blogs]. The exercise
+# soreness trials point the other way [petrofsky2017] [wang2021], but they are not needling
+# trials. One reason for care with early heat does have support: heat-precaution lists advise
+# against heating tissue that is bleeding [houghton2010], and bruising follows about 1 needling
+# treatment in 13 [brady2014] [boyce2020]. The factor table therefore restricts heat for a
+# bleeding tendency, not for everyone.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Two presets side by side (about 6 minutes; running total 12 minutes)
+#
+# The suite ships two presets in `data/protocols/`: `seed-article` (the default, the article's
+# rules) and `early-cold` (cold from the first hours, as in handouts and the cold trials).
+
+# %% slideshow={"slide_type": "fragment"}
+default, early = load_protocol(), load_protocol("early-cold")
+rules = pd.DataFrame(default.rule_table()).merge(pd.DataFrame(early.rule_table()), on="rule", suffixes=(" (seed-article)", " (early-cold)"))
+print(rules[["rule", "value (seed-article)", "value (early-cold)"]].to_string(index=False))
+
+# %% slideshow={"slide_type": "fragment"}
+fig = protocol_comparison(default, early)
+display(fig)
+print(fig.caption)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same patient, needled at 09:00, under each preset: the first day's sessions.
+
+# %% slideshow={"slide_type": "fragment"}
+patient = Patient(hours_since_needling=0, needled_at="09:00")
+for proto in (default, early):
+    print(proto.name, "\n" + plan_icing(patient, proto).sessions.query("day == 1")[["clock_time", "end_clock_time", "minutes"]].to_string(index=False) + "\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** the early-cold preset also stops the plan at 24 hours instead of 72. Where does each
+# number come from?
+#
+# <details><summary>Show the answer</summary>
+#
+# The 72 hours in the default comes from the soreness trials, which followed patients for 72
+# hours [martinpintado2016] [diciolla2021]. The 24 hours in early-cold comes from the handouts'
+# "first 24 hours" [aftercare-blogs]. Neither is a tested duration for icing; each basis in the
+# protocol files says so.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. How a clinic decides and records its protocol (about 5 minutes; running total 17 minutes)
+#
+# 1. **Read the basis** of each rule in the presets (the table in notebook 03) and the sources
+#    behind it.
+# 2. **Decide** as a team, and write down why, in words a colleague can check. Clinical decision
+#    support is easier to trust when a professional can review the basis of each recommendation
+#    [fda-cds2022].
+# 3. **Copy a preset**: copy `data/protocols/seed-article.yaml` to, for example,
+#    `data/protocols/my-clinic.yaml`.
+# 4. **Change the name, title, version and date**, then the value you want, its `source_ids` and
+#    its `basis`.
+# 5. **Load it by name**: `load_protocol("my-clinic")`. Every plan, chart and handout made with it
+#    follows the new value. A value out of range or an unknown source id stops with an error that
+#    names the file, the key and the allowed values.
+#
+# For example, a clinic that decides on 1 hour changes only this block:
+#
+# ```yaml
+# wait_hours:
+#   value: 1
+#   source_ids: [pai-seed, aftercare-blogs]
+#   basis: >
+#     Our team's choice (minutes of meeting, date): a short wait after leaving the clinic;
+#     no trial compares waiting times after needling.
+# ```
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Here is the same change made in memory, without touching the files: a copy of the default with
+# a 1-hour wait, then the first session for the patient above.
+
+# %% slideshow={"slide_type": "fragment"}
+raw = read_yaml(default.source_path)
+raw["rules"]["wait_hours"]["value"] = 1
+mine = protocol_from_mapping({**raw, "name": "my-clinic"}, name="my-clinic (copy in memory)")
+print("First session:", plan_icing(patient, default).first_start_h, "h (seed-article) ->", plan_icing(patient, mine).first_start_h, "h (my-clinic)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Explore: switch protocols in the planner (about 6 minutes; running total 23 minutes)
+#
+# - **Try 1:** with the default protocol and no factors, note the first session time. Switch
+#   to *early-cold*. What moves, and what stays?
+# - **Try 2:** tick *Raynaud's* and switch between the two presets. Why does the verdict stay
+#   the same?
+# - **Try 3:** set *needled at* to 20:00 under both presets. Which one gives an ice session
+#   before bed?
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+PlannerApp(needled_at="09:00")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** a colleague suggests deleting the wait rule because it has no evidence. What is the
+# case for keeping it, labelled?
+#
+# <details><summary>Show the answer</summary>
+#
+# The rule is the source article's advice [pai-seed], which patients may have read, and no
+# evidence shows it is harmful or that early ice is better [vorawanthanachai]. Removing it
+# silently would hide a real disagreement. Keeping it with a basis that says "no trial supports
+# or refutes this", and offering the early-cold preset beside it, lets each clinic choose
+# knowingly and lets a reviewer check the choice [fda-cds2022].
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: end the course by asking each team which preset it would start from and
+# which one value it would change first. Record the answers; they are the start of the clinic's
+# own protocol file.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Evidence
+#
+# Article and handouts: [pai-seed] [aftercare-blogs]. Cold after needling:
+# [martinpintado2014] [vorawanthanachai] [diciolla2021]. Heat timing: [petrofsky2017]
+# [wang2021] [houghton2010] [brady2014] [boyce2020]. Raynaud's: [cameron-lists]. Barrier:
+# [ichikawa2024]. Plan length: [martinpintado2016]. Reviewable decision support: [fda-cds2022].
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Key points
+#
+# - Waiting before ice, heat timing and Raynaud's are open disagreements; none has a needling
+#   trial behind either side.
+# - Presets are data: copy one, change a value and its basis, and every plan follows.
+# - Label an unsupported rule as unsupported; do not hide the disagreement.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Self-check (about 2 minutes; running total 25 minutes)
+#
+# Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% slideshow={"slide_type": "fragment"}
+quiz(ids=["disagree-wait", "plan-edit-protocol", "safety-raynauds", "alt-heat-timing"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ---
+# **Education, not individual medical advice.** This notebook teaches reasoning with published
+# evidence; it does not replace clinical judgement for a particular patient.
