@@ -1,0 +1,129 @@
+r"""Tissue temperature under cold and heat packs: a calibrated 1-D bioheat model.
+
+The model answers teaching questions such as "how cold does the skin get under a bag of ice in
+a damp towel after 20 minutes, and how much does fat slow the cooling of the muscle below?".
+It is a physical model fitted to a handful of published averages, not a patient-specific
+prediction; ``docs/calibration.md`` shows every calibration point beside the model.
+
+Public functions
+----------------
+simulate_cooling(modality, barrier, application_min, rewarm_min=0, skinfold_mm=10,
+                 baseline_skin_c=None) -> DataFrame
+simulate_heating(source, layers, application_min, skinfold_mm=10) -> DataFrame
+session_end_skin_c(modality, barrier, minutes, skinfold_mm=10) -> float (cached)
+load_thresholds() -> DataFrame
+modality_ids(), barrier_ids(), heat_source_ids() -> tuple of valid ids
+
+Notes
+-----
+**Tissue.** A column of skin (fixed thickness), fat (half the skinfold minus the skin, as the
+calibration studies place their probes) and muscle down to a depth held at arterial
+temperature. Temperature :math:`T(z, t)` obeys the Pennes bioheat equation [1]_
+
+.. math:: \rho c \, \partial T/\partial t = \partial_z (k \, \partial_z T)
+          + \omega \rho_b c_b (T_a - T)
+
+with layer-wise conductivity :math:`k`, density :math:`\rho`, specific heat :math:`c` and
+perfusion :math:`\omega` (``data/tissue.yaml``; textbook values, typical, **not** fitted and not
+from the evidence brief; metabolic heat and cold-induced changes in perfusion are neglected).
+It is discretised in finite volumes (0.25 mm cells in skin, 0.5 mm in fat and the upper 36 mm
+of muscle, 3 mm below) and stepped with backward (implicit) Euler, 5 s sub-steps; output every
+minute. The propagators are cached, so a 50-minute simulation is about 50 matrix-vector products
+(``benchmarks/model_speed.py``).
+
+**Pack.** One lumped mass per unit contact area (``data/modalities.yaml``). Ice packs are phase
+change: held at 0 degC while a melt budget (mass x latent heat) lasts, then warming as water.
+Frozen peas warm from the freezer temperature to their freezing point, melt, then warm. A gel
+pack is a finite heat capacity that warms (no melting). The outer face of a pack exchanges heat
+with room air. Phase switches are resolved once per output step with an energy-conserving
+correction.
+
+**Contact and barrier.** Heat flows from skin to pack through a series resistance
+
+.. math:: q = (T_{skin} - T_{pack}) / (1/h_{contact} + R_{barrier})
+
+where :math:`h_{contact}` (per modality) and the dry-towel resistance per layer are the **fitted
+parameters** (``data/calibration/fitted_parameters.yaml``, written by ``scripts/fit_thermal.py``
+from the calibration points C1-C7 in ``data/calibration/points.csv``). A damp towel is a small
+textbook resistance (wet cotton).
+
+**Baseline and rewarming.** Before the pack and after it is removed, bare skin loses heat to
+room air through a surface conductance. With ``baseline_skin_c=None`` the tissue starts in the
+steady state for still room air; with a baseline, the conductance is chosen so that the steady
+skin temperature equals it, and rewarming heads back to it. ``skin_c`` is the skin-surface
+temperature (under the pack while it is on), as the calibration studies measured it.
+
+**Heat.** :func:`simulate_heating` uses the same tissue and towel model with a hot lumped pack
+(``data/heat_sources.yaml``). No heating number is in the calibration set, so the heat side is
+an uncalibrated extrapolation, labelled ``confidence = "low"``; the 44 degC burn threshold [7]_
+is marked per row.
+
+**Limits.** No cold-induced vasodilation or vasoconstriction, no compression, one dimension
+(no lateral heat flow), average adults. Cubed and wetted ice differ from crushed ice only by an
+assumed contact multiplier that reproduces the published ranking [6]_ (values not retrieved).
+
+References
+----------
+.. [1] Pennes HH (1948). Analysis of tissue and arterial blood temperatures in the resting
+   human forearm. J Appl Physiol 1(2):93-122. doi:10.1152/jappl.1948.1.2.93
+.. [2] Chesterton LS, Foster NE, Ross L (2002). Skin temperature response to cryotherapy. Arch
+   Phys Med Rehabil 83:543-549. doi:10.1053/apmr.2002.30926
+.. [3] Otte JW, Merrick MA, Ingersoll CD, Cordova ML (2002). Subcutaneous adipose tissue
+   thickness alters cooling time during cryotherapy. Arch Phys Med Rehabil 83(11):1501-1505.
+   doi:10.1053/apmr.2002.34833
+.. [4] Myrer WJ et al. (2001). Muscle temperature is affected by overlying adipose when
+   cryotherapy is administered. J Athl Train 36(1):32-36. PMC155399
+.. [5] Ichikawa Y, Ogino T (2024). Acta Med Okayama 78(1):53-61. doi:10.18926/AMO/66671;
+   Kanlayanaphotporn R et al. (2005). Arch Phys Med Rehabil 86(7):1411-1415.
+   doi:10.1016/j.apmr.2004.11.034; Selfe J et al. (2009). Thermology International
+   19(4):121-126; Janwantanakul P (2009). Physiotherapy 95(2):120-125.
+   doi:10.1016/j.physio.2009.01.004
+.. [6] Dykstra JH et al. (2009). Comparisons of cubed ice, crushed ice, and wetted ice on
+   intramuscular and surface temperature changes. J Athl Train 44(2):136-141.
+   doi:10.4085/1062-6050-44.2.136
+.. [7] Moritz AR, Henriques FC (1947). Studies of thermal injury II. Am J Pathol.
+
+Examples
+--------
+>>> from aftercare import thermal
+>>> df = thermal.simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30)
+>>> df.shape
+(51, 4)
+>>> thermal.simulate_cooling("snow", "none", 20)
+Traceback (most recent call last):
+...
+aftercare.errors.InputError: modality = 'snow' is not allowed; allowed: one of 'crushed_ice', 'cubed_ice', 'wetted_ice', 'gel_pack', 'frozen_peas'.
+"""
+
+from __future__ import annotations
+
+from .model import COLUMNS, LIMITS, session_end_skin_c, simulate_cooling, simulate_heating
+from .parameters import load_barriers, load_heat_sources, load_modalities
+from .thresholds import load_thresholds
+
+__all__ = [
+    "COLUMNS",
+    "LIMITS",
+    "simulate_cooling",
+    "simulate_heating",
+    "session_end_skin_c",
+    "load_thresholds",
+    "modality_ids",
+    "barrier_ids",
+    "heat_source_ids",
+]
+
+
+def modality_ids() -> tuple[str, ...]:
+    """Valid cold modality ids (from ``data/modalities.yaml``)."""
+    return tuple(load_modalities())
+
+
+def barrier_ids() -> tuple[str, ...]:
+    """Valid barrier ids (from ``data/barriers.yaml``)."""
+    return tuple(load_barriers())
+
+
+def heat_source_ids() -> tuple[str, ...]:
+    """Valid heat source ids (from ``data/heat_sources.yaml``)."""
+    return tuple(load_heat_sources())

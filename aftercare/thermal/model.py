@@ -1,0 +1,335 @@
+"""Public simulation functions of :mod:`aftercare.thermal` (see the package docstring)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..errors import check_choice, check_number
+from . import solver
+from .parameters import (
+    Barrier,
+    HeatSource,
+    Pack,
+    load_barriers,
+    load_heat_sources,
+    load_modalities,
+    load_tissue,
+    resolve,
+)
+
+__all__ = [
+    "COLUMNS",
+    "LIMITS",
+    "simulate_cooling",
+    "simulate_heating",
+    "session_end_skin_c",
+    "cooling_arrays",
+    "heating_arrays",
+]
+
+COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c")
+
+#: Validated input ranges: argument -> (low, high, unit).
+LIMITS = {
+    "application_min": (0.0, 180.0, "min"),
+    "rewarm_min": (0.0, 240.0, "min"),
+    "minutes": (0.0, 180.0, "min"),
+    "skinfold_mm": (0.0, 80.0, "mm"),
+    "baseline_skin_c": (20.0, 37.0, "degC"),
+    "layers": (0, 12, "towel layers"),
+}
+
+
+def _num(field: str, value: object, name: str | None = None) -> float:
+    low, high, unit = LIMITS[name or field]
+    return check_number(field, value, low=low, high=high, unit=unit)
+
+
+def _g_top(h_contact: float, r_barrier: float, skinfold_mm: float) -> float:
+    grid = solver.grid_for(skinfold_mm)
+    return 1.0 / (grid.r_half_top + 1.0 / h_contact + r_barrier)
+
+
+def pack_state(pack: Pack | HeatSource,
+               overrides: dict[str, float] | None = None) -> tuple[float, solver.PackState]:
+    """Initial pack temperature [degC] and melt bookkeeping for a pack."""
+    t = load_tissue()
+    mass = resolve(pack.mass_kg, file="data/modalities.yaml", field=f"{pack.id}.mass_kg",
+                   overrides=overrides)
+    per_m2 = mass / pack.contact_area_m2
+    cap_liquid = per_m2 * pack.specific_heat_j_kgk
+    if isinstance(pack, Pack) and pack.kind == "phase_change":
+        latent = per_m2 * pack.latent_fraction * t.v("latent_heat_ice_j_kg")
+        cap_solid = per_m2 * pack.frozen_specific_heat_j_kgk
+        phase = "solid" if pack.initial_c < pack.freezing_c else "melting"
+        state = solver.PackState(phase, latent, pack.freezing_c, cap_solid, cap_liquid)
+        return pack.initial_c, state
+    return pack.initial_c, solver.PackState("liquid", 0.0, 0.0, cap_liquid, cap_liquid)
+
+
+def cooling_arrays(
+    pack: Pack,
+    h_contact: float,
+    r_barrier: float,
+    application_min: float,
+    rewarm_min: float,
+    skinfold_mm: float,
+    baseline_skin_c: float | None,
+    perfusion_factor: float | None = None,
+    overrides: dict[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unvalidated core of :func:`simulate_cooling` with explicit parameters.
+
+    Used by ``scripts/fit_thermal.py`` to try parameter values; returns
+    ``(time_min, skin_c, muscle_c[:, (1 cm, 3 cm)])``.
+    """
+    t = load_tissue()
+    if baseline_skin_c is None:
+        h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
+    else:
+        h_env, env_c = solver.env_for_baseline(skinfold_mm, baseline_skin_c)
+    h_env, env_c = round(h_env, 9), round(env_c, 9)
+    x0 = solver.steady_profile(skinfold_mm, h_env, env_c)
+    pack_c, state = pack_state(pack, overrides)
+    if perfusion_factor is None:
+        perfusion_factor = resolve("fitted:cold_perfusion_factor", file="data/tissue.yaml",
+                                   field="cold_perfusion_factor")
+    return solver.run(
+        skinfold_mm,
+        x0,
+        pack_c,
+        state,
+        _g_top(h_contact, r_barrier, skinfold_mm),
+        t.v("pack_top_conductance_w_m2k"),
+        t.v("room_c"),
+        ("air", h_env, env_c),
+        application_min,
+        rewarm_min,
+        perfusion_factor,
+    )
+
+
+def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
+    modalities, barriers = load_modalities(), load_barriers()
+    check_choice("modality", modality, modalities)
+    check_choice("barrier", barrier, barriers)
+    pack: Pack = modalities[modality]
+    bar: Barrier = barriers[barrier]
+    h = resolve(pack.contact_conductance_w_m2k, file="data/modalities.yaml",
+                field=f"{modality}.contact_conductance_w_m2k") * pack.contact_multiplier
+    r = resolve(bar.resistance_m2k_w, file="data/barriers.yaml",
+                field=f"{barrier}.resistance_m2k_w") * bar.layers
+    return pack, h, r
+
+
+def _frame(times, skin, muscle, attrs: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"time_min": times, "skin_c": skin, "muscle_1cm_c": muscle[:, 0],
+         "muscle_3cm_c": muscle[:, 1]}
+    )
+    frame.attrs.update(attrs)
+    return frame
+
+
+def simulate_cooling(
+    modality: str,
+    barrier: str,
+    application_min: float,
+    rewarm_min: float = 0,
+    skinfold_mm: float = 10,
+    baseline_skin_c: float | None = None,
+) -> pd.DataFrame:
+    """Skin and muscle temperature under a cold pack and after it is removed.
+
+    Parameters
+    ----------
+    modality : str
+        Cold pack id from ``data/modalities.yaml``: ``"crushed_ice"``, ``"cubed_ice"``,
+        ``"wetted_ice"``, ``"gel_pack"`` or ``"frozen_peas"``.
+    barrier : str
+        Barrier id from ``data/barriers.yaml``: ``"none"``, ``"damp_towel"``, ``"dry_towel"``
+        or ``"double_dry_towel"``.
+    application_min : float
+        Time the pack is on [min], 0 to 180.
+    rewarm_min : float, default 0
+        Time simulated after the pack is removed [min], 0 to 240.
+    skinfold_mm : float, default 10
+        Skinfold over the site [mm], 0 to 80; adipose thickness is half of it minus the skin.
+    baseline_skin_c : float or None, default None
+        Skin temperature before the pack [degC], 20 to 37. ``None``: the model's bare-skin
+        steady state in still room air (``data/tissue.yaml``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step (1 minute, plus a shorter last step of each phase if the time is not a
+        whole number of minutes): ``time_min`` [min], ``skin_c`` (skin surface under the pack)
+        [degC], ``muscle_1cm_c`` and ``muscle_3cm_c`` (1 cm and 3 cm below the fat) [degC].
+        ``attrs`` holds the inputs, ``application_min``, ``baseline_skin_c`` used,
+        ``source_ids`` and ``model`` (a one-line description).
+
+    Raises
+    ------
+    aftercare.errors.InputError
+        For an unknown modality or barrier (the message lists the allowed ids) or a number
+        outside its range, NaN or not a number.
+
+    Examples
+    --------
+    >>> df = simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30)
+    >>> list(df.columns)
+    ['time_min', 'skin_c', 'muscle_1cm_c', 'muscle_3cm_c']
+    >>> float(df.time_min.iloc[-1])
+    50.0
+    >>> bool(df.skin_c.iloc[20] < df.skin_c.iloc[0])
+    True
+    """
+    pack, h, r = _cold_parameters(modality, barrier)
+    application_min = _num("application_min", application_min)
+    rewarm_min = _num("rewarm_min", rewarm_min)
+    skinfold_mm = _num("skinfold_mm", skinfold_mm)
+    if baseline_skin_c is not None:
+        baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
+    times, skin, muscle = cooling_arrays(pack, h, r, application_min, rewarm_min, skinfold_mm,
+                                         baseline_skin_c)
+    barrier_row = load_barriers()[barrier]
+    return _frame(times, skin, muscle, {
+        "modality": modality,
+        "barrier": barrier,
+        "application_min": application_min,
+        "rewarm_min": rewarm_min,
+        "skinfold_mm": skinfold_mm,
+        "baseline_skin_c": float(skin[0]),
+        "source_ids": tuple(dict.fromkeys(pack.source_ids + barrier_row.source_ids)),
+        "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
+    })
+
+
+@lru_cache(maxsize=4096)
+def _session_end(modality: str, barrier: str, minutes: float, skinfold_mm: float) -> float:
+    pack, h, r = _cold_parameters(modality, barrier)
+    _, skin, _ = cooling_arrays(pack, h, r, minutes, 0.0, skinfold_mm, None)
+    return float(skin[-1])
+
+
+def session_end_skin_c(modality: str, barrier: str, minutes: float,
+                       skinfold_mm: float = 10) -> float:
+    """Predicted skin temperature [degC] at the end of one cold session (cached).
+
+    Same model as :func:`simulate_cooling` with the default baseline; results are cached by
+    arguments, so a plan that repeats the same session costs one simulation.
+
+    Parameters
+    ----------
+    modality, barrier : str
+        Ids as in :func:`simulate_cooling`.
+    minutes : float
+        Session length [min], 0 to 180.
+    skinfold_mm : float, default 10
+        Skinfold [mm], 0 to 80.
+
+    Returns
+    -------
+    float
+        Skin-surface temperature under the pack when it is removed [degC].
+
+    Examples
+    --------
+    >>> 5 < session_end_skin_c("crushed_ice", "damp_towel", 20, 10) < 20
+    True
+    """
+    check_choice("modality", modality, load_modalities())
+    check_choice("barrier", barrier, load_barriers())
+    minutes = _num("minutes", minutes)
+    skinfold_mm = _num("skinfold_mm", skinfold_mm)
+    return _session_end(modality, barrier, minutes, skinfold_mm)
+
+
+def heating_arrays(source: HeatSource, layers: int, application_min: float,
+                   skinfold_mm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unvalidated core of :func:`simulate_heating`."""
+    t = load_tissue()
+    r_layer = resolve("fitted:r_dry_towel_layer", file="data/heat_sources.yaml", field="layers")
+    r = layers * r_layer
+    h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
+    x0 = solver.steady_profile(skinfold_mm, h_env, env_c)
+    pack_c, state = pack_state(source)
+    h_top = 1.0 / (1.0 / t.v("pack_top_conductance_w_m2k") + r)
+    return solver.run(
+        skinfold_mm, x0, pack_c, state,
+        _g_top(source.contact_conductance_w_m2k, r, skinfold_mm),
+        h_top, t.v("room_c"), ("air", h_env, env_c), application_min, 0.0,
+    )
+
+
+def simulate_heating(source: str, layers: int | None, application_min: float,
+                     skinfold_mm: float = 10) -> pd.DataFrame:
+    """Skin and muscle temperature under a hot pack or warm compress (uncalibrated).
+
+    Parameters
+    ----------
+    source : str
+        Heat source id from ``data/heat_sources.yaml``: ``"hydrocollator"`` or
+        ``"warm_compress"``.
+    layers : int or None
+        Dry towel layers between source and skin, 0 to 12; ``None`` uses the source's
+        ``default_layers`` (8 for a hydrocollator pack, 0 for a compress).
+    application_min : float
+        Time on the skin [min], 0 to 180.
+    skinfold_mm : float, default 10
+        Skinfold [mm], 0 to 80.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`simulate_cooling` plus ``above_burn_threshold`` (bool: skin at or
+        above the burn threshold). ``attrs``: ``burn_threshold_c`` [degC] and its
+        ``burn_threshold_source_ids`` and ``burn_threshold_confidence`` (from
+        ``data/thresholds.csv``), ``confidence`` (``"low"``: the heat side is not calibrated
+        and its pack figures are assumptions), ``source_ids``.
+
+    Examples
+    --------
+    >>> df = simulate_heating("hydrocollator", 8, 20)
+    >>> df.attrs["burn_threshold_c"]
+    44.0
+    >>> df.attrs["confidence"]
+    'low'
+    """
+    from .thresholds import burn_threshold
+
+    sources = load_heat_sources()
+    check_choice("source", source, sources)
+    spec: HeatSource = sources[source]
+    if layers is None:
+        layers = spec.default_layers
+    low, high, unit = LIMITS["layers"]
+    if isinstance(layers, float) and layers.is_integer():
+        layers = int(layers)
+    if not isinstance(layers, int) or isinstance(layers, bool):
+        check_number("layers", layers, low=low, high=high, unit=unit)
+        from ..errors import InputError
+
+        raise InputError("layers", layers, f"a whole number from {low} to {high} {unit}")
+    check_number("layers", layers, low=low, high=high, unit=unit)
+    application_min = _num("application_min", application_min)
+    skinfold_mm = _num("skinfold_mm", skinfold_mm)
+    times, skin, muscle = heating_arrays(spec, layers, application_min, skinfold_mm)
+    threshold = burn_threshold()
+    frame = _frame(times, skin, muscle, {
+        "source": source,
+        "layers": layers,
+        "application_min": application_min,
+        "skinfold_mm": skinfold_mm,
+        "burn_threshold_c": threshold.low_c,
+        "burn_threshold_source_ids": threshold.source_ids,
+        "burn_threshold_confidence": threshold.confidence,
+        "confidence": spec.confidence,
+        "source_ids": spec.source_ids,
+        "model": "1-D Pennes bioheat model; heat side uncalibrated (low confidence)",
+    })
+    frame["above_burn_threshold"] = frame["skin_c"] >= threshold.low_c
+    return frame
