@@ -272,19 +272,73 @@ def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> Icin
     if not isinstance(patient, Patient):
         raise TypeError(f"patient must be an aftercare.Patient, not {type(patient).__name__}")
     protocol = load_protocol(protocol)
+    # What depends only on the protocol and the present factors is computed once per protocol.
+    factor_part = protocol.memo(
+        ("factor_part", patient.present_factors),
+        lambda: _factor_part(patient, protocol),
+    )
+    verdict = factor_part.verdict
+
+    wake = patient.awake_from or protocol.day_starts
+    sleep = patient.asleep_from or protocol.night_starts
+    needled_min = _minutes(patient.needled_at)
+    # Whole minutes, always rounded towards the safe side.
+    horizon_m = int(math.floor(protocol.plan_hours * 60 + 1e-9))
+    wait_m = math.ceil(protocol.wait_hours * 60 - 1e-9)
+    now_m = math.ceil(patient.hours_since_needling * 60 - 1e-9)
+    duration_m = int(math.floor(protocol.max_session_minutes + 1e-9))
+    interval_m = max(math.ceil(protocol.interval_hours * 60 - 1e-9), duration_m)
+    windows = _sleep_windows(needled_min, _minutes(wake), _minutes(sleep), horizon_m)
+
+    starts = (
+        []
+        if verdict == "avoid"
+        else _schedule(max(wait_m, now_m), duration_m, interval_m, horizon_m, windows)
+    )
+    if verdict == "avoid":
+        instructions = factor_part.steps
+    else:
+        instructions = (_first_step(protocol, starts, needled_min), *factor_part.steps)
+
+    return IcingPlan(
+        patient=patient,
+        protocol=protocol,
+        verdict=verdict,
+        verdict_reason=factor_part.verdict_reason,
+        session_starts_min=tuple(starts),
+        session_minutes=duration_m,
+        flags=factor_part.flags,
+        instructions=instructions,
+        alternatives=factor_part.alternatives,
+        wait_until_h=wait_m / 60,
+        first_start_h=starts[0] / 60 if starts else None,
+        horizon_h=horizon_m / 60,
+        sleep_windows=tuple((max(a, 0) / 60, min(b, horizon_m) / 60) for a, b in windows),
+        assessments=factor_part.assessments,
+    )
+
+
+@dataclass(frozen=True)
+class _FactorPart:
+    verdict: str
+    verdict_reason: str
+    flags: tuple[Flag, ...]
+    alternatives: tuple[Alternative, ...]
+    assessments: tuple[Alternative, ...]
+    steps: tuple[Instruction, ...]
+
+
+def _factor_part(patient: Patient, protocol: Protocol) -> _FactorPart:
+    """Verdict, flags, alternatives and the time-independent steps for a set of factors."""
     factors = load_factors()
     placeholders = protocol.placeholders()
-
     flags = []
     for factor_id in patient.present_factors:
         level = protocol.factor_level(factor_id)
         if level == "ok":
             continue
         factor = factors[factor_id]
-        if level == "avoid":
-            what = "ice is ruled out"
-        else:
-            what = "ice only with extra care"
+        what = "ice is ruled out" if level == "avoid" else "ice only with extra care"
         reason = (
             f"{factor.plain_label}: {what}. The source article says: "
             f"{factor.article_reading}; the evidence says: {factor.evidence_reading}."
@@ -300,31 +354,12 @@ def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> Icin
             )
         )
     verdict = worst_level([f.level for f in flags])
-
-    wake = patient.awake_from or protocol.day_starts
-    sleep = patient.asleep_from or protocol.night_starts
-    needled_min = _minutes(patient.needled_at)
-    horizon_m = int(math.floor(protocol.plan_hours * 60 + 1e-9))
-    wait_m = math.ceil(protocol.wait_hours * 60 - 1e-9)
-    now_m = math.ceil(patient.hours_since_needling * 60 - 1e-9)
-    # Whole minutes, always rounded towards the safe side.
-    duration_m = int(math.floor(protocol.max_session_minutes + 1e-9))
-    interval_m = max(math.ceil(protocol.interval_hours * 60 - 1e-9), duration_m)
-    windows = _sleep_windows(needled_min, _minutes(wake), _minutes(sleep), horizon_m)
-
-    starts = (
-        []
-        if verdict == "avoid"
-        else _schedule(max(wait_m, now_m), duration_m, interval_m, horizon_m, windows)
-    )
-
     assessments = assess_therapies(patient, protocol)
     alternatives = (
         ()
         if verdict == "ok"
         else tuple(a for a in assessments if a.therapy != "ice" and a.suitability != "avoid")
     )
-
     if verdict == "avoid":
         names = ", ".join(f.label for f in flags if f.level == "avoid")
         verdict_reason = f"No ice: the protocol rules out cold with {names}."
@@ -333,39 +368,35 @@ def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> Icin
         verdict_reason = f"Ice is possible with extra care because of {names}."
     else:
         verdict_reason = "No recorded factor limits ice; follow the protocol's timing and barrier."
+    steps = _instructions(protocol, verdict, flags, alternatives)
+    return _FactorPart(verdict, verdict_reason, tuple(flags), alternatives, assessments, steps)
 
-    instructions = _instructions(
-        patient, protocol, verdict, flags, starts, needled_min, alternatives, duration_m
-    )
-    return IcingPlan(
-        patient=patient,
-        protocol=protocol,
-        verdict=verdict,
-        verdict_reason=verdict_reason,
-        session_starts_min=tuple(starts),
-        session_minutes=duration_m,
-        flags=tuple(flags),
-        instructions=instructions,
-        alternatives=alternatives,
-        wait_until_h=wait_m / 60,
-        first_start_h=starts[0] / 60 if starts else None,
-        horizon_h=horizon_m / 60,
-        sleep_windows=tuple((max(a, 0) / 60, min(b, horizon_m) / 60) for a, b in windows),
-        assessments=assessments,
+
+def _first_step(protocol: Protocol, starts: list[int], needled_min: int) -> Instruction:
+    """The time-dependent first step: when the first ice may start."""
+    if starts:
+        wait = protocol.rule("wait_hours")
+        first = needled_min + starts[0]
+        return Instruction(
+            f"Wait until {_clock(first)} on day {first // 1440 + 1} before the first ice "
+            f"({protocol.wait_hours:g} hours after needling at the earliest).",
+            " ".join(wait.basis.split()),
+            wait.source_ids,
+        )
+    length = protocol.rule("plan_hours")
+    return Instruction(
+        "There are no ice sessions left in this plan's time window.",
+        " ".join(length.basis.split()),
+        length.source_ids,
     )
 
 
 def _instructions(
-    patient: Patient,
-    protocol: Protocol,
-    verdict: str,
-    flags: list[Flag],
-    starts: list[int],
-    needled_min: int,
-    alternatives: tuple[Alternative, ...],
-    duration_m: int,
+    protocol: Protocol, verdict: str, flags: list[Flag], alternatives: tuple[Alternative, ...]
 ) -> tuple[Instruction, ...]:
+    """The ordered steps after the first (which depends on timing; see _first_step)."""
     rule = protocol.rule
+    duration_m = int(math.floor(protocol.max_session_minutes + 1e-9))
     steps: list[Instruction] = []
 
     def add(text: str, reason: str, sources: tuple[str, ...] | list[str]) -> None:
@@ -385,22 +416,6 @@ def _instructions(
                 )
         return tuple(steps)
 
-    wait = rule("wait_hours")
-    if starts:
-        first = starts[0]
-        add(
-            f"Wait until {_clock(needled_min + first)} on day {(needled_min + first) // 1440 + 1}"
-            f" before the first ice ({protocol.wait_hours:g} hours after needling at the "
-            "earliest).",
-            wait.basis,
-            wait.source_ids,
-        )
-    else:
-        add(
-            "There are no ice sessions left in this plan's time window.",
-            rule("plan_hours").basis,
-            rule("plan_hours").source_ids,
-        )
     barrier = rule("barrier")
     add(
         f"Always put {protocol.barrier_label} between the ice and your skin. Never put ice "
