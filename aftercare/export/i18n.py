@@ -1,0 +1,92 @@
+"""Translation catalogues for patient handouts (gettext ``.po`` files read with Babel).
+
+Catalogues live in ``aftercare/export/locale/<locale>/LC_MESSAGES/handout.po`` (``en``,
+``pt_BR``). Message ids are symbolic keys (``"how.barrier"``), so the English wording too lives
+in a catalogue that a clinic can edit, not in code. Placeholders use ``{name}`` (Python
+``str.format``). ``.po`` files are read at run time; compiled ``.mo`` files are not needed.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import AftercareError, InputError
+
+__all__ = ["LANGUAGES", "LOCALE_DIR", "Translator", "get_translator", "normalise_lang"]
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: Language tags accepted by ``--lang`` mapped to catalogue folder (Babel locale) names.
+LANGUAGES = {"en": "en", "pt-BR": "pt_BR"}
+DOMAIN = "handout"
+
+
+class CatalogueError(AftercareError):
+    """A catalogue is missing a message or a placeholder."""
+
+
+def normalise_lang(lang: str) -> str:
+    """``"pt-BR"``, ``"pt_BR"`` or ``"pt-br"`` -> ``"pt-BR"``; unknown tags raise InputError."""
+    for tag in LANGUAGES:
+        if lang.replace("_", "-").lower() == tag.lower():
+            return tag
+    raise InputError("lang", lang, "one of " + ", ".join(LANGUAGES))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Look up and format messages of one catalogue."""
+
+    lang: str
+    locale: str
+    messages: dict[tuple[str | None, str], str]
+    path: Path
+
+    def has(self, key: str, context: str | None = None) -> bool:
+        return bool(self.messages.get((context, key)))
+
+    def __call__(self, key: str, /, context: str | None = None, default: str | None = None,
+                 **values: object) -> str:
+        """The message ``key`` formatted with ``values``.
+
+        A missing key returns ``default`` if given, else raises :class:`CatalogueError`.
+        """
+        text = self.messages.get((context, key))
+        if not text:
+            if default is not None:
+                return default
+            where = f"{context}|{key}" if context else key
+            raise CatalogueError(f"{self.path}: no translation for {where!r}")
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise CatalogueError(f"{self.path}: message {key!r} has a bad placeholder "
+                                 f"({exc}); available: {sorted(values)}") from None
+
+    def placeholders(self, key: str, context: str | None = None) -> set[str]:
+        text = self.messages.get((context, key), "")
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@lru_cache(maxsize=8)
+def get_translator(lang: str = "en") -> Translator:
+    """The translator for ``lang`` (``"en"`` or ``"pt-BR"``), read from its ``.po`` file."""
+    from babel.messages.pofile import read_po
+
+    tag = normalise_lang(lang)
+    locale = LANGUAGES[tag]
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        raise CatalogueError(f"{path}: translation catalogue not found")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    messages: dict[tuple[str | None, str], str] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        msgstr = message.string if isinstance(message.string, str) else message.string[0]
+        messages[(message.context, msgid)] = msgstr
+    return Translator(tag, locale, messages, path)
