@@ -37,6 +37,7 @@
 # 5. recognise the rare warning signs that need urgent assessment.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.widgets import PlannerApp
@@ -112,7 +113,7 @@ from aftercare.widgets.quiz import quiz
 # %% slideshow={"slide_type": "fragment"}
 typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))
 fig = icing_timeline(typical)
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

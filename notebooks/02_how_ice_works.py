@@ -36,6 +36,7 @@
 # 4. explain why numbness is the signal to stop, and who cannot feel that signal.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare.charts import cooling_curve
 from aftercare.thermal import simulate_cooling
 from aftercare.widgets import CoolingExplorer
@@ -87,7 +88,7 @@ from aftercare.widgets.quiz import quiz
 # %% slideshow={"slide_type": "fragment"}
 typical = simulate_cooling(modality="crushed_ice", barrier="dry_towel", application_min=20, skinfold_mm=10)
 fig = cooling_curve(typical)
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "notes"}

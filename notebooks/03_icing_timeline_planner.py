@@ -36,6 +36,7 @@
 # 4. use the planner app to plan for a patient and print the schedule.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.widgets import PlannerApp
@@ -78,7 +79,7 @@ print(typical.sessions.query("day == 1")[["session", "clock_time", "end_clock_ti
 
 # %% slideshow={"slide_type": "fragment"}
 fig = icing_timeline(typical)
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -37,6 +37,7 @@
 # 4. list the skin and nerve signs that mean "take the ice off now".
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.factors import load_factors
@@ -137,7 +138,7 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_str
 
 # %% slideshow={"slide_type": "fragment"}
 fig = icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)))
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

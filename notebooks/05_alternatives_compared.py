@@ -36,6 +36,7 @@
 # 4. choose options that suit a patient's factors, and explain why one option is unsuitable.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import Patient, compare_alternatives
 from aftercare.charts import alternatives_chart
 from aftercare.therapies import effect_sizes
@@ -131,7 +132,7 @@ print(effect_sizes()[["therapy", "measure", "estimate", "ci_low", "ci_high", "sc
 # %% slideshow={"slide_type": "fragment"}
 comparison = compare_alternatives(Patient(hours_since_needling=0, needled_at="09:30", bleeding_risk=True))
 fig = alternatives_chart(comparison)
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -46,6 +46,7 @@
 # Terms: **PNS** is post-needling soreness; **MTrP** a myofascial trigger point.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import compare_alternatives, load_protocol, plan_icing
 from aftercare.cases import get_case, load_cases
 from aftercare.charts import alternatives_chart, icing_timeline
@@ -153,7 +154,7 @@ print(plan.summary())
 
 # %% slideshow={"slide_type": "subslide"}
 fig = icing_timeline(plan)
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% slideshow={"slide_type": "fragment"}
@@ -175,7 +176,7 @@ print(plan.summary())
 
 # %% slideshow={"slide_type": "subslide"}
 fig = alternatives_chart(compare_alternatives(case.make_patient(), load_protocol(case.protocol)))
-display(fig)
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% slideshow={"slide_type": "fragment"}
@@ -203,13 +204,13 @@ case.reveal()
 #
 # Set up one of the patients in the planner app and change one detail at a time.
 #
-# - **Try 1 (case 4):** tick *superficial nerve* and set the skinfold to 4 mm. Then untick the
+# - **Try 1:** (case 4) tick *superficial nerve* and set the skinfold to 4 mm. Then untick the
 #   nerve. Which step disappears?
-# - **Try 2 (case 6):** set *needled at* to 19:00. Now move it to 21:30. Is there still a
+# - **Try 2:** (case 6) set *needled at* to 19:00. Now move it to 21:30. Is there still a
 #   session before bed?
-# - **Try 3 (case 3):** tick *Raynaud's* and switch the protocol to *early-cold*. Does the
+# - **Try 3:** (case 3) tick *Raynaud's* and switch the protocol to *early-cold*. Does the
 #   verdict change? Why not?
-# - **Try 4 (case 8):** tick *diabetes*, *neuropathy* and *child or frail older adult*. Which
+# - **Try 4:** (case 8) tick *diabetes*, *neuropathy* and *child or frail older adult*. Which
 #   steps need a second person?
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}

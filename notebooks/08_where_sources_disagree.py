@@ -37,6 +37,7 @@
 # 4. explain to a colleague why an unsupported rule is labelled as such rather than removed.
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
 from aftercare.data import read_yaml
@@ -90,15 +91,16 @@ rules = pd.DataFrame(default.rule_table()).merge(pd.DataFrame(early.rule_table()
 print(rules[["rule", "value (seed-article)", "value (early-cold)"]].to_string(index=False))
 
 # %% slideshow={"slide_type": "fragment"}
-fig = protocol_comparison(default, early)
-display(fig)
+patient = Patient(hours_since_needling=0, needled_at="09:00")
+fig = protocol_comparison(plan_icing(patient, default), plan_icing(patient, early))
+display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The same patient, needled at 09:00, under each preset: the first day's sessions.
+# The same patient as in the chart, needled at 09:00, under each preset: the first day's
+# sessions.
 
 # %% slideshow={"slide_type": "fragment"}
-patient = Patient(hours_since_needling=0, needled_at="09:00")
 for proto in (default, early):
     print(proto.name, "\n" + plan_icing(patient, proto).sessions.query("day == 1")[["clock_time", "end_clock_time", "minutes"]].to_string(index=False) + "\n")
 
@@ -147,7 +149,7 @@ for proto in (default, early):
 # a 1-hour wait, then the first session for the patient above.
 
 # %% slideshow={"slide_type": "fragment"}
-raw = read_yaml(default.source_path)
+raw = read_yaml(default.source_path())
 raw["rules"]["wait_hours"]["value"] = 1
 mine = protocol_from_mapping({**raw, "name": "my-clinic"}, name="my-clinic (copy in memory)")
 print("First session:", plan_icing(patient, default).first_start_h, "h (seed-article) ->", plan_icing(patient, mine).first_start_h, "h (my-clinic)")

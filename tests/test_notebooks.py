@@ -1,0 +1,213 @@
+"""Structure and accessibility checks for the notebook suite (no kernel needed).
+
+Running the notebooks and comparing their outputs is nbval's job:
+``pytest --nbval notebooks/ --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg``.
+These tests check what nbval cannot: the jupytext pairs are in sync, every cited source exists,
+the teaching skeleton is complete (one H1, headings in order, learning objectives, key points,
+self-check, the not-medical-advice statement), every cell has slide metadata, and every image has
+a text alternative.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+jupytext = pytest.importorskip("jupytext")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip"}
+STATEMENT = re.compile(r"education, not individual medical advice", re.IGNORECASE)
+CITATION = re.compile(r"\[([a-z][a-z0-9-]+)\](?!\()")
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+FENCE = re.compile(r"^(```|~~~)")
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _markdown(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def _headings(nb) -> list[tuple[int, str]]:
+    found = []
+    for text in _markdown(nb):
+        fenced = False
+        for line in text.splitlines():
+            if FENCE.match(line.strip()):
+                fenced = not fenced
+                continue
+            match = re.match(r"^(#{1,6})\s+(.*)", line)
+            if match and not fenced:
+                found.append((len(match.group(1)), match.group(2).strip()))
+    return found
+
+
+def test_suite_is_complete_and_numbered():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers == [f"{i:02d}" for i in range(9)], numbers
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_pair_exists_and_is_in_sync(path):
+    text_file = path.with_suffix(".py")
+    assert text_file.is_file(), f"{text_file.name} missing: run jupytext --sync {path.name}"
+    nb, paired = _read(path), jupytext.read(text_file)
+    assert nb.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+    got = [(c.cell_type, c.source.strip()) for c in nb.cells]
+    want = [(c.cell_type, c.source.strip()) for c in paired.cells]
+    assert got == want, f"{path.name} and {text_file.name} differ: run jupytext --sync"
+    for cell, twin in zip(nb.cells, paired.cells):
+        for key in ("slideshow", "tags"):
+            assert cell.metadata.get(key) == twin.metadata.get(key), (path.name, key, cell.source[:40])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernel_is_python3(path):
+    assert _read(path).metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_cited_sources_exist(path):
+    from aftercare.sources import load_sources
+
+    sources = load_sources()
+    cited = {m for text in _markdown(_read(path)) for m in CITATION.findall(text)}
+    unknown = sorted(cited - set(sources))
+    assert not unknown, f"{path.name} cites ids missing from data/sources.csv: {unknown}"
+    if path.name[:2] not in {"07"}:
+        assert cited, f"{path.name} cites no source"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_h1_and_headings_in_order(path):
+    headings = _headings(_read(path))
+    assert headings and headings[0][0] == 1, "the first heading must be the H1 title"
+    assert sum(1 for level, _ in headings if level == 1) == 1, "exactly one H1"
+    for (prev, _), (level, title) in zip(headings, headings[1:]):
+        assert level <= prev + 1, f"heading level jumps from H{prev} to H{level} at {title!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_teaching_skeleton(path):
+    nb = _read(path)
+    titles = [t.lower() for _, t in _headings(nb)]
+    text = "\n".join(_markdown(nb))
+    assert "learning objectives" in titles
+    assert re.search(r"Estimated time: \d+ minutes", text), "state the estimated time at the top"
+    assert any(t.startswith("key points") for t in titles)
+    assert any("self-check" in t for t in titles)
+    assert any(t.startswith("evidence") for t in titles) or path.name.startswith("07")
+    assert STATEMENT.search(nb.cells[0].source), "state 'education, not medical advice' at the top"
+    assert STATEMENT.search(nb.cells[-1].source), "and again at the end"
+    assert "<details>" in text and "<summary>" in text, "a Think question with a hidden answer"
+    if not path.name.startswith(("07",)):
+        assert "**Try 1:**" in text, "numbered tasks beside the app"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_running_times_add_up(path):
+    nb = _read(path)
+    text = "\n".join(_markdown(nb))
+    total = int(re.search(r"Estimated time: (\d+) minutes", text).group(1))
+    running = [int(x) for x in re.findall(r"running total (\d+) minutes", text)]
+    assert running == sorted(running), "running totals must increase"
+    assert running and running[-1] == total, "the last running total equals the estimated time"
+    assert 15 <= total <= 30
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_cell_has_slide_metadata(path):
+    for cell in _read(path).cells:
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, (path.name, cell.source[:50])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_cells_are_thin(path):
+    for cell in _read(path).cells:
+        if cell.cell_type == "code" and "hide-input" not in cell.metadata.get("tags", []):
+            lines = [x for x in cell.source.splitlines() if x.strip()]
+            assert len(lines) <= 4, (path.name, cell.source[:60])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_only_app_cells_skip_output_comparison(path):
+    for cell in _read(path).cells:
+        if "nbval-ignore-output" in cell.metadata.get("tags", []):
+            assert re.search(r"\b(PlannerApp|CoolingExplorer|AlternativesApp)\(", cell.source), (
+                path.name, cell.source[:60])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_images_have_alt_text(path):
+    nb = _read(path)
+    for text in _markdown(nb):
+        for alt in MD_IMAGE.findall(text):
+            assert alt.strip(), f"{path.name}: markdown image without alt text"
+        for tag in HTML_IMAGE.findall(text):
+            assert re.search(r'alt="[^"]+"', tag), f"{path.name}: <img> without alt"
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            meta = output.get("metadata", {})
+            alt = meta.get("image/png", {}).get("alt") or meta.get("alt")
+            plain = str(data.get("text/plain", ""))
+            described = alt or (plain and not plain.startswith("<Figure"))
+            assert described, f"{path.name}: chart output without alt text: {cell.source[:60]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_charts_show_caption(path):
+    for cell in _read(path).cells:
+        if cell.cell_type == "code" and "fig = " in cell.source:
+            assert "fig.caption" in cell.source and "fig.alt_text" in cell.source, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_stored(path):
+    """Outputs are committed so the suite reads well before it runs, and nbval compares them."""
+    code = [c for c in _read(path).cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), "execute and store outputs"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
+
+
+def test_start_here_links_every_notebook():
+    text = "\n".join(_markdown(_read(NOTEBOOK_DIR / "00_start_here.ipynb")))
+    links = dict((target, label) for label, target in re.findall(r"\[([^\]]+)\]\(([^)]+)\)", text))
+    for path in NOTEBOOKS[1:]:
+        assert path.name in links, f"00_start_here does not link {path.name}"
+        assert len(links[path.name].split()) >= 4, f"link text for {path.name} is not descriptive"
+
+
+def test_acronyms_explained_at_first_use():
+    """Each listed acronym, where a notebook uses it, is spelled out in that notebook."""
+    terms = {
+        "PNS": "post-needling soreness",
+        "MTrP": "myofascial trigger point",
+        "DOMS": "delayed-onset muscle soreness",
+        "VAS": "visual analogue scale",
+        "SMD": "standardised mean difference",
+        "RCT": "randomised controlled trial",
+        "PENS": "percutaneous electrical nerve stimulation",
+        "CI": "confidence interval",
+    }
+    for path in NOTEBOOKS:
+        text = " ".join("\n".join(_markdown(_read(path))).split())
+        for short, long in terms.items():
+            uses = [m.start() for m in re.finditer(rf"\b{short}s?\b", text)]
+            if not uses:
+                continue
+            spelled = text.lower().find(long)
+            assert spelled != -1 and spelled < uses[0] + 80, f"{path.name}: explain {short} at first use"
