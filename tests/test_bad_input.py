@@ -60,11 +60,19 @@ def _edit_protocol(data_copy, old: str, new: str):
         ("value: 2\n", "value: 0\n", "rules.interval_hours.value", "0.5 to 24 hours"),
         ("value: dry_towel", "value: none", "rules.barrier.value", "damp_towel"),
         ('value: "07:00"', 'value: "7 am"', "rules.day_starts", "HH:MM"),
-        ("factor_levels: {}", "factor_levels: {raynauds: maybe}", "factor_levels.raynauds",
-         "'ok', 'caution' or 'avoid'"),
+        (
+            "factor_levels: {}",
+            "factor_levels: {raynauds: maybe}",
+            "factor_levels.raynauds",
+            "'ok', 'caution' or 'avoid'",
+        ),
         ("factor_levels: {}", "factor_levels: {flu: avoid}", "factor_levels", "raynauds"),
-        ("source_ids: [bleakley2006]", "source_ids: [made-up-2020]", "interval_hours.source_ids",
-         "ids"),
+        (
+            "source_ids: [bleakley2006]",
+            "source_ids: [made-up-2020]",
+            "interval_hours.source_ids",
+            "ids",
+        ),
     ],
 )
 def test_protocol_errors_name_file_key_and_range(data_copy, old, new, key, allowed):
@@ -96,8 +104,11 @@ def test_missing_rule_is_named(data_copy):
 def test_clinic_file_outside_data_folder(tmp_path):
     source = load_protocol().source_path().read_text()
     clinic = tmp_path / "my-clinic.yaml"
-    clinic.write_text(source.replace("name: seed-article", "name: my-clinic").replace(
-        "value: 20\n", "value: 15\n", 1))
+    clinic.write_text(
+        source.replace("name: seed-article", "name: my-clinic").replace(
+            "value: 20\n", "value: 15\n", 1
+        )
+    )
     protocol = load_protocol(clinic)
     assert protocol.name == "my-clinic" and protocol.max_session_minutes == 15
     (tmp_path / "bad.yaml").write_text(source.replace("value: 20\n", "value: 90\n", 1))

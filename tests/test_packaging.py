@@ -23,16 +23,25 @@ def test_environment_yml_matches_pyproject():
     conda = {}
     for item in env["dependencies"]:
         if isinstance(item, str):
-            req = Requirement(item.replace("=", "==", 1) if "=" in item and not any(
-                op in item for op in (">=", "<=", "==")) else item)
+            req = Requirement(
+                item.replace("=", "==", 1)
+                if "=" in item and not any(op in item for op in (">=", "<=", "=="))
+                else item
+            )
             conda[req.name.lower()] = str(req.specifier)
     for dep in project["dependencies"]:
         req = Requirement(dep)
         name = CONDA_NAME.get(req.name.lower(), req.name.lower())
         assert name in conda, f"environment.yml lacks {name} (pyproject: {dep})"
         assert conda[name] == str(req.specifier), f"{name}: {conda[name]} vs {req.specifier}"
-    extra = set(conda) - {CONDA_NAME.get(Requirement(d).name.lower(), Requirement(d).name.lower())
-                          for d in project["dependencies"]} - {"python", "pip", "nodejs"}
+    extra = (
+        set(conda)
+        - {
+            CONDA_NAME.get(Requirement(d).name.lower(), Requirement(d).name.lower())
+            for d in project["dependencies"]
+        }
+        - {"python", "pip", "nodejs"}
+    )
     assert not extra, f"environment.yml has dependencies pyproject.toml lacks: {extra}"
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
     assert python == "python=3.11"
