@@ -33,7 +33,7 @@ EFFECT_COLUMNS = (
     "source_id",
 )
 MADE_BY = "aftercare.compare_alternatives"
-SIZE_IN = (12.0, 6.75)
+SIZE_IN = (11.0, 6.2)
 NAME_CHARS = 30
 
 
@@ -197,8 +197,11 @@ class AlternativesChart:
                 ", ".join(self.therapies),
                 "Build a new chart for it.",
             )
-        suit = dict(zip(comparison["therapy"], comparison["suitability"], strict=False))
+        suit = dict(zip(comparison["therapy"], comparison["suitability"], strict=True))
+        shown = getattr(self, "_shown", {})
         for i, therapy in enumerate(self.therapies):
+            if shown.get(therapy) == suit[therapy]:
+                continue  # unchanged: keep the artists (and their cached pixels)
             level = style.LEVEL_STYLE.get(suit[therapy], style.LEVEL_STYLE["caution"])
             self.row_markers[i].set(
                 marker=level["marker"],
@@ -218,11 +221,14 @@ class AlternativesChart:
                 )
             )
         for therapy, point in self.forest_points:
+            if shown.get(therapy) == suit.get(therapy):
+                continue
             level = style.LEVEL_STYLE.get(suit.get(therapy, ""), None)
             if level is None:
                 point.set(marker="s", color="#777777", markeredgecolor="black")
             else:
                 point.set(marker=level["marker"], color=level["color"], markeredgecolor="black")
+        self._shown = suit
         counts = {
             k: sum(1 for v in suit.values() if v == k) for k in ("recommended", "caution", "avoid")
         }

@@ -15,7 +15,7 @@ from matplotlib.ticker import MultipleLocator
 
 from ..errors import InputError
 from . import style
-from .timeline import MIN_AXIS_H, _minutes_of_day, _sessions, _spans, check_plan
+from .timeline import MIN_AXIS_H, _clock_twin, _minutes_of_day, _sessions, _spans, check_plan
 
 __all__ = ["protocol_comparison"]
 
@@ -87,10 +87,8 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
     ax.xaxis.set_major_locator(MultipleLocator(12))
     ax.grid(False, axis="y")
     ax.spines["left"].set_visible(False)
-    clock = ax.secondary_xaxis("top")
-    clock.xaxis.set_major_locator(MultipleLocator(12))
+    clock = _clock_twin(ax, x_max)
     clock.xaxis.set_major_formatter(lambda h, _p: style.clock_label(needled, h))
-    clock.set_xlabel("Clock time")
     rows = [(plan_b, 0), (plan_a, 2)]  # A on top
     ticks, labels = [], []
     xform = ax.get_xaxis_transform()

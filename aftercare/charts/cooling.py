@@ -11,7 +11,7 @@ style and by an end-of-line label as well as by colour.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,65 +30,73 @@ TRACES = (
     ("muscle_1cm_c", "muscle_1cm", "--", "muscle 1 cm deep"),
     ("muscle_3cm_c", "muscle_3cm", "-.", "muscle 3 cm deep"),
 )
-Y_RANGE_C = (0.0, 40.0)
+Y_RANGE_C = (-3.0, 40.0)
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """A temperature threshold as drawn: value [°C], label, confirmed or not, sources."""
+    """A threshold as drawn: a line (``low_c == high_c``) or a band, with its evidence."""
 
     id: str
     label: str
-    value_c: float
+    kind: str
+    low_c: float
+    high_c: float
     confirmed: bool
+    confidence: str
     source_ids: tuple[str, ...]
 
-
-def _get(item: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if isinstance(item, Mapping) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return default
+    @property
+    def value_c(self) -> float:
+        """The line's temperature (the top of a band) [°C]."""
+        return self.high_c
 
 
-def read_thresholds(thresholds: Any = None) -> list[Threshold]:
-    """Normalise the thresholds of :func:`aftercare.thermal.load_thresholds` for drawing.
+def read_thresholds(thresholds: Any = None, side: str = "cold") -> list[Threshold]:
+    """The ``side`` ("cold") rows of :func:`aftercare.thermal.load_thresholds` for drawing.
 
-    Accepts its result (a mapping, a sequence of records or a DataFrame); ``None`` loads them.
-    A threshold is unconfirmed when its ``confidence`` (or ``status``) says so.
+    ``thresholds`` is that DataFrame (``None`` loads it). A row is unconfirmed when its
+    ``confidence`` is ``"unconfirmed"``; it is then drawn dashed and labelled so.
     """
     if thresholds is None:
         from ..thermal import load_thresholds
 
         thresholds = load_thresholds()
-    if isinstance(thresholds, pd.DataFrame):
-        items: Iterable[Any] = thresholds.to_dict("records")
-    elif isinstance(thresholds, Mapping):
-        items = [
-            {"id": key, **(value if isinstance(value, Mapping) else vars(value))}
-            if not hasattr(value, "model_dump")
-            else {"id": key, **value.model_dump()}
-            for key, value in thresholds.items()
-        ]
-    else:
-        items = thresholds
+    style.require_columns(
+        thresholds,
+        ("id", "label", "kind", "low_c", "high_c", "confidence", "source_ids"),
+        "thresholds",
+        "aftercare.thermal.load_thresholds",
+        allow_empty=True,
+    )
     out = []
-    for item in items:
-        value = _get(item, "value_c", "temperature_c", "value", "threshold_c")
-        ident = str(_get(item, "id", "name", default="threshold"))
-        label = str(_get(item, "label", "name", "id", default=ident))
-        confidence = str(_get(item, "confidence", "status", default="confirmed")).lower()
-        sources = _get(item, "source_ids", "sources", default=()) or ()
-        if isinstance(sources, str):
-            sources = tuple(s.strip() for s in sources.replace(",", ";").split(";") if s.strip())
-        if value is None:
+    for row in thresholds.to_dict("records"):
+        if "side" in row and row["side"] != side:
             continue
+        sources = row["source_ids"]
+        if isinstance(sources, str):
+            sources = tuple(x.strip() for x in sources.replace(",", ";").split(";") if x.strip())
+        low = float(row["low_c"]) if pd.notna(row["low_c"]) else Y_RANGE_C[0]
+        confidence = str(row["confidence"])
         out.append(
-            Threshold(ident, label, float(value), "unconfirmed" not in confidence, tuple(sources))
+            Threshold(
+                str(row["id"]),
+                str(row["label"]),
+                str(row["kind"]),
+                low,
+                float(row["high_c"]),
+                confidence != "unconfirmed",
+                confidence,
+                tuple(sources),
+            )
         )
     return out
+
+
+def _unconfirmed_tag(threshold: Threshold) -> str:
+    if threshold.confirmed or "unconfirmed" in threshold.label.lower():
+        return ""
+    return " (unconfirmed)"
 
 
 def check_simulation(simulation: object, what: str = "simulation") -> None:
@@ -145,7 +153,7 @@ class CoolingChart:
     def _build(self, simulation: pd.DataFrame) -> None:
         fig = style.new_figure()
         self.figure = fig
-        ax = fig.add_axes((0.085, 0.13, 0.64, 0.72))
+        ax = fig.add_axes((0.075, 0.13, 0.56, 0.72))
         self.ax = ax
         ax.set_ylim(*Y_RANGE_C)
         ax.set_ylabel("Temperature (°C)")
@@ -156,17 +164,16 @@ class CoolingChart:
             0, 1, facecolor=style.COLORS["ice"], alpha=0.12, edgecolor="none"
         )
         self.apply_label = ax.text(
-            0.5,
+            0.01,
             0.985,
-            "pack on",
-            transform=ax.get_xaxis_transform(),
-            ha="center",
+            "shaded: pack on",
+            transform=ax.transAxes,
+            ha="left",
             va="top",
             fontsize=12,
             color="#003D66",
         )
         self.lines = {}
-        self.end_labels = {}
         for column, role, dash, label in TRACES:
             (line,) = ax.plot(
                 [],
@@ -178,58 +185,103 @@ class CoolingChart:
                 zorder=4,
             )
             self.lines[column] = line
-            self.end_labels[column] = ax.annotate(
-                label,
-                (0, 0),
-                xytext=(6, 0),
+        self._draw_thresholds(ax)
+        # A fixed legend (colour + line style + name) keeps the traces apart without colour.
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+            title="Tissue (line style)",
+            alignment="left",
+        )
+        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
+        fig.text(
+            0.015,
+            0.915,
+            "Model output (calibrated 1-D bioheat model), not a measurement. "
+            "Dashed threshold: unconfirmed.",
+            ha="left",
+            va="top",
+            fontsize=12,
+        )
+        self.dynamic_artists = [
+            self.apply_span,
+            *self.lines.values(),
+            self.title,
+        ]
+
+    def _draw_thresholds(self, ax: Any) -> None:
+        """Bands as faint hatched shading labelled inside; lines labelled in the right margin."""
+        bands = [t for t in self.thresholds if t.kind == "band"]
+        lines = [t for t in self.thresholds if t.kind != "band"]
+        line_values = {t.value_c for t in lines}
+        for i, band in enumerate(bands):
+            low = max(band.low_c, Y_RANGE_C[0])
+            # Plain light shading (named by its label): hatching would double the PNG time.
+            shade = "#EDEDED" if i % 2 == 0 else "#F6F6F6"
+            ax.axhspan(low, band.high_c, facecolor=shade, edgecolor="none", zorder=1)
+            inner = any(low < v < band.high_c for v in line_values)
+            # A band crossed by threshold lines is labelled just above its lower edge.
+            y, va = (low, "bottom") if inner else ((low + band.high_c) / 2, "center")
+            ax.annotate(
+                f"{band.label}{_unconfirmed_tag(band)}",
+                (0, y),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(4, 2 if inner else 0),
                 textcoords="offset points",
-                va="center",
+                ha="left",
+                va=va,
                 fontsize=12,
-                color=style.COLORS[role],
-                annotation_clip=False,
+                color="#333333",
+                zorder=2,
             )
-        for thr in self.thresholds:
-            confirmed = thr.confirmed
+        by_value: dict[float, list[Threshold]] = {}
+        for line in lines:
+            by_value.setdefault(line.value_c, []).append(line)
+        labels = []
+        for value in sorted(by_value, reverse=True):
+            group = by_value[value]
+            confirmed = all(t.confirmed for t in group)
             ax.axhline(
-                thr.value_c,
+                value,
                 color=style.COLORS["threshold"],
-                linewidth=1.6,
+                linewidth=1.8,
                 linestyle="-" if confirmed else (0, (5, 3)),
                 zorder=3,
             )
-            if not confirmed:
-                ax.axhspan(
-                    thr.value_c - 0.35,
-                    thr.value_c + 0.35,
-                    facecolor="none",
-                    edgecolor="#777777",
-                    hatch="///",
-                    linewidth=0,
-                    zorder=2,
-                )
-            tag = "" if confirmed else " (unconfirmed)"
+            text = "\n".join(textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", 38) for t in group)
+            labels.append((value, text, confirmed))
+        # Right margin, pushed apart so that close lines (12.5 and 13.6 °C) stay readable.
+        per_line_c = (Y_RANGE_C[1] - Y_RANGE_C[0]) / (self.ax.bbox.height / 17.0)
+        placed: list[float] = []
+        bottom_prev = None
+        for value, text, confirmed in labels:
+            n_lines = text.count("\n") + 1
+            y = value + per_line_c * n_lines / 2
+            if bottom_prev is not None and y > bottom_prev - 0.3:
+                y = bottom_prev - 0.3
+            placed.append(y)
+            bottom_prev = y - per_line_c * n_lines
             ax.annotate(
-                f"{thr.label}: {thr.value_c:g} °C{tag}",
-                (1, thr.value_c),
+                text,
+                xy=(1, value),
                 xycoords=ax.get_yaxis_transform(),
-                xytext=(-4, 4),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
+                xytext=(1.02, y),
+                textcoords=("axes fraction", "data"),
+                ha="left",
+                va="top",
                 fontsize=12,
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1),
+                annotation_clip=False,
+                fontstyle="normal" if confirmed else "italic",
+                arrowprops=dict(
+                    arrowstyle="-",
+                    color="#777777",
+                    linewidth=0.8,
+                    linestyle="-" if confirmed else "--",
+                    shrinkA=0,
+                    shrinkB=0,
+                ),
             )
-        ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False, title="Line style")
-        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
-        self.subtitle = fig.text(0.015, 0.915, "", ha="left", va="top", fontsize=12)
-        self.dynamic_artists = [
-            self.apply_span,
-            self.apply_label,
-            *self.lines.values(),
-            *self.end_labels.values(),
-            self.title,
-            self.subtitle,
-        ]
 
     def update(self, simulation: Any, title: str | None = None) -> bool:
         """Show ``simulation``. Returns True when the time axis had to change."""
@@ -246,22 +298,13 @@ class CoolingChart:
         application = float(meta.get("application_min", time.max()))
         self.apply_span.set_x(0)
         self.apply_span.set_width(application)
-        self.apply_label.set_x(application / 2)
         for column, _role, _dash, _label in TRACES:
-            values = simulation[column].to_numpy(float)
-            self.lines[column].set_data(time, values)
-            self.end_labels[column].xy = (time[-1], values[-1])
+            self.lines[column].set_data(time, simulation[column].to_numpy(float))
         if title is None:
             parts = [str(meta[k]) for k in ("modality", "barrier") if meta.get(k)]
             title = ", ".join(parts + [f"{application:g} min"]) if parts else None
         self.title.set_text(
             f"Tissue temperature under cold: {title}" if title else "Tissue temperature under cold"
-        )
-        skin = simulation["skin_c"].to_numpy(float)
-        lowest = int(np.argmin(skin))
-        self.subtitle.set_text(
-            f"Lowest skin temperature {skin[lowest]:.1f} °C at {time[lowest]:.0f} min; "
-            f"muscle 1 cm {simulation['muscle_1cm_c'].iloc[-1]:.1f} °C at the end"
         )
         self._describe(simulation, application, title)
         return changed
@@ -288,9 +331,16 @@ class CoolingChart:
                 if when is not None
                 else "the skin never falls below it"
             )
+            if thr.kind == "band":
+                reached = reached.replace("below it", f"below {thr.high_c:g} °C")
+            where = (
+                f"{thr.low_c:g} to {thr.high_c:g} °C"
+                if thr.kind == "band"
+                else f"{thr.value_c:g} °C"
+            )
             thr_words.append(
-                f"{thr.label} {thr.value_c:g} °C ({', '.join(thr.source_ids) or 'no source'}"
-                f"{status}): {reached}"
+                f"{thr.label} ({where}; {', '.join(thr.source_ids) or 'no source'}; confidence "
+                f"{thr.confidence}{status.replace(', unconfirmed', '')}): {reached}"
             )
         alt = (
             f"Line chart of temperature (°C) against time (min) over {time.max():g} min"

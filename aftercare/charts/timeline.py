@@ -64,6 +64,19 @@ def _minutes_of_day(value: Any) -> float:
     return 9 * 60.0
 
 
+def _clock_twin(ax: Any, x_max: float) -> Any:
+    twin = ax.twiny()
+    twin.set_xlim(0, x_max)
+    twin.xaxis.set_major_locator(MultipleLocator(12))
+    twin.set_xlabel("Clock time (HH:MM)", labelpad=6)
+    twin.grid(False)
+    twin.tick_params(axis="y", left=False, labelleft=False)
+    for side in ("left", "right", "bottom"):
+        twin.spines[side].set_visible(False)
+    twin.spines["top"].set_visible(True)
+    return twin
+
+
 def _verdict_style(verdict: str) -> dict[str, str]:
     return style.LEVEL_STYLE.get(verdict, style.LEVEL_STYLE["caution"])
 
@@ -162,9 +175,9 @@ class TimelineChart:
         lane.spines["left"].set_visible(False)
         lane.xaxis.set_major_locator(MultipleLocator(12))
         lane.xaxis.set_minor_locator(MultipleLocator(6))
-        self._clock_axis = lane.secondary_xaxis("top")
-        self._clock_axis.xaxis.set_major_locator(MultipleLocator(12))
-        self._clock_axis.set_xlabel("Clock time", labelpad=6)
+        # A twin axis with fixed limits (a secondary_xaxis only syncs its limits during a
+        # draw, so a single draw, as blitting does, would show stale clock ticks).
+        self._clock_axis = _clock_twin(lane, self.x_max)
         self._needled_minutes: float | None = None
 
         # The lanes are named on the axis, so no hatch is needed there (hatching is slow to draw).

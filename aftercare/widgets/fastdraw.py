@@ -152,9 +152,11 @@ class BlitRenderer:
         self._text_regions = {}
 
     def _is_cached_text(self, artist: Artist) -> bool:
-        # Figure-level texts (titles, panels) sit outside the axes, apart from other artists:
-        # their pixels over the background can be cached per content and pasted back.
-        return isinstance(artist, Text) and artist.axes is None
+        # Agg draws text glyph by glyph (about 0.2 ms a glyph in matplotlib 3.11), so a text's
+        # pixels over the background are cached per content and position and pasted back.
+        # Texts are pasted before the other animated artists, so a line that crosses a label is
+        # drawn over it (the only visible difference from a full draw).
+        return isinstance(artist, Text) and not getattr(artist, "_aftercare_no_cache", False)
 
     def _draw_text_cached(self, text: Text) -> None:
         cache = self._text_regions.setdefault(id(text), OrderedDict())
@@ -269,6 +271,10 @@ class ChartApp(widgets.VBox):
     def _make_chart(self, state: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _refresh_chart(self, state: Any) -> bool:
+        """Update the chart for ``state``; True when its background must be redrawn."""
+        return bool(self._chart.update(state))
+
     def _text_html(self, state: Any) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -341,7 +347,7 @@ class ChartApp(widgets.VBox):
         if self._chart is None:
             self._chart = self._make_chart(state)
             self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
-        elif self._chart.update(state):
+        elif self._refresh_chart(state):
             self._renderer.invalidate()
         png = self._renderer.render()
         if png != self.image.value:

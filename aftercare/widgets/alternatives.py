@@ -1,0 +1,127 @@
+"""AlternativesApp: tick the patient's factors; see which options suit, beside their evidence."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..alternatives import compare_alternatives
+from ..charts.alternatives import AlternativesChart
+from ..charts.style import LEVEL_STYLE
+from ..factors import load_factors
+from ..patient import Patient
+from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
+from .controls import labelled, sources_html
+from .fastdraw import ChartApp
+
+__all__ = ["AlternativesApp"]
+
+
+class AlternativesApp(ChartApp):
+    """Which options for easing soreness suit this patient, and how strong is their evidence?
+
+    Controls: one checkbox per patient factor and the protocol preset (it sets how strict the
+    cold rules are). Chart: :class:`aftercare.charts.AlternativesChart`. Text: every option with
+    its suitability, the reasons and the source ids.
+
+    Parameters
+    ----------
+    protocol : str, optional
+        Preset to start with.
+    **factors : bool
+        Factors present at the start, e.g. ``raynauds=True``.
+
+    Examples
+    --------
+    >>> app = AlternativesApp(raynauds=True)
+    >>> app.comparison.set_index("therapy").loc["ice", "suitability"]
+    'avoid'
+    """
+
+    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **factors: bool) -> None:
+        super().__init__()
+        self.add_class("aftercare-alternatives")
+        start = Patient(**factors)
+        self.protocols = {name: load_protocol(name) for name in list_protocols()}
+        controls: dict[str, widgets.Widget] = {
+            "protocol": labelled(
+                widgets.Dropdown(
+                    options=[(p.title, n) for n, p in self.protocols.items()],
+                    value=protocol,
+                    description="Protocol preset",
+                    layout=widgets.Layout(width="44em"),
+                ),
+                "aftercare-protocol",
+            )
+        }
+        boxes = []
+        for factor in load_factors().values():
+            box = widgets.Checkbox(
+                value=bool(getattr(start, factor.id, False)),
+                description=factor.clinician_label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            box.add_class(f"aftercare-factor-{factor.id}")
+            controls[factor.id] = box
+            boxes.append(box)
+        self._factor_ids = tuple(load_factors())
+        grid = widgets.GridBox(
+            boxes,
+            layout=widgets.Layout(
+                grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"
+            ),
+        )
+        box = widgets.VBox(
+            [
+                controls["protocol"],
+                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
+                grid,
+            ]
+        )
+        self._setup(controls, box)
+
+    @property
+    def comparison(self) -> Any:
+        """The current :func:`aftercare.compare_alternatives` table."""
+        return self.state
+
+    def _compute(self) -> Any:
+        c = self.controls
+        patient = Patient(**{f: bool(c[f].value) for f in self._factor_ids})
+        return compare_alternatives(patient, self.protocols[c["protocol"].value])
+
+    def _make_chart(self, state: Any) -> AlternativesChart:
+        return AlternativesChart(state)
+
+    def _text_html(self, comparison: Any) -> str:
+        rows = []
+        for row in comparison.itertuples(index=False):
+            level = LEVEL_STYLE.get(row.suitability, LEVEL_STYLE["caution"])
+            rows.append(
+                f"<tr><td><b>{html.escape(row.name)}</b></td>"
+                f'<td style="border-left:6px solid {level["color"]};padding-left:6px">'
+                f"<b>{html.escape(level['label'].upper())}</b></td>"
+                f"<td>{html.escape(row.reasons)}</td>"
+                f"<td>{html.escape(row.evidence_level)}: {html.escape(row.evidence_summary)}"
+                f"{sources_html(row.source_ids)}</td></tr>"
+            )
+        return (
+            '<table class="aftercare-table"><thead><tr><th>Option</th><th>For this patient</th>'
+            "<th>Why</th><th>Evidence</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+            + "<details><summary>Text description of the chart</summary>"
+            + f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
+        )
+
+    def _summary_text(self, comparison: Any) -> str:
+        lines = ["Options after needling for this patient:"]
+        for row in comparison.itertuples(index=False):
+            lines.append(
+                f"- {row.name}: {row.suitability} (evidence: {row.evidence_level}). {row.reasons}"
+                f" [{', '.join(row.source_ids)}]"
+            )
+        return "\n".join(lines)
