@@ -25,11 +25,13 @@ temperature. Temperature :math:`T(z, t)` obeys the Pennes bioheat equation [1]_
 
 with layer-wise conductivity :math:`k`, density :math:`\rho`, specific heat :math:`c` and
 perfusion :math:`\omega` (``data/tissue.yaml``; textbook values, typical, **not** fitted and not
-from the evidence brief; metabolic heat and cold-induced changes in perfusion are neglected).
-It is discretised in finite volumes (0.25 mm cells in skin, 0.5 mm in fat and the upper 36 mm
-of muscle, 3 mm below) and stepped with backward (implicit) Euler, 5 s sub-steps; output every
-minute. The propagators are cached, so a 50-minute simulation is about 50 matrix-vector products
-(``benchmarks/model_speed.py``).
+from the evidence brief; metabolic heat is neglected). While a cold pack is on, perfusion is
+multiplied by a fitted factor (cold vasoconstriction; the fit drives it to 0, see
+``docs/calibration.md``); it is restored when the pack comes off. The equation is discretised
+in finite volumes (0.25 mm cells in skin, 0.5 mm in fat and the upper 36 mm of muscle, 3 mm
+below) and, within each linear phase, solved exactly in modal form (symmetric tridiagonal
+eigen-decomposition, cached per geometry); output every minute. A cached 50-minute
+simulation takes well under a millisecond (``benchmarks/model_speed.py``).
 
 **Pack.** One lumped mass per unit contact area (``data/modalities.yaml``). Ice packs are phase
 change: held at 0 degC while a melt budget (mass x latent heat) lasts, then warming as water.
@@ -42,8 +44,8 @@ correction.
 
 .. math:: q = (T_{skin} - T_{pack}) / (1/h_{contact} + R_{barrier})
 
-where :math:`h_{contact}` (per modality) and the dry-towel resistance per layer are the **fitted
-parameters** (``data/calibration/fitted_parameters.yaml``, written by ``scripts/fit_thermal.py``
+where :math:`h_{contact}` (per modality), the dry-towel resistance per layer, the gel pack's
+effective mass and the cold perfusion factor are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``, written by ``scripts/fit_thermal.py``
 from the calibration points C1-C7 in ``data/calibration/points.csv``). A damp towel is a small
 textbook resistance (wet cotton).
 

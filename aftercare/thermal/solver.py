@@ -1,13 +1,18 @@
-"""Implicit finite-volume solver of the 1-D Pennes bioheat equation under a lumped pack.
+"""Finite-volume solver of the 1-D Pennes bioheat equation under a lumped pack, in modal form.
 
-The state vector is ``[T_0 .. T_{n-1}, T_pack, Q, 1]``: tissue cell temperatures [degC] from the
-skin surface down, the pack temperature [degC], the heat taken up by the pack since the last
-step [J/m2] and a constant 1 that carries the fixed temperatures (arterial blood, core, room).
-Within one "phase" (pack on and warming, pack on and melting at a fixed temperature, pack off)
-the system is linear and time-invariant, ``dx/dt = A x``. Backward (implicit) Euler with a
-fixed sub-step gives ``x(t + dt) = (I - dt A)^-1 x(t)``; one output step (1 minute) is that
-matrix raised to the number of sub-steps. These propagators are computed once per geometry and
-phase and cached, so a simulation is one small matrix-vector product per minute.
+The unknowns are the tissue cell temperatures [degC] from the skin surface down, plus the pack
+temperature when the pack is a free node. Within one "phase" (pack on and warming, pack on and
+held at its melting point, pack off) the semi-discrete system is linear and time-invariant,
+``C du/dt = K u + b`` with a diagonal heat capacity ``C`` and a symmetric tridiagonal
+conductance matrix ``K``. With ``S = C^1/2``, ``S^-1 K S^-1`` is symmetric tridiagonal; its
+eigen-decomposition (``scipy.linalg.eigh_tridiagonal``, O(n^2)) gives the exact solution
+
+    u(t) = u_ss + S^-1 V exp(Lambda t) V^T S (u(0) - u_ss),   u_ss = -K^-1 b,
+
+so every output time of a phase is computed at once, without time-stepping error, and the heat
+taken up by a melting pack has a closed-form time integral. Phases are built once per geometry
+and parameters and cached (``phase``). Phase switches (ice used up, frozen peas reaching their
+melting point) are placed at the first output step past the switch, keeping the energy balance.
 
 This module holds no clinical numbers: everything comes from :mod:`.parameters`.
 """
@@ -19,13 +24,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy.linalg import eigh_tridiagonal
 
 from .parameters import load_tissue
 
-SUBSTEPS_PER_MINUTE = 12  # backward-Euler sub-step of 5 s
 H_ENV_MAX = 1.0e4  # W/(m2 K): cap on the surface conductance that holds a low baseline
 
-__all__ = ["Grid", "grid_for", "PackState", "run", "steady_profile", "env_for_baseline"]
+__all__ = ["Grid", "Phase", "grid_for", "phase", "PackState", "run", "steady_profile",
+           "env_for_baseline", "default_baseline_c"]
 
 
 @dataclass(frozen=True)
@@ -113,92 +119,103 @@ def grid_for(skinfold_mm: float) -> Grid:
     )
 
 
-def _tissue_matrix(grid: Grid, perfusion_factor: float = 1.0) -> np.ndarray:
-    """A for the tissue block, with the constant column (arterial blood, core) at index n+2."""
+@dataclass(frozen=True)
+class Phase:
+    """One linear phase in modal form (see the module docstring).
+
+    Unknowns ``u`` are ``[T_pack, T_0 .. T_{n-1}]`` when the pack is a free (sensible) node,
+    else ``[T_0 .. T_{n-1}]``. ``u(t) = steady + from_modal @ (exp(lam t) * y0)`` with
+    ``y0 = to_modal @ (u(0) - steady)``. Outputs (columns: skin surface, muscle 1 cm,
+    muscle 3 cm, pack, first skin cell) are ``out_steady + y @ out_modal``.
+    """
+
+    lam: np.ndarray
+    to_modal: np.ndarray
+    from_modal: np.ndarray
+    steady: np.ndarray
+    out_modal: np.ndarray
+    out_steady: np.ndarray
+    with_pack: bool
+
+
+OUT_SKIN, OUT_M1, OUT_M3, OUT_PACK, OUT_CELL0 = range(5)
+
+
+@lru_cache(maxsize=1024)
+def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0) -> Phase:
+    """Build (and cache) one phase.
+
+    ``top``: ``("pack", g_top, pack_capacity, h_top, room_c)`` for a free pack node;
+    ``("clamped", g_top, pack_c, h_top, room_c)`` for a pack held at ``pack_c`` (melting);
+    ``("air", h_env, env_c)`` for bare skin.
+    """
+    grid = grid_for(skinfold_mm)
     n = grid.n
-    size = n + 3
-    a = np.zeros((size, size))
-    idx = np.arange(n)
     perf = grid.perf * perfusion_factor
+    cap = grid.cap.copy()
     diag = -perf.copy()
     diag[:-1] -= grid.g_int
     diag[1:] -= grid.g_int
     diag[-1] -= grid.g_bottom
-    a[idx, idx] = diag
-    a[idx[:-1], idx[1:]] = grid.g_int
-    a[idx[1:], idx[:-1]] = grid.g_int
-    a[idx, size - 1] = perf * grid.arterial_c
-    a[n - 1, size - 1] += grid.g_bottom * grid.arterial_c
-    a[:n] /= grid.cap[:, None]
-    return a
-
-
-@lru_cache(maxsize=512)
-def _system(skinfold_mm: float, top: tuple) -> np.ndarray:
-    """The full A for one phase.
-
-    ``top`` is ``("pack", g_top, pack_capacity_or_0, h_top, room_c, perfusion_factor)``
-    (capacity 0 = clamped at its temperature while melting; perfusion_factor scales blood
-    perfusion while the pack is on) or ``("air", h_env, env_c)``.
-    """
-    grid = grid_for(skinfold_mm)
-    n = grid.n
-    a = _tissue_matrix(grid, top[5] if top[0] == "pack" else 1.0)
-    one = n + 2
-    if top[0] == "pack":
-        _, g_top, capacity, h_top, room_c, _factor = top
-        a[0, 0] -= g_top / grid.cap[0]
-        a[0, n] += g_top / grid.cap[0]
-        # heat into the pack per unit area (J/m2) accumulates in Q
-        a[n + 1, 0] += g_top
-        a[n + 1, n] -= g_top + h_top
-        a[n + 1, one] += h_top * room_c
-        if capacity > 0:
-            a[n] = a[n + 1] / capacity
-    else:
+    off = grid.g_int.copy()
+    src = perf * grid.arterial_c
+    src[-1] += grid.g_bottom * grid.arterial_c
+    kind = top[0]
+    # observation rows over the tissue cells, and constant parts
+    o_cells = np.zeros((5, n))
+    o_const = np.zeros(5)
+    o_pack = np.zeros(5)
+    o_cells[OUT_M1] = grid.probe_1cm
+    o_cells[OUT_M3] = grid.probe_3cm
+    o_cells[OUT_CELL0, 0] = 1.0
+    if kind == "air":
         _, h_env, env_c = top
         g_air = 0.0 if h_env <= 0 else 1.0 / (grid.r_half_top + 1.0 / h_env)
-        a[0, 0] -= g_air / grid.cap[0]
-        a[0, one] += g_air * env_c / grid.cap[0]
-    return a
-
-
-@lru_cache(maxsize=1024)
-def _propagator(skinfold_mm: float, top: tuple, seconds: float) -> np.ndarray:
-    a = _system(skinfold_mm, top)
-    substeps = max(1, math.ceil(SUBSTEPS_PER_MINUTE * seconds / 60 - 1e-9))
-    dt = seconds / substeps
-    m = np.linalg.inv(np.eye(a.shape[0]) - dt * a)
-    p = np.linalg.matrix_power(m, substeps)
-    p.setflags(write=False)
-    return p
-
-
-def surface_weights(skinfold_mm: float, top: tuple) -> np.ndarray:
-    """Weights that give the skin-surface temperature [degC] from the state vector."""
-    grid = grid_for(skinfold_mm)
-    n = grid.n
-    w = np.zeros(n + 3)
-    if top[0] == "pack":
-        g_top = top[1]
-        frac = grid.r_half_top * g_top
-        w[0], w[n] = 1 - frac, frac
-    else:
-        h_env, env_c = top[1], top[2]
-        g_air = 0.0 if h_env <= 0 else 1.0 / (grid.r_half_top + 1.0 / h_env)
+        diag[0] -= g_air
+        src[0] += g_air * env_c
         frac = grid.r_half_top * g_air
-        w[0], w[n + 2] = 1 - frac, frac * env_c
-    return w
+        o_cells[OUT_SKIN, 0] = 1 - frac
+        o_const[OUT_SKIN] = frac * env_c
+        o_const[OUT_PACK] = np.nan
+        with_pack = False
+    else:
+        _, g_top, pack_value, h_top, room_c = top
+        diag[0] -= g_top
+        frac = grid.r_half_top * g_top
+        o_cells[OUT_SKIN, 0] = 1 - frac
+        if kind == "clamped":
+            src[0] += g_top * pack_value
+            o_const[OUT_SKIN] = frac * pack_value
+            o_const[OUT_PACK] = pack_value
+            with_pack = False
+        else:
+            cap = np.concatenate([[pack_value], cap])
+            diag = np.concatenate([[-(g_top + h_top)], diag])
+            off = np.concatenate([[g_top], off])
+            src = np.concatenate([[h_top * room_c], src])
+            o_pack[OUT_SKIN] = frac
+            o_pack[OUT_PACK] = 1.0
+            with_pack = True
+    root = np.sqrt(cap)
+    lam, vec = eigh_tridiagonal(diag / cap, off / (root[:-1] * root[1:]))
+    from_modal = vec / root[:, None]
+    to_modal = vec.T * root[None, :]
+    # steady state: K u = -src  ->  u = -C^-1/2 V diag(1/lam) V^T C^-1/2 src
+    steady = -from_modal @ ((vec.T @ (src / root)) / lam)
+    if with_pack:
+        obs = np.concatenate([o_pack[:, None], o_cells], axis=1)
+    else:
+        obs = o_cells
+    out_modal = (obs @ from_modal).T
+    out_steady = obs @ steady + o_const
+    for arr in (lam, to_modal, from_modal, steady, out_modal, out_steady):
+        arr.setflags(write=False)
+    return Phase(lam, to_modal, from_modal, steady, out_modal, out_steady, with_pack)
 
 
-@lru_cache(maxsize=512)
 def steady_profile(skinfold_mm: float, h_env: float, env_c: float) -> np.ndarray:
     """Steady tissue temperatures [degC] with bare skin losing heat to ``env_c``."""
-    a = _system(skinfold_mm, ("air", h_env, env_c))
-    n = grid_for(skinfold_mm).n
-    profile = np.linalg.solve(a[:n, :n], -a[:n, n + 2])
-    profile.setflags(write=False)
-    return profile
+    return phase(skinfold_mm, ("air", h_env, env_c)).steady
 
 
 @lru_cache(maxsize=256)
@@ -207,9 +224,7 @@ def _input_resistance(skinfold_mm: float) -> float:
     t = load_tissue()
     h_ref, room = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
     grid = grid_for(skinfold_mm)
-    prof = steady_profile(skinfold_mm, h_ref, room)
-    w = surface_weights(skinfold_mm, ("air", h_ref, room))
-    surface = float(w[: grid.n] @ prof + w[grid.n + 2])
+    surface = float(phase(skinfold_mm, ("air", h_ref, room)).out_steady[OUT_SKIN])
     flux = h_ref * (surface - room)
     return (grid.arterial_c - surface) / flux
 
@@ -264,61 +279,79 @@ def run(
     rewarm_min: float,
     perfusion_factor: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Step the model; return (time_min, skin surface, [muscle 1 cm, muscle 3 cm]) arrays."""
-    grid = grid_for(skinfold_mm)
-    n = grid.n
-    x = np.zeros(n + 3)
-    x[:n] = x0_tissue
-    x[n] = pack_c
-    x[n + 2] = 1.0
-
-    def steps(total: float) -> list[float]:
-        full = int(math.floor(total + 1e-9))
-        out = [60.0] * full
-        rest = total - full
-        if rest > 1e-6:
-            out.append(rest * 60)
-        return out
-
-    app_steps, off_steps = steps(application_min), steps(rewarm_min)
-    count = 1 + len(app_steps) + len(off_steps)
-    states = np.empty((count, n + 3))
-    states[0] = x
-    times = np.empty(count)
-    times[0] = 0.0
-    i = 0
-    for secs in app_steps:
-        i += 1
-        cap = 0.0 if pack.phase == "melting" else (
-            pack.cap_solid if pack.phase == "solid" else pack.cap_liquid)
-        key = ("pack", g_top, cap, h_top, room_c, perfusion_factor)
-        x = _propagator(skinfold_mm, key, secs) @ x
-        if pack.phase == "solid" and x[n] > pack.freezing_c:
-            pack.latent_left -= pack.cap_solid * (x[n] - pack.freezing_c)
-            x[n] = pack.freezing_c
-            pack.phase = "melting"
+    """Run application then rewarming; return (time_min, skin surface, muscle [1 cm, 3 cm])."""
+    app_t = _output_times(application_min)
+    off_t = _output_times(rewarm_min)
+    times = np.concatenate([[0.0], app_t, application_min + off_t])
+    out = np.empty((times.size, 3))
+    start = phase(skinfold_mm, air_top)
+    first = start.out_steady + (start.to_modal @ (x0_tissue - start.steady)) @ start.out_modal
+    out[0] = first[:3]
+    cells = np.asarray(x0_tissue, dtype=float)
+    row = 1
+    t0 = 0.0
+    pending = app_t
+    while pending.size:
+        if pack.phase == "melting":
+            ph = phase(skinfold_mm, ("clamped", g_top, pack.freezing_c, h_top, room_c),
+                       perfusion_factor)
+            u = cells
+        else:
+            cap = pack.cap_solid if pack.phase == "solid" else pack.cap_liquid
+            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor)
+            u = np.concatenate([[pack_c], cells])
+        y0 = ph.to_modal @ (u - ph.steady)
+        rel = (pending - t0) * 60.0
+        decay = np.exp(np.outer(rel, ph.lam))
+        values = ph.out_steady + (decay * y0) @ ph.out_modal
+        stop = pending.size  # index of the step at which the pack changes phase, if any
+        if pack.phase == "solid":
+            crossed = np.nonzero(values[:, OUT_PACK] > pack.freezing_c)[0]
+            if crossed.size:
+                stop = int(crossed[0])
         elif pack.phase == "melting":
-            pack.latent_left -= x[n + 1]
+            integral = (np.expm1(np.outer(rel, ph.lam)) / ph.lam * y0) @ ph.out_modal[:, OUT_CELL0]
+            taken = (g_top * ((ph.out_steady[OUT_CELL0] - pack.freezing_c) * rel + integral)
+                     + h_top * (room_c - pack.freezing_c) * rel)
+            over = np.nonzero(taken > pack.latent_left)[0]
+            if over.size:
+                stop = int(over[0])
+        if stop == pending.size:
+            out[row: row + stop] = values[:, :3]
+            row += stop
+            if off_t.size:  # the state at the end of application starts the rewarming
+                last = ph.steady + ph.from_modal @ (decay[-1] * y0)
+                cells = last[1:] if ph.with_pack else last
+            break
+        # record up to and including the switching step, then switch with energy kept
+        out[row: row + stop + 1] = values[: stop + 1, :3]
+        row += stop + 1
+        state = ph.steady + ph.from_modal @ (decay[stop] * y0)
+        if pack.phase == "solid":
+            pack.latent_left -= pack.cap_solid * (state[0] - pack.freezing_c)
+            cells = state[1:]
+            pack.phase = "melting"
+            pack_c = pack.freezing_c
+        else:
+            pack.latent_left -= taken[stop]
+            cells = state
         if pack.phase == "melting" and pack.latent_left < 0:
-            x[n] = pack.freezing_c - pack.latent_left / pack.cap_liquid
+            pack_c = pack.freezing_c - pack.latent_left / pack.cap_liquid
             pack.latent_left = 0.0
             pack.phase = "liquid"
-        x[n + 1] = 0.0
-        states[i] = x
-        times[i] = times[i - 1] + secs / 60
-    n_app = i
-    for secs in off_steps:
-        i += 1
-        x = _propagator(skinfold_mm, air_top, secs) @ x
-        states[i] = x
-        times[i] = times[i - 1] + secs / 60
-    # skin-surface temperature: the pack-on observer needs the pack temperature, which is in
-    # the state; the contact conductance is the same in every pack-on phase
-    w_on = surface_weights(skinfold_mm, ("pack", g_top))
-    w_off = surface_weights(skinfold_mm, air_top)
-    skin = np.empty(count)
-    skin[: n_app + 1] = states[: n_app + 1] @ w_on
-    skin[n_app + 1:] = states[n_app + 1:] @ w_off
-    skin[0] = states[0] @ w_off  # before the pack touches: bare-skin surface
-    muscle = states[:, :n] @ np.column_stack([grid.probe_1cm, grid.probe_3cm])
-    return times, skin, muscle
+        t0 = float(pending[stop])
+        pending = pending[stop + 1:]
+    if off_t.size:
+        ph = phase(skinfold_mm, air_top)
+        y0 = ph.to_modal @ (cells - ph.steady)
+        decay = np.exp(np.outer(off_t * 60.0, ph.lam))
+        out[row:] = (ph.out_steady + (decay * y0) @ ph.out_modal)[:, :3]
+    return times, out[:, 0], out[:, 1:3]
+
+
+def _output_times(total_min: float) -> np.ndarray:
+    """Output times [min] within one phase: every whole minute, then the end."""
+    whole = np.arange(1.0, math.floor(total_min + 1e-9) + 1.0)
+    if total_min - (whole[-1] if whole.size else 0.0) > 1e-6:
+        whole = np.append(whole, total_min)
+    return whole
