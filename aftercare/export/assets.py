@@ -167,8 +167,6 @@ class AssetUrls:
             "jquery_url": self.jquery,
             "widget_renderer_url": self.widget_renderer,
             "mathjax_url": self.mathjax,
-            "mermaid_js_url": "",
-            "mermaid_layout_elk_js_url": "",
         }
 
 

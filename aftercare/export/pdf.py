@@ -31,7 +31,24 @@ _WAIT_MATHJAX = """() => new Promise(resolve => {
 
 
 def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000) -> bytes:
-    """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes."""
+    """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes.
+
+    Playwright's sync API refuses to run where an asyncio loop is running (Jupyter, or inside
+    another Playwright session); then the printing runs in a worker thread.
+    """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print(html_path, slides=slides, timeout_ms=timeout_ms)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print, html_path, slides=slides, timeout_ms=timeout_ms).result()
+
+
+def _print(html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
     url = Path(html_path).resolve().as_uri() + ("?print-pdf" if slides else "")
     with launch_chromium() as browser:
         page = browser.new_page()

@@ -1,0 +1,129 @@
+"""Browser helpers for the export tests: Debian Chromium through Playwright, offline, plus axe.
+
+Use the ``chromium`` fixture (session scope; skips with a clear reason when no Chromium is
+installed) and :func:`open_offline` to load an exported file from ``file://`` with every
+non-file request blocked, then :func:`axe_violations` to run axe-core on the page.
+
+    from browser import chromium, open_offline, axe_violations, serious  # noqa: F401
+
+    @pytest.mark.browser
+    def test_page(chromium, tmp_path):
+        page, log = open_offline(chromium, path)
+        assert log.ok, log.report()
+        assert serious(axe_violations(page)) == []
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from aftercare.export.assets import AssetsMissingError, axe_script
+from aftercare.export.browser import CHROMIUM_FLAGS, block_network
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A Playwright Browser running the system Chromium (the flags of aftercare's exporter)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set "
+                    "CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=list(CHROMIUM_FLAGS))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    """``axe.min.js`` from js/node_modules (skips when the npm assets are not installed)."""
+    try:
+        return axe_script()
+    except AssetsMissingError as exc:
+        pytest.skip(str(exc))
+
+
+@dataclass
+class PageLog:
+    """What happened while a page loaded: blocked, failed requests, console errors."""
+
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.blocked or self.failed or self.errors)
+
+    def report(self) -> str:
+        return (f"blocked (non-file) requests: {self.blocked}\nfailed requests: {self.failed}\n"
+                f"console/page errors: {self.errors}")
+
+
+def open_offline(browser, path: Path, *, query: str = "", settle_ms: int = 300,
+                 viewport: dict | None = None):
+    """Open ``path`` from ``file://`` with the network blocked; return ``(page, PageLog)``.
+
+    Waits for the load event and network idle; for reveal.js decks also for ``Reveal.isReady()``.
+    """
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    page = context.new_page()
+    log = PageLog()
+    block_network(page, log.blocked)
+    page.on("requestfailed", lambda r: log.failed.append(f"{r.url} ({r.failure})"))
+    page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.goto(Path(path).resolve().as_uri() + query, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.evaluate("() => !!document.querySelector('.reveal .slides')"):
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=20000)
+    page.wait_for_timeout(settle_ms)
+    return page, log
+
+
+def axe_violations(page, axe: Path | None = None) -> list[dict]:
+    """Run axe-core (WCAG 2 A/AA and best-practice rules) on the page; return its violations.
+
+    ``preload: false`` stops axe from re-fetching stylesheets with XMLHttpRequest, which
+    Chromium refuses for ``file://`` pages (it would log a CORS error that is axe's, not ours).
+    """
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(axe or axe_script()))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations'], preload: false});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }"""
+    )
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    """Only the serious and critical violations."""
+    return [v for v in violations if v["impact"] in SERIOUS]
+
+
+def deck_axe_violations(page, axe: Path | None = None) -> list[dict]:
+    """axe on every slide of a reveal.js deck (hidden slides are not checked by axe)."""
+    found: list[dict] = []
+    page.evaluate("() => Reveal.configure({transition: 'none'})")
+    slides = page.evaluate("() => Reveal.getSlides().map(s => Reveal.getIndices(s))")
+    for index in slides:
+        page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [index["h"], index.get("v") or 0])
+        page.wait_for_timeout(50)
+        for v in axe_violations(page, axe):
+            v["slide"] = index
+            found.append(v)
+    return found

@@ -1,0 +1,256 @@
+"""Offline slides, pages and PDFs from a small fixture notebook (tests/fixtures/deck.ipynb).
+
+The fixture has 5 slides (4 horizontal, 1 vertical), a speaker note, a formula, a chart with
+alt text and an ipywidgets slider whose callback draws a chart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aftercare.export.assets import AssetsMissingError, copy_assets, node_modules_dir
+from aftercare.export.notebooks import ExportError, execute_notebook, find_notebooks
+from aftercare.export.render import write_exports
+
+from browser import (  # noqa: F401  (fixtures)
+    axe_path,
+    axe_violations,
+    chromium,
+    deck_axe_violations,
+    open_offline,
+    serious,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "deck.ipynb"
+FIXTURE_SLIDES = 5
+
+needs_assets = pytest.mark.skipif(
+    not (node_modules_dir() / "reveal.js" / "package.json").is_file(),
+    reason="npm assets missing: run `npm ci --prefix js`",
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def executed():
+    before = _digest(FIXTURE)
+    result = execute_notebook(FIXTURE)
+    assert _digest(FIXTURE) == before, "executing must not write over the user's notebook"
+    return result
+
+
+@pytest.fixture(scope="module")
+def exported(executed, tmp_path_factory):
+    if not (node_modules_dir() / "reveal.js" / "package.json").is_file():
+        pytest.skip("npm assets missing: run `npm ci --prefix js`")
+    out = tmp_path_factory.mktemp("export")
+    decks = write_exports([executed], "slides", out)
+    pages = write_exports([executed], "html", out)
+    return out, decks[0].path, pages[0].path
+
+
+# -- without a browser ------------------------------------------------------------------------
+
+def test_fixture_is_not_modified_and_title_found(executed):
+    assert executed.title == "Fixture deck: cooling after needling"
+    assert any(o.get("output_type") == "display_data"
+               for c in executed.node.cells if c.cell_type == "code" for o in c.outputs)
+    assert "widgets" in executed.node.metadata  # widget state stored for the static snapshot
+
+
+@needs_assets
+def test_files_written_with_index_linking_every_export(exported):
+    out, deck, page = exported
+    assert deck.name == "deck.slides.html" and page.name == "deck.html"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="deck.slides.html"' in index and 'href="deck.html"' in index
+    assert "Fixture deck: cooling after needling" in index
+    assert (out / "assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+    assert (out / "assets" / "html-manager" / "embed-amd.js").is_file()
+    assert (out / "assets" / "mathjax" / "MathJax.js").is_file()
+    assert (out / "assets" / "font-awesome" / "css" / "font-awesome.min.css").is_file()
+
+
+_EXTERNAL = [
+    re.compile(r"<script[^>]+src=[\"']?(https?:)?//", re.I),
+    re.compile(r"<link[^>]+href=[\"']?(https?:)?//", re.I),
+    re.compile(r"@import\s+(url\()?[\"']?(https?:)?//", re.I),
+    re.compile(r"url\([\"']?(https?:)?//[^)]*\.(woff2?|ttf|otf|eot|css)", re.I),
+    re.compile(r"import\s+[\w{}\s,*]*\s+from\s+[\"'](https?:)?//", re.I),
+]
+
+
+def external_references(text: str) -> list[str]:
+    return [m.group(0)[:120] for pattern in _EXTERNAL for m in pattern.finditer(text)]
+
+
+@needs_assets
+def test_no_exported_file_references_the_network(exported):
+    out, _, _ = exported
+    checked = 0
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".css"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert external_references(text) == [], path
+            checked += 1
+    assert checked >= 5
+    deck = exported[1].read_text(encoding="utf-8")
+    assert "mermaid" not in deck.lower()
+    assert "unpkg.com" not in deck and "cdnjs" not in deck and "jsdelivr" not in deck
+
+
+@needs_assets
+def test_assets_are_copied_once_and_shared(exported):
+    out, _, _ = exported
+    marker = out / "assets" / "require.js"
+    stamp_before = marker.stat().st_mtime_ns
+    copy_assets(out)
+    assert marker.stat().st_mtime_ns == stamp_before
+
+
+def test_missing_assets_name_the_setup_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("AFTERCARE_NODE_MODULES", str(tmp_path / "nowhere"))
+    with pytest.raises(AssetsMissingError, match=r"npm ci --prefix js"):
+        copy_assets(tmp_path / "out")
+    (tmp_path / "nowhere" / "reveal.js").mkdir(parents=True)
+    with pytest.raises(AssetsMissingError, match=r"package\.json was not found.*npm ci"):
+        copy_assets(tmp_path / "out")
+
+
+def test_cli_reports_missing_assets_without_traceback(tmp_path):
+    env = {"AFTERCARE_NODE_MODULES": str(tmp_path / "nowhere"), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [sys.executable, "-m", "aftercare", "export", "slides", str(FIXTURE), "--out",
+         str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )
+    assert run.returncode == 2
+    assert "npm ci --prefix js" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_bad_notebook_paths_are_clear_errors(tmp_path):
+    with pytest.raises(ExportError, match="no such file"):
+        find_notebooks([tmp_path / "missing.ipynb"])
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(ExportError, match="not a notebook"):
+        find_notebooks([tmp_path / "a.txt"])
+    with pytest.raises(ExportError, match="no notebooks found"):
+        find_notebooks([tmp_path])
+
+
+def test_failing_cell_names_notebook_and_cell(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = tmp_path / "broken.ipynb"
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})
+    nbformat.write(nb, path)
+    with pytest.raises(ExportError, match=r"broken\.ipynb cell 2.*ZeroDivisionError"):
+        execute_notebook(path)
+    assert nbformat.read(path, as_version=4).cells[1].outputs == []
+
+
+# -- in Chromium, offline ---------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_deck_opens_offline_navigates_and_shows_chart(exported, chromium):
+    _, deck, _ = exported
+    page, log = open_offline(chromium, deck)
+    assert log.ok, log.report()
+    assert page.evaluate("() => Reveal.getTotalSlides()") == FIXTURE_SLIDES
+    assert page.evaluate("() => Reveal.hasPlugin('notes')")
+    assert page.locator("aside.notes").count() == 1
+    assert "Speaker note" in page.locator("aside.notes").inner_text()
+    # Keyboard navigation moves to the next slide.
+    first = page.evaluate("() => Reveal.getIndices()")
+    page.locator("body").click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(h) => Reveal.getIndices().h !== h", arg=first["h"])
+    assert page.evaluate("() => Reveal.getIndices()")["h"] == first["h"] + 1
+    # The chart slide shows a decoded image with alt text.
+    page.evaluate("() => Reveal.slide(2, 0)")
+    chart = page.locator("section.present img").first
+    chart.wait_for(state="visible")
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", chart.element_handle())
+    assert "skin temperature" in chart.get_attribute("alt")
+    # The widget slide shows the stored snapshot: slider and its chart.
+    page.evaluate("() => Reveal.slide(3, 0)")
+    page.locator("section.present .widget-slider").wait_for(state="visible", timeout=15000)
+    page.locator("section.present .widget-output img").wait_for(state="visible", timeout=15000)
+    # MathJax typeset the formula.
+    page.evaluate("() => Reveal.slide(1, 0)")
+    page.locator("section.present mjx-container, section.present .MathJax_CHTML").first.wait_for(
+        state="attached", timeout=15000)
+    assert log.ok, log.report()
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_deck_every_slide_passes_axe(exported, chromium, axe_path):
+    _, deck, _ = exported
+    page, log = open_offline(chromium, deck)
+    page.locator(".widget-slider").first.wait_for(state="attached", timeout=15000)
+    violations = deck_axe_violations(page, axe_path)
+    assert serious(violations) == [], violations
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_page_and_index_open_offline_and_pass_axe(exported, chromium, axe_path):
+    out, _, page_path = exported
+    for path in (page_path, out / "index.html"):
+        page, log = open_offline(chromium, path)
+        if path == page_path:
+            page.locator(".widget-slider").first.wait_for(state="attached", timeout=15000)
+            assert page.locator("img").count() >= 2
+        assert log.ok, log.report()
+        violations = axe_violations(page, axe_path)
+        assert serious(violations) == [], (path.name, violations)
+        assert page.evaluate("() => document.documentElement.lang") == "en"
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_pdf_has_one_page_per_slide(executed, tmp_path):
+    from pypdf import PdfReader
+
+    if not Path("/usr/bin/chromium").is_file() and "CHROMIUM_PATH" not in __import__("os").environ:
+        pytest.skip("Chromium not found at /usr/bin/chromium")
+    from aftercare.export.pdf import export_pdf
+
+    slides = export_pdf(None, tmp_path, kind="slides", executed=[executed])
+    assert len(PdfReader(slides[0].path).pages) == FIXTURE_SLIDES
+    pages = export_pdf(None, tmp_path, kind="html", executed=[executed])
+    reader = PdfReader(pages[0].path)
+    assert 1 <= len(reader.pages) <= 3
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "Fixture deck" in text
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.browser
+def test_cli_export_slides_end_to_end(tmp_path):
+    if shutil.which("node") is None and not (node_modules_dir() / "reveal.js").is_dir():
+        pytest.skip("npm assets missing")
+    run = subprocess.run(
+        [sys.executable, "-m", "aftercare", "export", "slides", str(FIXTURE), "--out",
+         str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "deck.slides.html").is_file() and (tmp_path / "index.html").is_file()
+    assert "deck.slides.html" in run.stdout
