@@ -38,7 +38,7 @@
 
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
 # %matplotlib inline
-from aftercare import Patient, plan_icing
+from aftercare import Patient, plan_icing, soreness
 from aftercare.charts import icing_timeline
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
@@ -103,12 +103,22 @@ from aftercare.widgets.quiz import quiz
 #   at 48 hours [martinpintado2015]. The 6, 12, 24 and 72-hour values were not available.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The measured points
+#
+# These are all the soreness means available: one trial, three groups, two time points each
+# [martinpintado2015]. The "±" spread may be a standard error rather than a standard deviation.
+
+# %% slideshow={"slide_type": "fragment"}
+print(soreness.published_points()[["arm_label", "timepoint", "vas_0_100", "spread"]].to_string(index=False))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why there is no smooth soreness curve here
 #
 # No study in the evidence gives soreness at every time point (0, 6, 12, 24, 48 and 72 hours) in
-# one table. Drawing a smooth curve through two points would invent the shape in between. The
-# chart below therefore marks only the measured points, labelled with their source, on the
-# timeline of a typical patient.
+# one table. A smooth curve through two points would invent the shape in between; a simple decay
+# curve would even put the fastest fall at 0 hours, which contradicts the 6-12 hour finding
+# [diciolla2021]. The chart below marks the measured points with their source on the timeline of
+# a typical patient; any line drawn between them is labelled as illustrative, not data.
 
 # %% slideshow={"slide_type": "fragment"}
 typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))

@@ -38,7 +38,7 @@
 # %% tags=["hide-input"] slideshow={"slide_type": "skip"}
 # %matplotlib inline
 from aftercare.charts import cooling_curve
-from aftercare.thermal import simulate_cooling
+from aftercare.thermal import barrier_ids, session_end_skin_c, simulate_cooling
 from aftercare.widgets import CoolingExplorer
 from aftercare.widgets.quiz import quiz
 
@@ -152,7 +152,27 @@ CoolingExplorer()
 # - **Two layers of dry towel** for 10 minutes lowered skin temperature by only 3.2-5.7 °C
 #   [ichikawa2024], probably too little for pain relief.
 #
-# So "always use a towel" needs a second instruction: a single thin layer, checked often.
+# The model below gives the skin temperature at the end of a 20-minute session with crushed ice,
+# for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line.
+
+# %% slideshow={"slide_type": "fragment"}
+for barrier in barrier_ids():
+    print(f"{barrier:>18}: skin {session_end_skin_c('crushed_ice', barrier, 20):.1f} °C after 20 min")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Think:** the default protocol uses a single dry towel. Does the skin reach the pain-relief
+# line under it in the model? What does that mean for the advice?
+#
+# <details><summary>Show the answer</summary>
+#
+# Read the dry-towel row above. If it stays well above 13.6 °C, as it does in this version of the
+# model, the barrier protects the skin at the cost of the pain relief the ice is meant to give.
+# The evidence for this trade-off is thin: one study compared a damp towel with bare ice
+# [damptowel-study] and one measured two dry layers [ichikawa2024]; none measured a single dry
+# towel, which the model interpolates. A thin damp cloth with closer skin checks is one option; it
+# is a local decision, and notebook 08 shows how a clinic records it in its protocol.
+#
+# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Numbness is the signal to stop, and who cannot feel it (about 3 minutes; running total 24 minutes)
@@ -195,7 +215,9 @@ CoolingExplorer()
 # - Most skin cooling comes in the first 10 minutes or so; the muscle cools slowly, and much
 #   less under thick fat.
 # - Pain relief happens at the skin (below about 13.6 °C), so a 20-minute cap suits the goal.
-# - The barrier sets the dose: a thin damp cloth cools well; a double dry towel hardly at all.
+# - The barrier sets the dose: a thin damp cloth cools well; a double dry towel hardly at all,
+#   and in this version of the model even a single dry towel keeps the skin above the
+#   pain-relief line.
 # - Numbness means stop. People who cannot feel or report it need someone to check their skin.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
