@@ -34,12 +34,34 @@ class SorenessCourse:
     n_points: int
     y_label: str
     source_ids: tuple[str, ...]
+    fit_label: str = "fitted"
+    #: Last hour backed by the published points; the curve after it is extrapolated.
+    extrapolated_from_h: float | None = None
 
 
-def load_soreness_course() -> SorenessCourse | None:
-    """The course from :mod:`aftercare.soreness`, or None while that module is not available."""
+def load_soreness_course(arm: str = "control") -> SorenessCourse | None:
+    """The course of :func:`aftercare.soreness.fitted_course` (needling only, by default).
+
+    Returns None if the soreness module is not installed.
+    """
     try:
-        from .. import soreness  # noqa: F401
-    except ImportError:
+        from ..soreness import fitted_course
+    except ImportError:  # pragma: no cover - the module ships with the package
         return None
-    return None
+    course = fitted_course(arm)
+    points = course.points
+    extrapolated = np.asarray(course.extrapolated, dtype=bool)
+    hours = np.asarray(course.hours, dtype=float)
+    # The last hour backed by data; the curve after it is an extrapolation.
+    last_data_h = float(hours[~extrapolated][-1]) if extrapolated.any() else None
+    return SorenessCourse(
+        points_h=points["hours"].to_numpy(float),
+        points_value=points["vas_0_100"].to_numpy(float),
+        curve_h=np.asarray(course.hours, dtype=float),
+        curve_value=np.asarray(course.vas, dtype=float),
+        n_points=int(course.n_points),
+        y_label="Soreness (VAS 0-100)",
+        source_ids=tuple(course.source_ids),
+        fit_label=str(course.label),
+        extrapolated_from_h=last_data_h,
+    )

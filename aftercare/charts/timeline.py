@@ -213,26 +213,40 @@ class TimelineChart:
         main.xaxis.set_minor_locator(MultipleLocator(6))
         course = self.soreness
         if course is not None:
+            sources = ", ".join(course.source_ids)
             main.plot(
                 course.points_h,
                 course.points_value,
                 linestyle="none",
                 marker="o",
-                markersize=7,
+                markersize=8,
                 markerfacecolor="white",
-                markeredgewidth=1.8,
+                markeredgewidth=2,
                 color=style.COLORS["soreness"],
-                label=f"published data ({course.n_points} points)",
+                label=f"published means (n = {course.n_points}; {sources})",
                 zorder=4,
             )
+            h, v = course.curve_h, course.curve_value
+            cut = course.extrapolated_from_h
+            inside = h <= cut if cut is not None else np.ones_like(h, dtype=bool)
             main.plot(
-                course.curve_h,
-                course.curve_value,
+                h[inside],
+                v[inside],
                 color=style.COLORS["soreness"],
                 linestyle="-",
-                label=f"fitted course (n = {course.n_points} points)",
+                label=f"fitted course ({course.fit_label.lower()})",
                 zorder=3,
             )
+            if cut is not None:
+                tail = h >= cut
+                main.plot(
+                    h[tail],
+                    v[tail],
+                    color=style.COLORS["soreness"],
+                    linestyle=":",
+                    label=f"extrapolated beyond {cut:g} h",
+                    zorder=3,
+                )
             main.set_ylabel(course.y_label)
             top = max(np.nanmax(course.curve_value), np.nanmax(course.points_value))
             main.set_ylim(0, top * 1.25 if top > 0 else 1)
@@ -366,10 +380,20 @@ class TimelineChart:
         if course is not None:
             peak = int(np.nanargmax(course.curve_value))
             sore = (
-                f" Soreness: {course.n_points} published data points and a fitted course that "
-                f"peaks at {course.curve_value[peak]:.1f} ({course.y_label}) at "
-                f"{course.curve_h[peak]:.0f} h and falls to {course.curve_value[-1]:.1f} by "
-                f"{course.curve_h[-1]:.0f} h."
+                f" {course.y_label}: {course.n_points} published data points ("
+                + ", ".join(
+                    f"{v:g} at {h:g} h"
+                    for h, v in zip(course.points_h, course.points_value, strict=True)
+                )
+                + f"; {', '.join(course.source_ids)}) and a fitted course "
+                f"({course.fit_label}) from {course.curve_value[peak]:.1f} at "
+                f"{course.curve_h[peak]:.0f} h to {course.curve_value[-1]:.1f} at "
+                f"{course.curve_h[-1]:.0f} h"
+                + (
+                    f", extrapolated after {course.extrapolated_from_h:g} h."
+                    if course.extrapolated_from_h is not None
+                    else "."
+                )
             )
         else:
             sore = " The soreness course is not available."

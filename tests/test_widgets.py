@@ -1,0 +1,165 @@
+"""Apps driven programmatically: set a control, check the model, the text and the chart."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from aftercare.widgets import AlternativesApp, CoolingExplorer, PlannerApp
+from aftercare.widgets.fastdraw import BlitRenderer, encode_png, encode_png_pil
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+@pytest.fixture
+def planner():
+    return PlannerApp(diabetes=True, hours_since_needling=1)
+
+
+def test_planner_opens_drawn(planner):
+    assert planner.plan.verdict == "caution"
+    assert planner.png.startswith(b"\x89PNG")
+    assert "CAUTION" in planner.verdict.value
+    assert "Diabetes mellitus" in planner.text.value and "pai-seed" in planner.text.value
+    assert planner.refresh_count == 1
+
+
+def test_hours_control_moves_the_now_line_and_changes_the_png(planner):
+    before = planner.png
+    planner.controls["hours_since_needling"].value = 30
+    assert planner.plan.patient.hours_since_needling == 30
+    assert planner.chart.now_line.get_xdata()[0] == 30
+    assert planner.chart.now_label.get_text() == "now: 30 h"
+    assert planner.png != before
+    assert "Now: 30 h after needling" in planner.figure.alt_text
+
+
+def test_factor_checkbox_changes_verdict_text_and_title(planner):
+    planner.controls["raynauds"].value = True
+    assert planner.plan.verdict == "avoid"
+    assert "AVOID" in planner.verdict.value
+    assert "AVOID" in planner.chart.title.get_text()
+    assert "Raynaud" in planner.chart.panel.get_text()
+    planner.controls["raynauds"].value = False
+    assert planner.plan.verdict == "caution"
+
+
+def test_needling_time_redraws_the_clock_axis(planner):
+    draws = planner._renderer.full_draws
+    planner.controls["needled_at"].value = dt.time(14, 0)
+    assert planner.plan.patient.needled_at == dt.time(14, 0)
+    assert planner._renderer.full_draws == draws + 1
+    assert "needling at 14:00" in planner.figure.alt_text
+
+
+def test_protocol_dropdown_changes_the_plan(planner):
+    planner.controls["protocol"].value = "early-cold"
+    assert planner.plan.protocol.name == "early-cold"
+    assert planner.plan.wait_until_h == pytest.approx(planner.plan.protocol.wait_hours)
+    assert "early-cold" in planner.chart.title.get_text()
+
+
+def test_controls_cannot_take_impossible_values(planner):
+    skin = planner.controls["skinfold_mm"]
+    assert (skin.min, skin.max) == (0, 80)
+    skin.value = 500
+    assert skin.value == 80
+    hours = planner.controls["hours_since_needling"]
+    hours.value = -5
+    assert hours.value == 0 and hours.max >= 72
+    assert "(h)" in hours.description and "(mm)" in skin.description
+
+
+def test_a_cleared_time_shows_a_message_and_keeps_the_last_chart(planner):
+    png = planner.png
+    planner.controls["needled_at"].value = None
+    assert "needled_at" in planner.message.value
+    assert planner.png == png
+    planner.controls["needled_at"].value = dt.time(9, 0)
+    assert planner.message.value == ""
+
+
+def test_blitted_frames_match_a_full_redraw(planner):
+    planner.controls["hours_since_needling"].value = 7
+    planner.controls["raynauds"].value = True
+    fast = pixels(planner.png)
+    full = pixels(planner._renderer.render_static())
+    differ = np.abs(fast - full).max(axis=2) > 40
+    assert differ.mean() < 0.002  # only z-order of a label over a line may differ
+
+
+def test_static_fallback_bundle_has_png_and_text(planner):
+    bundle = planner._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])
+    assert png == planner.png
+    assert "Verdict: CAUTION" in bundle["text/plain"]
+
+
+def test_events_in_a_burst_are_coalesced_into_one_redraw():
+    app = PlannerApp()
+    start = app.refresh_count
+
+    async def burst():
+        for hours in range(1, 21):
+            app.controls["hours_since_needling"].value = hours
+        assert app.refresh_count == start  # nothing drawn yet: all deferred
+        await asyncio.sleep(0.1)
+
+    asyncio.run(burst())
+    assert app.refresh_count == start + 1
+    assert app.plan.patient.hours_since_needling == 20
+
+
+def test_cooling_explorer_updates_lines_and_keeps_the_axis():
+    app = CoolingExplorer(application_min=10)
+    before = app.chart.lines["skin_c"].get_ydata().copy()
+    xlim = app.chart.ax.get_xlim()
+    png = app.png
+    app.controls["application_min"].value = 25
+    sim = app.simulation
+    assert sim.attrs["application_min"] == 25
+    after = app.chart.lines["skin_c"].get_ydata()
+    assert after == pytest.approx(sim["skin_c"].to_numpy())
+    assert not np.allclose(before[: len(after)], after)
+    assert app.chart.apply_span.get_width() == 25
+    assert app.chart.ax.get_xlim() == xlim
+    assert app.png != png
+    app.controls["barrier"].value = "none"
+    assert app.simulation.attrs["barrier"] == "none"
+    assert "no barrier" in app.chart.title.get_text().lower()
+    assert app.controls["skinfold_mm"].max == 80
+
+
+def test_alternatives_app_marks_ice_avoid_with_raynauds():
+    app = AlternativesApp()
+    ice = app.chart.therapies.index("ice")
+    assert app.chart.row_labels[ice].get_text() == "RECOMMENDED"
+    png = app.png
+    app.controls["raynauds"].value = True
+    assert app.comparison.set_index("therapy").loc["ice", "suitability"] == "avoid"
+    assert app.chart.row_labels[ice].get_text() == "AVOID"
+    assert app.chart.row_markers[ice].get_marker() == "X"
+    assert "Raynaud" in app.text.value
+    assert app.png != png
+
+
+def test_png_encoders_agree():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    renderer = BlitRenderer(fig)
+    renderer.render()
+    w, h = renderer.canvas.get_width_height(physical=True)
+    ours = encode_png(renderer.canvas.buffer_rgba(), w, h)
+    pil = encode_png_pil(renderer.canvas.buffer_rgba(), w, h)
+    assert (pixels(ours) == pixels(pil)).all()
