@@ -99,6 +99,7 @@ class IcingPlan:
     verdict_reason: str
     session_starts_min: tuple[int, ...]
     session_minutes: int
+    with_skin_temperature: bool
     flags: tuple[Flag, ...]
     instructions: tuple[Instruction, ...]
     alternatives: tuple[Alternative, ...]
@@ -113,13 +114,35 @@ class IcingPlan:
         """The ice sessions, one row each (built on first access, then cached).
 
         Columns: session, day, start_h, end_h (hours after needling), minutes, barrier,
-        barrier_label, modality, clock_time and end_clock_time ("HH:MM").
+        barrier_label, modality, clock_time and end_clock_time ("HH:MM"); with
+        ``with_skin_temperature=True`` also ``end_skin_c``, the thermal model's predicted skin
+        temperature when the pack comes off [°C].
         """
-        return _sessions_frame(
+        frame = _sessions_frame(
             self.session_starts_min,
             self.session_minutes,
             _minutes(self.patient.needled_at),
             self.protocol,
+        )
+        if self.with_skin_temperature:
+            frame["end_skin_c"] = self.predicted_end_skin_c if len(frame) else []
+        return frame
+
+    @property
+    def predicted_end_skin_c(self) -> float:
+        """Predicted skin temperature at the end of one session [°C] (thermal model).
+
+        Every session is simulated from a rewarmed baseline with the patient's skinfold and the
+        protocol's modality and barrier; with 1-2 h between sessions the skin has largely
+        rewarmed (Bugaj 1975: it rewarms more slowly than it cools, so this is an estimate).
+        """
+        from .thermal import session_end_skin_c
+
+        return session_end_skin_c(
+            self.protocol.modality,
+            self.protocol.barrier,
+            self.session_minutes,
+            self.patient.skinfold_mm,
         )
 
     @property
@@ -238,7 +261,12 @@ def _sessions_frame(
     )
 
 
-def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> IcingPlan:
+def plan_icing(
+    patient: Patient,
+    protocol: Protocol | str | None = None,
+    *,
+    with_skin_temperature: bool = False,
+) -> IcingPlan:
     """Plan ice sessions after dry needling for one patient under one protocol.
 
     Parameters
@@ -248,6 +276,9 @@ def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> Icin
     protocol : Protocol, str or None
         A Protocol, a preset name or a path to a clinic's YAML file; ``None`` for the default
         (``seed-article``).
+    with_skin_temperature : bool, default False
+        Add ``end_skin_c`` to ``sessions``: the thermal model's predicted skin temperature at the
+        end of each session for this skinfold, modality and barrier [°C].
 
     Returns
     -------
@@ -307,6 +338,7 @@ def plan_icing(patient: Patient, protocol: Protocol | str | None = None) -> Icin
         verdict_reason=factor_part.verdict_reason,
         session_starts_min=tuple(starts),
         session_minutes=duration_m,
+        with_skin_temperature=bool(with_skin_temperature),
         flags=factor_part.flags,
         instructions=instructions,
         alternatives=factor_part.alternatives,

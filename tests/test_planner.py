@@ -141,3 +141,22 @@ def test_schedule_text_lists_clock_times():
     plan = plan_icing(Patient(needled_at="10:15"))
     text = plan.schedule_text()
     assert text.splitlines()[1].split()[:3] == ["1", "13:15", "13:35"]
+
+
+def test_plan_reports_predicted_skin_temperature_per_session():
+    from aftercare.thermal import session_end_skin_c
+
+    thin = plan_icing(Patient(skinfold_mm=5), with_skin_temperature=True)
+    assert "end_skin_c" not in plan_icing(Patient()).sessions
+    expected = session_end_skin_c("crushed_ice", "dry_towel", 20, 5)
+    assert thin.sessions.end_skin_c.eq(expected).all()
+    damp = (
+        load_protocol().source_path().read_text().replace("value: dry_towel", "value: damp_towel")
+    )
+    damp_plan = plan_icing(
+        Patient(skinfold_mm=5),
+        protocol_from_mapping(yaml.safe_load(damp), "damp.yaml"),
+        with_skin_temperature=True,
+    )
+    # A damp towel lets the skin cool more than a dry one (damptowel-study, ichikawa2024).
+    assert damp_plan.sessions.end_skin_c.iloc[0] < thin.sessions.end_skin_c.iloc[0]
