@@ -95,7 +95,7 @@ from aftercare.widgets.quiz import quiz
 # - **Training session:** the facilitator projects a notebook, runs the apps live, and pauses at
 #   each Think question.
 # - **Slides:** every notebook is also a slide deck with speaker notes. From a terminal in the
-#   project folder, run `python -m aftercare export slides`. The slides open in a browser
+#   project folder, run `python -m aftercare export slides --out decks/`. The slides open in a browser
 #   without an internet connection; apps show their stored chart there.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
