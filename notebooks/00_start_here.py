@@ -42,7 +42,7 @@
 # session. Ask who already gives aftercare advice after dry needling and what they say about ice;
 # collect the answers on a board and come back to them in notebook 08.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare import Patient, plan_icing
 from aftercare.widgets.quiz import quiz
 
@@ -91,7 +91,7 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In a training session or as slides
 #
-# - **Self-study:** work through notebooks 01 to 08 in order, about 3.5 hours in all.
+# - **Self-study:** work through notebooks 01 to 08 in order, about 3 hours 15 minutes in all.
 # - **Training session:** the facilitator projects a notebook, runs the apps live, and pauses at
 #   each Think question.
 # - **Slides:** every notebook is also a slide deck with speaker notes. From a terminal in the

@@ -36,7 +36,7 @@
 # 4. name the factors linked to more soreness and the options tested to reduce it;
 # 5. recognise the rare warning signs that need urgent assessment.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing, soreness
 from aftercare.charts import icing_timeline
@@ -173,13 +173,13 @@ print(fig.caption)
 # The planner app shows one patient's first days: soreness points, the wait, the ice sessions and
 # the nights. Use the tasks below; the app redraws as you change a control.
 #
-# - **Try 1:** set *hours since needling* to 8. Is the patient before or after the steepest fall
+# - **Try 1:** set *Hours since needling* to 8. Is the patient before or after the steepest fall
 #   in soreness (6 to 12 hours)?
-# - **Try 2:** set *needled at* to 18:00. How many ice sessions fit in the first evening?
+# - **Try 2:** set *Needled at* to 18:00. How many ice sessions fit in the first evening?
 # - **Try 3:** tick a factor such as Raynaud's. What happens to the ice sessions, and what is
 #   offered instead?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

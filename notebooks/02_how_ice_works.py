@@ -35,7 +35,7 @@
 # 3. explain how the barrier, the minutes and the fat layer change cooling;
 # 4. explain why numbness is the signal to stop, and who cannot feel that signal.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare.charts import cooling_curve
 from aftercare.thermal import barrier_ids, session_end_skin_c, simulate_cooling
@@ -101,15 +101,15 @@ print(fig.caption)
 # Change the cold source, the barrier, the minutes of application and the skinfold. The chart
 # shows skin and muscle temperature with the thresholds above.
 #
-# - **Try 1:** set *skinfold* to 30 mm. What happens to muscle temperature at 20 minutes,
+# - **Try 1:** set *Skinfold* to 30 mm. What happens to muscle temperature at 20 minutes,
 #   compared with 10 mm? And to skin temperature?
-# - **Try 2:** change the *barrier* from a dry towel to a damp towel, then to two dry towels.
+# - **Try 2:** change *Between pack and skin* from a dry towel to a damp towel, then to two dry towels.
 #   Which one keeps the skin above the 13.6 °C pain-relief line for the whole session?
-# - **Try 3:** set *minutes* to 40. How much colder is the skin at 40 minutes than at 20? Is the
+# - **Try 3:** set *Minutes on* to 40. How much colder is the skin at 40 minutes than at 20? Is the
 #   extra time worth it for pain relief?
-# - **Try 4:** switch the cold source to a gel pack. Does the skin reach the pain-relief line?
+# - **Try 4:** set *Cold source* to a gel pack. Does the skin reach the pain-relief line?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 CoolingExplorer()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -35,7 +35,7 @@
 # 3. read a plan's verdict, flags and steps and trace each to its sources;
 # 4. use the planner app to plan for a patient and print the schedule.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
@@ -125,13 +125,13 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=Tr
 #
 # The app holds one patient. Change the controls and watch the timeline and the steps below it.
 #
-# - **Try 1:** move *hours since needling* from 0 to 6. When does the first session start now?
-# - **Try 2:** set *needled at* to 21:00. How many sessions are left on day 1?
-# - **Try 3:** tick *diabetes*. Which new step appears, and how often should the skin be checked?
-# - **Try 4:** also tick *Raynaud's*. What is the verdict, and which options are offered?
-# - **Try 5:** switch the protocol to *early-cold*. What changes, and what stays the same?
+# - **Try 1:** move *Hours since needling* from 0 to 6. When does the first session start now?
+# - **Try 2:** set *Needled at* to 21:00. How many sessions are left on day 1?
+# - **Try 3:** tick *Diabetes mellitus*. Which new step appears, and how often should the skin be checked?
+# - **Try 4:** also tick *Raynaud's disease or phenomenon*. What is the verdict, and which options are offered?
+# - **Try 5:** set *Protocol preset* to *early-cold*. What changes, and what stays the same?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -36,7 +36,7 @@
 # 3. name the other factors that restrict cold or heat;
 # 4. list the skin and nerve signs that mean "take the ice off now".
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
@@ -108,10 +108,10 @@ table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
 print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_string(index=False))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Terms in the table: **cold urticaria** (hives after cold), **cryoglobulinaemia** (blood
+# Terms in the table: **Cold urticaria or cold hypersensitivity** (hives after cold), **cryoglobulinaemia** (blood
 # proteins that clump in the cold), **paroxysmal cold haemoglobinuria** (red cells that break
 # down after cold), **peripheral vascular disease** (poor blood flow in the limbs), and a
-# **superficial nerve** (a nerve close to the skin with little fat over it, as at the outer
+# **Superficial nerve at the site with little fat** (a nerve close to the skin with little fat over it, as at the outer
 # knee). Most labels rest on the teaching lists [cameron-lists] and the consensus document
 # [houghton2010], with medium confidence; the superficial-nerve caution rests on case reports of
 # nerve palsy after icing [malone1992] [moeller1997] [covington1993] [collins1986].
@@ -142,15 +142,15 @@ display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# - **Try 1:** tick *superficial nerve*. Which step tells the patient how to apply the pack?
-# - **Try 2:** tick *bleeding risk* only. Is ice still allowed? What happens to heat in the list
+# - **Try 1:** tick *Superficial nerve at the site with little fat*. Which step tells the patient how to apply the pack?
+# - **Try 2:** tick *Bleeding disorder or anticoagulant medicine* only. Is ice still allowed? What happens to heat in the list
 #   of options?
-# - **Try 3:** tick *neuropathy* and then *cognitive impairment*. Who must be present during a
+# - **Try 3:** tick *Peripheral neuropathy or impaired sensation at the site* and then *Cognitive or communication impairment or sedation*. Who must be present during a
 #   session?
-# - **Try 4:** tick *cold urticaria*. Which alternatives are offered, and why is a cooling spray
+# - **Try 4:** tick *Cold urticaria or cold hypersensitivity*. Which alternatives are offered, and why is a cooling spray
 #   not one of them?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

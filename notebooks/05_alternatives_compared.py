@@ -35,7 +35,7 @@
 # 3. read an effect size with its confidence interval and scale;
 # 4. choose options that suit a patient's factors, and explain why one option is unsuitable.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, compare_alternatives
 from aftercare.charts import alternatives_chart
@@ -138,11 +138,11 @@ print(fig.caption)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** with no factor ticked, which options are recommended, and which are delivered by a
 #   clinician?
-# - **Try 2:** tick *neuropathy*. What happens to heat, and why?
-# - **Try 3:** tick *Raynaud's*. Which options remain, and does anything change besides ice?
-# - **Try 4:** tick *pregnancy*. Which kind of heat is the concern?
+# - **Try 2:** tick *Peripheral neuropathy or impaired sensation at the site*. What happens to heat, and why?
+# - **Try 3:** tick *Raynaud's disease or phenomenon*. Which options remain, and does anything change besides ice?
+# - **Try 4:** tick *Pregnancy*. Which kind of heat is the concern?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 AlternativesApp()
 
 # %% [markdown] slideshow={"slide_type": "notes"}

@@ -45,7 +45,7 @@
 #
 # Terms: **PNS** is post-needling soreness; **MTrP** a myofascial trigger point.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import compare_alternatives, load_protocol, plan_icing
 from aftercare.cases import get_case, load_cases
@@ -204,16 +204,16 @@ case.reveal()
 #
 # Set up one of the patients in the planner app and change one detail at a time.
 #
-# - **Try 1:** (case 4) tick *superficial nerve* and set the skinfold to 4 mm. Then untick the
+# - **Try 1:** (case 4) tick *Superficial nerve at the site with little fat* and set *Skinfold* to 4 mm. Then untick the
 #   nerve. Which step disappears?
-# - **Try 2:** (case 6) set *needled at* to 19:00. Now move it to 21:30. Is there still a
+# - **Try 2:** (case 6) set *Needled at* to 19:00. Now move it to 21:30. Is there still a
 #   session before bed?
-# - **Try 3:** (case 3) tick *Raynaud's* and switch the protocol to *early-cold*. Does the
+# - **Try 3:** (case 3) tick *Raynaud's disease or phenomenon* and set *Protocol preset* to *early-cold*. Does the
 #   verdict change? Why not?
-# - **Try 4:** (case 8) tick *diabetes*, *neuropathy* and *child or frail older adult*. Which
+# - **Try 4:** (case 8) tick *Diabetes mellitus*, *Peripheral neuropathy or impaired sensation at the site* and *Child or frail older adult*. Which
 #   steps need a second person?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -45,7 +45,7 @@
 # exercise; **RCT** randomised controlled trial; **CI** confidence interval; **SMD** standardised
 # mean difference; **VAS** visual analogue scale.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}

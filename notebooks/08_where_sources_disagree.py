@@ -36,7 +36,7 @@
 # 3. make a clinic protocol by copying a preset and changing one value with its basis;
 # 4. explain to a colleague why an unsupported rule is labelled as such rather than removed.
 
-# %% tags=["hide-input"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
@@ -159,12 +159,12 @@ print("First session:", plan_icing(patient, default).first_start_h, "h (seed-art
 #
 # - **Try 1:** with the default protocol and no factors, note the first session time. Switch
 #   to *early-cold*. What moves, and what stays?
-# - **Try 2:** tick *Raynaud's* and switch between the two presets. Why does the verdict stay
+# - **Try 2:** tick *Raynaud's disease or phenomenon* and switch between the two presets. Why does the verdict stay
 #   the same?
-# - **Try 3:** set *needled at* to 20:00 under both presets. Which one gives an ice session
+# - **Try 3:** set *Needled at* to 20:00 under both presets. Which one gives an ice session
 #   before bed?
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
