@@ -29,6 +29,8 @@ FREE_PARAMETERS = {
     "h_peas": ("W/(m2 K)", "contact conductance of a bag of frozen peas on skin"),
     "r_dry_towel_layer": ("m2 K/W", "thermal resistance of one dry towel layer"),
     "cold_perfusion_factor": ("1", "blood perfusion under a cold pack as a fraction of rest"),
+    "cool_baseline_sink_c": ("degC", "temperature of the surroundings that hold a skin baseline "
+                             "below the still-air steady state"),
 }
 
 Quantity = Literal[
@@ -90,7 +92,7 @@ def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = No
     skinfold = 10.0 if point.skinfold_mm is None else point.skinfold_mm
     factor = resolve("fitted:cold_perfusion_factor", file="data/tissue.yaml",
                      field="cold_perfusion_factor", overrides=overrides)
-    times, skin, muscle = cooling_arrays(pack, h, r, point.application_min, 0.0, skinfold,
+    times, skin, muscle, _ = cooling_arrays(pack, h, r, point.application_min, 0.0, skinfold,
                                          point.baseline_skin_c, factor, overrides)
     q = point.quantity
     if q == "skin_end_c":

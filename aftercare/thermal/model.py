@@ -80,19 +80,21 @@ def cooling_arrays(
     baseline_skin_c: float | None,
     perfusion_factor: float | None = None,
     overrides: dict[str, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_cooling` with explicit parameters.
 
     Used by ``scripts/fit_thermal.py`` to try parameter values; returns
-    ``(time_min, skin_c, muscle_c[:, (1 cm, 3 cm)])``.
+    ``(time_min, skin_c, muscle_c[:, (1 cm, 3 cm)], events)`` (see :func:`solver.run`).
     """
     t = load_tissue()
     if baseline_skin_c is None:
         h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
+        sink = (0.0, 0.0)
     else:
-        h_env, env_c = solver.env_for_baseline(skinfold_mm, baseline_skin_c)
-    h_env, env_c = round(h_env, 9), round(env_c, 9)
-    x0 = solver.steady_profile(skinfold_mm, h_env, env_c)
+        sink_c = resolve("fitted:cool_baseline_sink_c", file="data/tissue.yaml",
+                         field="cool_baseline_sink_c", overrides=overrides)
+        h_env, env_c, sink = solver.env_for_baseline(skinfold_mm, baseline_skin_c, sink_c)
+    x0 = solver.steady_profile(skinfold_mm, h_env, env_c, sink)
     pack_c, state = pack_state(pack, overrides)
     if perfusion_factor is None:
         perfusion_factor = resolve("fitted:cold_perfusion_factor", file="data/tissue.yaml",
@@ -109,6 +111,7 @@ def cooling_arrays(
         application_min,
         rewarm_min,
         perfusion_factor,
+        sink,
     )
 
 
@@ -168,8 +171,16 @@ def simulate_cooling(
         One row per step (1 minute, plus a shorter last step of each phase if the time is not a
         whole number of minutes): ``time_min`` [min], ``skin_c`` (skin surface under the pack)
         [degC], ``muscle_1cm_c`` and ``muscle_3cm_c`` (1 cm and 3 cm below the fat) [degC].
-        ``attrs`` holds the inputs, ``application_min``, ``baseline_skin_c`` used,
-        ``source_ids`` and ``model`` (a one-line description).
+        ``attrs`` holds the inputs, ``application_min``, ``baseline_skin_c`` used [degC],
+        ``source_c`` (the pack's starting temperature) [degC], ``melting_from_min`` and
+        ``melted_min`` (when the pack reached its melting point and when its ice ran out
+        [min]; None if not during the application), ``source_ids`` and ``model``.
+
+    Notes
+    -----
+    A finite pack warms: a gel pack, or any pack whose ice has run out (``melted_min``),
+    lets the skin rewarm slowly under it, so a longer application can end slightly warmer.
+    While ice remains, a longer application never ends warmer.
 
     Raises
     ------
@@ -193,8 +204,8 @@ def simulate_cooling(
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
     if baseline_skin_c is not None:
         baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
-    times, skin, muscle = cooling_arrays(pack, h, r, application_min, rewarm_min, skinfold_mm,
-                                         baseline_skin_c)
+    times, skin, muscle, events = cooling_arrays(pack, h, r, application_min, rewarm_min,
+                                                 skinfold_mm, baseline_skin_c)
     barrier_row = load_barriers()[barrier]
     return _frame(times, skin, muscle, {
         "modality": modality,
@@ -203,6 +214,9 @@ def simulate_cooling(
         "rewarm_min": rewarm_min,
         "skinfold_mm": skinfold_mm,
         "baseline_skin_c": float(skin[0]),
+        "source_c": pack.initial_c,
+        "melting_from_min": events["melting_from_min"],
+        "melted_min": events["melted_min"],
         "source_ids": tuple(dict.fromkeys(pack.source_ids + barrier_row.source_ids)),
         "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
     })
@@ -211,7 +225,7 @@ def simulate_cooling(
 @lru_cache(maxsize=4096)
 def _session_end(modality: str, barrier: str, minutes: float, skinfold_mm: float) -> float:
     pack, h, r = _cold_parameters(modality, barrier)
-    _, skin, _ = cooling_arrays(pack, h, r, minutes, 0.0, skinfold_mm, None)
+    _, skin, _, _ = cooling_arrays(pack, h, r, minutes, 0.0, skinfold_mm, None)
     return float(skin[-1])
 
 
@@ -249,7 +263,7 @@ def session_end_skin_c(modality: str, barrier: str, minutes: float,
 
 
 def heating_arrays(source: HeatSource, layers: int, application_min: float,
-                   skinfold_mm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   skinfold_mm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_heating`."""
     t = load_tissue()
     r_layer = resolve("fitted:r_dry_towel_layer", file="data/heat_sources.yaml", field="layers")
@@ -317,7 +331,7 @@ def simulate_heating(source: str, layers: int | None, application_min: float,
     check_number("layers", layers, low=low, high=high, unit=unit)
     application_min = _num("application_min", application_min)
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
-    times, skin, muscle = heating_arrays(spec, layers, application_min, skinfold_mm)
+    times, skin, muscle, _ = heating_arrays(spec, layers, application_min, skinfold_mm)
     threshold = burn_threshold()
     frame = _frame(times, skin, muscle, {
         "source": source,

@@ -142,12 +142,14 @@ OUT_SKIN, OUT_M1, OUT_M3, OUT_PACK, OUT_CELL0 = range(5)
 
 
 @lru_cache(maxsize=1024)
-def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0) -> Phase:
+def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0,
+          sink: tuple[float, float] = (0.0, 0.0)) -> Phase:
     """Build (and cache) one phase.
 
     ``top``: ``("pack", g_top, pack_capacity, h_top, room_c)`` for a free pack node;
     ``("clamped", g_top, pack_c, h_top, room_c)`` for a pack held at ``pack_c`` (melting);
-    ``("air", h_env, env_c)`` for bare skin.
+    ``("air", h_env, env_c)`` for bare skin. ``sink``: ``(conductance W/(m2 K),
+    temperature degC)`` of the extra cooling that holds a cool baseline (first skin cell).
     """
     grid = grid_for(skinfold_mm)
     n = grid.n
@@ -160,6 +162,8 @@ def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0) -> Phas
     off = grid.g_int.copy()
     src = perf * grid.arterial_c
     src[-1] += grid.g_bottom * grid.arterial_c
+    diag[0] -= sink[0]
+    src[0] += sink[0] * sink[1]
     kind = top[0]
     # observation rows over the tissue cells, and constant parts
     o_cells = np.zeros((5, n))
@@ -213,9 +217,10 @@ def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0) -> Phas
     return Phase(lam, to_modal, from_modal, steady, out_modal, out_steady, with_pack)
 
 
-def steady_profile(skinfold_mm: float, h_env: float, env_c: float) -> np.ndarray:
+def steady_profile(skinfold_mm: float, h_env: float, env_c: float,
+                   sink: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """Steady tissue temperatures [degC] with bare skin losing heat to ``env_c``."""
-    return phase(skinfold_mm, ("air", h_env, env_c)).steady
+    return phase(skinfold_mm, ("air", h_env, env_c), 1.0, sink).steady
 
 
 @lru_cache(maxsize=256)
@@ -239,20 +244,44 @@ def default_baseline_c(skinfold_mm: float) -> float:
     return room + (arterial - room) * (1 / h_ref) / (r_in + 1 / h_ref)
 
 
-def env_for_baseline(skinfold_mm: float, baseline_c: float) -> tuple[float, float]:
-    """Surface conductance and air temperature that hold bare skin at ``baseline_c``.
+@lru_cache(maxsize=256)
+def _cell0_thevenin(skinfold_mm: float) -> float:
+    """Thevenin resistance [m2 K/W] from the first skin cell to the arterial temperature."""
+    t = load_tissue()
+    h_ref, room = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
+    grid = grid_for(skinfold_mm)
+    cell0 = float(phase(skinfold_mm, ("air", h_ref, room)).out_steady[OUT_CELL0])
+    g_air = 1.0 / (grid.r_half_top + 1.0 / h_ref)
+    return (grid.arterial_c - cell0) / (g_air * (cell0 - room))
 
-    The air is room air; for a baseline within 0.5 degC of room air or below it, the air is
-    taken 0.5 degC below the baseline so that a finite conductance exists.
+
+def env_for_baseline(skinfold_mm: float, baseline_c: float,
+                     sink_c: float) -> tuple[float, float, tuple[float, float]]:
+    """How bare skin is held at ``baseline_c``: ``(h_env, env_c, sink)``.
+
+    At or above the still-air steady state (:func:`default_baseline_c`) the skin loses less
+    heat to room air: the surface conductance ``h_env`` is lowered (0 at arterial
+    temperature). Below it, the skin is cooled by more than still room air (a cooler room,
+    draughts, evaporation); that extra cooling is a heat sink in the first skin cell towards
+    ``sink_c`` (the fitted ``cool_baseline_sink_c``), which stays on while a pack is applied
+    (a pack only adds cooling, so the covered skin never warms at first).
     """
     t = load_tissue()
+    h_ref, room = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
     arterial = grid_for(skinfold_mm).arterial_c
-    env_c = min(t.v("room_c"), baseline_c - 0.5)
     if baseline_c >= arterial:
-        return 0.0, env_c
-    r_in = _input_resistance(skinfold_mm)
-    h_env = (arterial - baseline_c) / (r_in * (baseline_c - env_c))
-    return float(min(h_env, H_ENV_MAX)), float(env_c)
+        return 0.0, room, (0.0, 0.0)
+    if baseline_c >= default_baseline_c(skinfold_mm):
+        r_in = _input_resistance(skinfold_mm)
+        h_env = (arterial - baseline_c) / (r_in * (baseline_c - room))
+        return float(min(h_env, h_ref)), room, (0.0, 0.0)
+    grid = grid_for(skinfold_mm)
+    g_air = 1.0 / (grid.r_half_top + 1.0 / h_ref)
+    frac = grid.r_half_top * g_air
+    cell0 = (baseline_c - room * frac) / (1 - frac)
+    loss = (arterial - cell0) / _cell0_thevenin(skinfold_mm) + (room - cell0) * g_air
+    sink_g = min(loss / max(cell0 - sink_c, 1e-9), H_ENV_MAX)
+    return h_ref, room, (float(sink_g), float(sink_c))
 
 
 @dataclass
@@ -278,27 +307,38 @@ def run(
     application_min: float,
     rewarm_min: float,
     perfusion_factor: float = 1.0,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run application then rewarming; return (time_min, skin surface, muscle [1 cm, 3 cm])."""
+    sink: tuple[float, float] = (0.0, 0.0),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float | None]]:
+    """Run application then rewarming.
+
+    Returns ``(time_min, skin surface, muscle [1 cm, 3 cm], events)``; ``events`` holds
+    ``melting_from_min`` (the pack reached its melting point) and ``melted_min`` (its melt
+    budget ran out), each None if it did not happen during the application.
+    """
     app_t = _output_times(application_min)
     off_t = _output_times(rewarm_min)
     times = np.concatenate([[0.0], app_t, application_min + off_t])
     out = np.empty((times.size, 3))
-    start = phase(skinfold_mm, air_top)
+    start = phase(skinfold_mm, air_top, 1.0, sink)
     first = start.out_steady + (start.to_modal @ (x0_tissue - start.steady)) @ start.out_modal
     out[0] = first[:3]
     cells = np.asarray(x0_tissue, dtype=float)
     row = 1
     t0 = 0.0
     pending = app_t
+    events: dict[str, float | None] = {
+        "melting_from_min": 0.0 if pack.phase == "melting" else None,
+        "melted_min": None,
+    }
     while pending.size:
         if pack.phase == "melting":
             ph = phase(skinfold_mm, ("clamped", g_top, pack.freezing_c, h_top, room_c),
-                       perfusion_factor)
+                       perfusion_factor, sink)
             u = cells
         else:
             cap = pack.cap_solid if pack.phase == "solid" else pack.cap_liquid
-            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor)
+            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor,
+                       sink)
             u = np.concatenate([[pack_c], cells])
         y0 = ph.to_modal @ (u - ph.steady)
         rel = (pending - t0) * 60.0
@@ -332,6 +372,7 @@ def run(
             cells = state[1:]
             pack.phase = "melting"
             pack_c = pack.freezing_c
+            events["melting_from_min"] = float(pending[stop])
         else:
             pack.latent_left -= taken[stop]
             cells = state
@@ -339,14 +380,15 @@ def run(
             pack_c = pack.freezing_c - pack.latent_left / pack.cap_liquid
             pack.latent_left = 0.0
             pack.phase = "liquid"
+            events["melted_min"] = float(pending[stop])
         t0 = float(pending[stop])
         pending = pending[stop + 1:]
     if off_t.size:
-        ph = phase(skinfold_mm, air_top)
+        ph = phase(skinfold_mm, air_top, 1.0, sink)
         y0 = ph.to_modal @ (cells - ph.steady)
         decay = np.exp(np.outer(off_t * 60.0, ph.lam))
         out[row:] = (ph.out_steady + (decay * y0) @ ph.out_modal)[:, :3]
-    return times, out[:, 0], out[:, 1:3]
+    return times, out[:, 0], out[:, 1:3], events
 
 
 def _output_times(total_min: float) -> np.ndarray:
