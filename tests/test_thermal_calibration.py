@@ -1,0 +1,108 @@
+"""Calibration of aftercare.thermal against C1-C7 of the evidence brief: each point's error.
+
+Run with ``-s`` (or look at the captured output of a failure) to see the table; the same table is
+in docs/calibration.md, written by scripts/fit_thermal.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aftercare.thermal.calibration import FREE_PARAMETERS, compare, load_points
+from aftercare.thermal.parameters import load_fitted_parameters, load_tissue
+
+ROOT = Path(__file__).resolve().parents[1]
+OTTE_SKINFOLDS = {"C5-0-10": 5.0, "C5-11-20": 15.5, "C5-21-30": 25.5, "C5-31-40": 35.5}
+#: Known misfits, reported honestly (see docs/calibration.md, "Known limits").
+KNOWN_OTTE_MISFIT = {"C5-0-10"}
+
+
+@pytest.fixture(scope="module")
+def table():
+    result = compare()
+    print("\n" + result[["id", "source_id", "quantity", "measured", "model", "error",
+                         "rel_error", "within"]].round(2).to_string(index=False))
+    return result.set_index("id")
+
+
+def test_points_come_from_the_calibration_set_only():
+    allowed = {"chesterton2002", "kanlayanaphotporn2005", "selfe2009", "janwantanakul2009",
+               "otte2002", "myrer2001", "ichikawa2024"}
+    points = load_points()
+    assert {p.source_id for p in points} <= allowed
+    assert {p.group for p in points} == {f"C{i}" for i in range(1, 8)}
+
+
+@pytest.mark.parametrize("point_id", [p.id for p in load_points()])
+def test_each_point_reports_its_error(table, point_id, record_property):
+    row = table.loc[point_id]
+    record_property("measured", float(row["measured"]))
+    record_property("model", float(row["model"]))
+    record_property("error", float(row["error"]))
+    assert np.isfinite(row["model"]), f"{point_id}: the model never reached the quantity"
+
+
+@pytest.mark.parametrize("point_id", [p.id for p in load_points() if p.quantity == "skin_end_c"])
+def test_skin_at_end_of_application_within_2_5_c(table, point_id):
+    row = table.loc[point_id]
+    assert abs(row["error"]) <= 2.5, (
+        f"{point_id}: model {row['model']:.2f} vs measured {row['measured']:.2f} degC")
+
+
+def test_double_dry_towel_fall_within_published_range(table):
+    row = table.loc["C7-towel"]
+    assert row["measured_low"] <= row["model"] <= row["measured_high"]
+
+
+def test_otte_trend_within_35_percent(table):
+    rows = table.loc[list(OTTE_SKINFOLDS)]
+    x = np.array(list(OTTE_SKINFOLDS.values()))
+    measured = np.polyfit(x, rows["measured"], 1)[0]
+    model = np.polyfit(x, rows["model"], 1)[0]
+    print(f"\nOtte slope: measured {measured:.2f} min/mm, model {model:.2f} min/mm")
+    assert abs(model - measured) / measured <= 0.35
+    assert np.all(np.diff(rows["model"].to_numpy()) > 0)  # more fat, longer
+
+
+@pytest.mark.parametrize(
+    "point_id",
+    [pytest.param(pid, marks=pytest.mark.xfail(
+        strict=True, reason="known misfit: the model cools the leanest group too slowly "
+        "(docs/calibration.md)")) if pid in KNOWN_OTTE_MISFIT else pid
+     for pid in OTTE_SKINFOLDS],
+)
+def test_otte_each_point_within_35_percent(table, point_id):
+    row = table.loc[point_id]
+    assert abs(row["rel_error"]) <= 0.35, f"{point_id}: {row['rel_error'] * 100:+.0f} %"
+
+
+def test_fitted_parameters_file_is_complete():
+    fitted = load_fitted_parameters()
+    assert set(FREE_PARAMETERS) <= set(fitted)
+    ids = {p.id for p in load_points()}
+    for name in FREE_PARAMETERS:
+        assert fitted[name].fitted_to and set(fitted[name].fitted_to) <= ids
+
+
+def test_tissue_inputs_are_labelled_not_attributed_to_the_brief():
+    tissue = load_tissue()
+    for name in type(tissue).model_fields:
+        basis = getattr(tissue, name).basis
+        assert re.search(r"textbook value, typical|physical constant|model geometry", basis), name
+
+
+def test_report_shows_every_point_beside_the_model(table):
+    report = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    for point_id, row in table.iterrows():
+        line = next((ln for ln in report.splitlines() if ln.startswith(f"| {point_id} |")), None)
+        assert line is not None, f"{point_id} missing from docs/calibration.md"
+        cells = [c.strip() for c in line.split("|")]
+        model_cell = cells[6]
+        expected = "not reached" if np.isinf(row["model"]) else f"{row['model']:.2f}"
+        assert model_cell == expected, (
+            f"{point_id}: report says {model_cell}, model gives {expected}; "
+            "rerun scripts/fit_thermal.py --report")
