@@ -82,6 +82,7 @@ class CoolingExplorer(ChartApp):
                     step=1,
                     description="Minutes on (min)",
                     continuous_update=True,
+                    layout=widgets.Layout(width="36em"),
                 ),
                 "aftercare-minutes",
             ),

@@ -65,6 +65,7 @@ class PlannerApp(ChartApp):
                 step=1,
                 description="Hours since needling (h)",
                 continuous_update=True,
+                layout=widgets.Layout(width="36em"),
             ),
             "aftercare-hours",
         )

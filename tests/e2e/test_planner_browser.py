@@ -1,0 +1,112 @@
+"""End to end: the planner in JupyterLab and in voila, in Debian's Chromium.
+
+Each test starts its own server on 127.0.0.1 (free port, token, own process group, under
+``timeout``), changes a control with the keyboard, and checks that the chart image and the
+verdict changed and that the browser logged no error. Screenshots go to ``tests/.artifacts/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from harness import ARTIFACTS, browser_page, chromium_available, jupyter_lab, run_all_cells, voila
+
+HERE = Path(__file__).parent
+CHART = "img.aftercare-chart"
+VERDICT = ".aftercare-verdict"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium"),
+    pytest.mark.timeout(150),
+]
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    shutil.copy(HERE / "planner.ipynb", tmp_path / "planner.ipynb")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return tmp_path
+
+
+def _change_with_keyboard(page) -> None:
+    """Move the hours slider with the arrow key, then tick Raynaud's with the space bar."""
+    src = page.get_attribute(CHART, "src")
+    page.focus(".aftercare-hours .noUi-handle")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).getAttribute('src') !== old",
+        arg=[CHART, src],
+        timeout=15000,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.aftercare-hours .widget-readout')"
+        ".textContent.trim() === '5'",
+        timeout=15000,
+    )
+    assert "CAUTION" in page.inner_text(VERDICT)
+    src = page.get_attribute(CHART, "src")
+    page.focus(".aftercare-factor-raynauds input[type=checkbox]")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).innerText.includes('AVOID')",
+        arg=VERDICT,
+        timeout=15000,
+    )
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).getAttribute('src') !== old",
+        arg=[CHART, src],
+        timeout=15000,
+    )
+
+
+def _chart_painted(page) -> None:
+    size = page.eval_on_selector(CHART, "img => [img.naturalWidth, img.naturalHeight]")
+    assert size[0] >= 800 and size[1] >= 400, size
+
+
+def test_planner_in_jupyterlab(workdir):
+    with jupyter_lab(workdir) as server, browser_page() as (page, problems):
+        try:
+            page.goto(f"{server.url}/lab/tree/planner.ipynb?token={server.token}")
+            run_all_cells(page)
+            page.wait_for_selector(CHART, timeout=30000)
+            page.wait_for_selector(f"{VERDICT} :text('CAUTION')", timeout=30000)
+            _chart_painted(page)
+            _change_with_keyboard(page)
+            _chart_painted(page)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "planner_lab.png"), full_page=True)
+        assert not problems, problems
+
+
+def test_planner_in_voila_makes_no_outside_request(workdir):
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(f"{route.request.resource_type} {route.request.url}")
+            route.abort()
+
+    with voila(workdir / "planner.ipynb") as server, browser_page() as (page, problems):
+        page.route("**/*", guard)
+        try:
+            page.goto(server.url + "/", timeout=60000)
+            page.wait_for_selector(CHART, timeout=60000)
+            page.wait_for_selector(f"{VERDICT} :text('CAUTION')", timeout=30000)
+            _chart_painted(page)
+            _change_with_keyboard(page)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "planner_voila.png"), full_page=True)
+    # Only voila's font-awesome stylesheet may try to leave the machine; it is blocked and the
+    # app works without it. No script, image or data comes from outside.
+    assert all(entry.startswith("stylesheet ") for entry in outside), outside
+    blocked_errors = [p for p in problems if "net::ERR_FAILED" not in p]
+    assert not blocked_errors, problems
