@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="hide code cells' input")
     export.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                         help="longest time one cell may run (default 600)")
+    export.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="notebooks to execute at once (default: CPUs, at most 4)")
 
     handout = commands.add_parser(
         "handout", help="write a patient aftercare sheet (HTML or PDF)",
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export.notebooks import execute_notebook, find_notebooks
+    from .export.notebooks import execute_notebooks, find_notebooks
     from .export.render import write_exports
 
     start = time.perf_counter()
@@ -86,10 +88,9 @@ def _export(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.kind != "pdf":
         copy_assets(args.out)
-    executed = []
-    for path in paths:
-        print(f"running {path} ...", file=sys.stderr)
-        executed.append(execute_notebook(path, timeout=args.timeout))
+    executed = execute_notebooks(
+        paths, jobs=args.jobs, timeout=args.timeout,
+        progress=lambda path: print(f"running {path} ...", file=sys.stderr))
     written = []
     if args.kind in ("slides", "all"):
         written += write_exports(executed, "slides", args.out, include_code=args.code)

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aftercare.export.assets import AssetsMissingError, copy_assets, node_modules_dir
 from aftercare.export.notebooks import ExportError, execute_notebook, find_notebooks
-from aftercare.export.render import write_exports
 
 from browser import (  # noqa: F401  (fixtures)
     axe_path,
@@ -51,13 +47,17 @@ def executed():
 
 
 @pytest.fixture(scope="module")
-def exported(executed, tmp_path_factory):
+def exported(tmp_path_factory):
+    """``python -m aftercare export all FIXTURE --out DIR`` (in-process): decks, pages, index."""
     if not (node_modules_dir() / "reveal.js" / "package.json").is_file():
         pytest.skip("npm assets missing: run `npm ci --prefix js`")
+    from aftercare.__main__ import main
+
     out = tmp_path_factory.mktemp("export")
-    decks = write_exports([executed], "slides", out)
-    pages = write_exports([executed], "html", out)
-    return out, decks[0].path, pages[0].path
+    before = _digest(FIXTURE)
+    assert main(["export", "all", str(FIXTURE), "--out", str(out)]) == 0
+    assert _digest(FIXTURE) == before, "exporting must not write over the user's notebook"
+    return out, out / "deck.slides.html", out / "deck.html"
 
 
 # -- without a browser ------------------------------------------------------------------------
@@ -128,16 +128,13 @@ def test_missing_assets_name_the_setup_command(tmp_path, monkeypatch):
         copy_assets(tmp_path / "out")
 
 
-def test_cli_reports_missing_assets_without_traceback(tmp_path):
-    env = {"AFTERCARE_NODE_MODULES": str(tmp_path / "nowhere"), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run(
-        [sys.executable, "-m", "aftercare", "export", "slides", str(FIXTURE), "--out",
-         str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
-    )
-    assert run.returncode == 2
-    assert "npm ci --prefix js" in run.stderr
-    assert "Traceback" not in run.stderr
+def test_cli_reports_missing_assets_without_traceback(tmp_path, monkeypatch, capsys):
+    from aftercare.__main__ import main
+
+    monkeypatch.setenv("AFTERCARE_NODE_MODULES", str(tmp_path / "nowhere"))
+    assert main(["export", "slides", str(FIXTURE), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "npm ci --prefix js" in err
 
 
 def test_bad_notebook_paths_are_clear_errors(tmp_path):
@@ -240,17 +237,3 @@ def test_pdf_has_one_page_per_slide(executed, tmp_path):
     text = "".join(p.extract_text() for p in reader.pages)
     assert "Fixture deck" in text
     assert not list(tmp_path.glob(".*.tmp"))
-
-
-@pytest.mark.browser
-def test_cli_export_slides_end_to_end(tmp_path):
-    if shutil.which("node") is None and not (node_modules_dir() / "reveal.js").is_dir():
-        pytest.skip("npm assets missing")
-    run = subprocess.run(
-        [sys.executable, "-m", "aftercare", "export", "slides", str(FIXTURE), "--out",
-         str(tmp_path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    assert (tmp_path / "deck.slides.html").is_file() and (tmp_path / "index.html").is_file()
-    assert "deck.slides.html" in run.stdout

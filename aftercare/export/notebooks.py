@@ -16,7 +16,7 @@ import nbformat
 from ..errors import AftercareError
 
 __all__ = ["ExportError", "ExecutedNotebook", "find_notebooks", "execute_notebook",
-           "notebook_title", "default_notebook_dir"]
+           "execute_notebooks", "notebook_title", "default_notebook_dir", "default_jobs"]
 
 
 class ExportError(AftercareError):
@@ -129,3 +129,31 @@ def execute_notebook(path: str | Path, *, timeout: int = 600,
         raise ExportError(f"{path}: could not execute the notebook: "
                           f"{type(exc).__name__}: {exc}") from None
     return ExecutedNotebook(path=path, title=notebook_title(node, path.stem), node=node)
+
+
+def default_jobs() -> int:
+    """Kernels to run at once by default: the number of CPUs, at most 4."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def execute_notebooks(paths: list[Path], *, jobs: int | None = None, timeout: int = 600,
+                      progress=None) -> list[ExecutedNotebook]:
+    """Execute several notebooks in memory, ``jobs`` kernels at a time; results keep the order.
+
+    ``progress``, if given, is called with each path as its execution starts.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+
+    def run(path: Path) -> ExecutedNotebook:
+        if progress is not None:
+            progress(path)
+        return execute_notebook(path, timeout=timeout)
+
+    if jobs == 1 or len(paths) <= 1:
+        return [run(p) for p in paths]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(run, paths))

@@ -13,7 +13,7 @@ from typing import Literal
 
 from .browser import block_network, launch_chromium
 from .files import write_atomic
-from .notebooks import ExecutedNotebook, ExportError, execute_notebook, find_notebooks
+from .notebooks import ExecutedNotebook, ExportError, execute_notebooks, find_notebooks
 from .render import ExportedFile, write_exports
 
 __all__ = ["export_pdf", "print_html_to_pdf"]
@@ -91,7 +91,7 @@ def export_pdf(notebooks: list[str | Path] | None, out_dir: str | Path, *,
     """
     out_dir = Path(out_dir)
     if executed is None:
-        executed = [execute_notebook(p) for p in find_notebooks(notebooks)]
+        executed = execute_notebooks(find_notebooks(notebooks))
     results = []
     with tempfile.TemporaryDirectory(prefix="aftercare-pdf-") as tmp:
         pages = write_exports(executed, kind, Path(tmp), index=False)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .notebooks import execute_notebook, find_notebooks
+from .notebooks import execute_notebooks, find_notebooks
 from .render import ExportedFile, write_exports
 
 __all__ = ["export_slides"]
 
 
 def export_slides(notebooks: list[str | Path] | None, out_dir: str | Path, *,
-                  include_code: bool = False) -> list[ExportedFile]:
+                  include_code: bool = False, jobs: int | None = None) -> list[ExportedFile]:
     """Execute each notebook in memory and write ``OUT/<name>.slides.html`` plus ``OUT/index.html``.
 
     Parameters
@@ -22,6 +22,8 @@ def export_slides(notebooks: list[str | Path] | None, out_dir: str | Path, *,
         Output folder; the shared assets go to ``out_dir/assets`` (copied once).
     include_code : bool
         Show code cells' input on the slides (hidden by default; outputs always show).
+    jobs : int, optional
+        Notebooks executed at once (default: the number of CPUs, at most 4).
 
     Returns
     -------
@@ -32,5 +34,5 @@ def export_slides(notebooks: list[str | Path] | None, out_dir: str | Path, *,
     --------
     >>> export_slides(["notebooks/01_when_to_ice.ipynb"], "out")  # doctest: +SKIP
     """
-    executed = [execute_notebook(p) for p in find_notebooks(notebooks)]
+    executed = execute_notebooks(find_notebooks(notebooks), jobs=jobs)
     return write_exports(executed, "slides", Path(out_dir), include_code=include_code)
