@@ -28,6 +28,8 @@ from scipy.linalg import eigh_tridiagonal
 
 from .parameters import load_tissue
 
+#: Target cell sizes [m]: skin, fat, upper 36 mm of muscle, deeper muscle.
+CELL_M = {"skin": 0.00025, "fat": 0.001, "muscle": 0.001, "deep": 0.004}
 H_ENV_MAX = 1.0e4  # W/(m2 K): cap on the surface conductance that holds a low baseline
 
 __all__ = ["Grid", "Phase", "grid_for", "phase", "PackState", "run", "steady_profile",
@@ -83,10 +85,10 @@ def grid_for(skinfold_mm: float) -> Grid:
 
     fine_muscle = min(muscle, 0.036)
     parts = {
-        "skin": layer(skin, 0.00025),
-        "fat": layer(fat, 0.0005),
+        "skin": layer(skin, CELL_M["skin"]),
+        "fat": layer(fat, CELL_M["fat"]),
         "muscle": np.concatenate(
-            [layer(fine_muscle, 0.0005), layer(muscle - fine_muscle, 0.003)]
+            [layer(fine_muscle, CELL_M["muscle"]), layer(muscle - fine_muscle, CELL_M["deep"])]
         ),
     }
     dz = np.concatenate(list(parts.values()))
