@@ -141,8 +141,7 @@ class InterventionEffect(BaseModel):
 def _checked(rows: list, file: str, attr: str = "source_ids") -> tuple:
     for number, row in enumerate(rows, start=2):
         ids = getattr(row, attr)
-        check_source_ids([ids] if isinstance(ids, str) else ids, file=file, row=number,
-                         column=attr)
+        check_source_ids([ids] if isinstance(ids, str) else ids, file=file, row=number, column=attr)
     return tuple(rows)
 
 
@@ -236,13 +235,20 @@ class FittedCourse:
 
     def frame(self) -> pd.DataFrame:
         """The curve as a DataFrame (``hours``, ``vas``, ``extrapolated``); fields in ``attrs``."""
-        frame = pd.DataFrame({"hours": self.hours, "vas": self.vas,
-                              "extrapolated": self.extrapolated})
-        frame.attrs.update({
-            "arm": self.arm, "label": self.label, "n_points": self.n_points,
-            "source_ids": self.source_ids, "method": self.method,
-            "parameters": dict(self.parameters), "caveats": self.caveats,
-        })
+        frame = pd.DataFrame(
+            {"hours": self.hours, "vas": self.vas, "extrapolated": self.extrapolated}
+        )
+        frame.attrs.update(
+            {
+                "arm": self.arm,
+                "label": self.label,
+                "n_points": self.n_points,
+                "source_ids": self.source_ids,
+                "method": self.method,
+                "parameters": dict(self.parameters),
+                "caveats": self.caveats,
+            }
+        )
         return frame
 
 
@@ -256,8 +262,9 @@ def _hours(hours: float | Iterable[float] | None) -> np.ndarray:
     return np.array([check_number("hours", v, low=low, high=high, unit="h") for v in values])
 
 
-def fitted_course(arm: str = "control",
-                  hours: float | Iterable[float] | None = None) -> FittedCourse:
+def fitted_course(
+    arm: str = "control", hours: float | Iterable[float] | None = None
+) -> FittedCourse:
     """An exponential decay through an arm's published points, labelled as illustrative.
 
     .. math:: \\mathrm{VAS}(t) = V_0 \\, e^{-t/\\tau}, \\qquad
@@ -299,8 +306,12 @@ def fitted_course(arm: str = "control",
     if len(points) < 2:
         raise InputError("arm", arm, "an arm with at least two published points")
     first, last = points.iloc[0], points.iloc[-1]
-    t0, v0, t1, v1 = (float(first["hours"]), float(first["vas_0_100"]),
-                      float(last["hours"]), float(last["vas_0_100"]))
+    t0, v0, t1, v1 = (
+        float(first["hours"]),
+        float(first["vas_0_100"]),
+        float(last["hours"]),
+        float(last["vas_0_100"]),
+    )
     tau = (t1 - t0) / math.log(v0 / v1)
     vas = v0 * np.exp(-(grid - t0) / tau)
     n = len(points)

@@ -30,8 +30,13 @@ from aftercare.thermal import model, solver  # noqa: E402
 
 
 def clear_model_caches() -> None:
-    for cached in (solver.phase, solver.grid_for, solver._input_resistance,
-                   solver._cell0_thevenin, model._session_end):
+    for cached in (
+        solver.phase,
+        solver.grid_for,
+        solver._input_resistance,
+        solver._cell0_thevenin,
+        model._session_end,
+    ):
         cached.cache_clear()
 
 
@@ -57,8 +62,14 @@ def plan_sessions() -> list[tuple[str, str, float, float]]:
         out = []
         for i, row in enumerate(rows.itertuples()):
             gap = max(0.0, (starts[i + 1] - row.end_h) * 60)
-            out.append((getattr(row, "modality", "crushed_ice"), row.barrier,
-                        float(row.minutes), min(gap, 240.0)))
+            out.append(
+                (
+                    getattr(row, "modality", "crushed_ice"),
+                    row.barrier,
+                    float(row.minutes),
+                    min(gap, 240.0),
+                )
+            )
         return out
     except Exception as exc:  # the planner belongs to another module; fall back to a fixed plan
         print(f"(planner not usable here: {exc!r}; using 24 sessions of 20 min every 3 h)")
@@ -71,19 +82,18 @@ def main() -> int:
     thermal.simulate_cooling("crushed_ice", "none", 1)  # load data files once
 
     def one():
-        thermal.simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30,
-                                 skinfold_mm=12.0)
+        thermal.simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30, skinfold_mm=12.0)
 
     def one_baseline():
-        thermal.simulate_cooling("frozen_peas", "dry_towel", 20, rewarm_min=30,
-                                 skinfold_mm=23.0, baseline_skin_c=28.0)
+        thermal.simulate_cooling(
+            "frozen_peas", "dry_towel", 20, rewarm_min=30, skinfold_mm=23.0, baseline_skin_c=28.0
+        )
 
     sessions = plan_sessions()
 
     def plan_full():
         for modality, barrier, minutes, gap in sessions:
-            thermal.simulate_cooling(modality, barrier, minutes, rewarm_min=gap,
-                                     skinfold_mm=12.0)
+            thermal.simulate_cooling(modality, barrier, minutes, rewarm_min=gap, skinfold_mm=12.0)
 
     def plan_end_temperatures():
         for modality, barrier, minutes, _ in sessions:
@@ -93,11 +103,19 @@ def main() -> int:
         ("20 min application + 30 min rewarming (DataFrame)", one, 300, False),
         ("  same, cold caches", one, 50, True),
         ("  peas, dry towel, baseline 28 degC, cold caches", one_baseline, 50, True),
-        (f"72-h plan, {len(sessions)} sessions, each simulated with rewarming to the next",
-         plan_full, 50, False),
+        (
+            f"72-h plan, {len(sessions)} sessions, each simulated with rewarming to the next",
+            plan_full,
+            50,
+            False,
+        ),
         ("  same, cold caches", plan_full, 20, True),
-        (f"72-h plan, session_end_skin_c for {len(sessions)} sessions, cold caches",
-         plan_end_temperatures, 50, True),
+        (
+            f"72-h plan, session_end_skin_c for {len(sessions)} sessions, cold caches",
+            plan_end_temperatures,
+            50,
+            True,
+        ),
     ]
     print(f"{'case':<80} {'median ms':>10} {'min':>8} {'max':>8}  repeats")
     for label, func, repeats, cold in rows:

@@ -44,13 +44,30 @@ BOUNDS = {
     "cool_baseline_sink_c": (0.0, 19.0),
 }
 STAGES = (
-    (("h_ice", "cold_perfusion_factor", "r_dry_towel_layer", "cool_baseline_sink_c", "h_gel",
-      "gel_mass_kg", "h_peas"), ("crushed_ice", "gel_pack", "frozen_peas")),
+    (
+        (
+            "h_ice",
+            "cold_perfusion_factor",
+            "r_dry_towel_layer",
+            "cool_baseline_sink_c",
+            "h_gel",
+            "gel_mass_kg",
+            "h_peas",
+        ),
+        ("crushed_ice", "gel_pack", "frozen_peas"),
+    ),
 )
 LINEAR = ("cold_perfusion_factor", "cool_baseline_sink_c")
 #: Starting points (several per stage; the lowest cost wins).
-START = {"h_ice": 50.0, "h_gel": 40.0, "gel_mass_kg": 0.6, "h_peas": 35.0,
-         "r_dry_towel_layer": 0.05, "cold_perfusion_factor": 0.02, "cool_baseline_sink_c": 10.0}
+START = {
+    "h_ice": 50.0,
+    "h_gel": 40.0,
+    "gel_mass_kg": 0.6,
+    "h_peas": 35.0,
+    "r_dry_towel_layer": 0.05,
+    "cold_perfusion_factor": 0.02,
+    "cool_baseline_sink_c": 10.0,
+}
 STARTS = (
     START,
     {**START, "cool_baseline_sink_c": 17.0, "cold_perfusion_factor": 0.3},
@@ -98,8 +115,11 @@ def fit() -> tuple[dict[str, float], dict[str, list[str]]]:
             low, high = BOUNDS[n]
             span = high - low
             # a value within 1e-6 of the span from a bound is reported as the bound itself
-            values[n] = low if value - low < 1e-6 * span else (
-                high if high - value < 1e-6 * span else value)
+            values[n] = (
+                low
+                if value - low < 1e-6 * span
+                else (high if high - value < 1e-6 * span else value)
+            )
         for n in names:
             fitted_to[n] = ids
     return values, fitted_to
@@ -116,8 +136,8 @@ def write_parameters(values: dict[str, float], fitted_to: dict[str, list[str]]) 
     for name, (unit, meaning) in FREE_PARAMETERS.items():
         ids = ", ".join(fitted_to[name])
         lines.append(
-            f"{name}: {{value: {values[name]:.6g}, unit: \"{unit}\", fitted_to: [{ids}], "
-            f"meaning: \"{meaning}\"}}"
+            f'{name}: {{value: {values[name]:.6g}, unit: "{unit}", fitted_to: [{ids}], '
+            f'meaning: "{meaning}"}}'
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -133,8 +153,7 @@ def otte_trend(table) -> tuple[float, float]:
     """Slope of cooling time against skinfold [min per mm]: (measured, model)."""
     rows = table.set_index("id").loc[list(OTTE_SKINFOLDS)]
     x = np.array(list(OTTE_SKINFOLDS.values()))
-    return (float(np.polyfit(x, rows["measured"], 1)[0]),
-            float(np.polyfit(x, rows["model"], 1)[0]))
+    return (float(np.polyfit(x, rows["measured"], 1)[0]), float(np.polyfit(x, rows["model"], 1)[0]))
 
 
 def conduction_bound_3cm() -> dict[str, float]:
@@ -147,8 +166,9 @@ def conduction_bound_3cm() -> dict[str, float]:
     out = {}
     for point in load_points():
         if point.quantity == "muscle_3cm_drop_c":
-            _, _, muscle, _ = model.cooling_arrays(pack, 1e5, 0.0, 20, 0.0, point.skinfold_mm,
-                                                None, 0.0)
+            _, _, muscle, _ = model.cooling_arrays(
+                pack, 1e5, 0.0, 20, 0.0, point.skinfold_mm, None, 0.0
+            )
             out[point.id] = float(muscle[0, 1] - muscle[-1, 1])
     return out
 
@@ -159,15 +179,30 @@ def qualitative_checks() -> list[tuple[str, str, str]]:
     peas = model.simulate_cooling("frozen_peas", "none", 20, baseline_skin_c=26.1)
     g = gel.skin_c.iloc[20] - gel.skin_c.iloc[10]
     p = peas.skin_c.iloc[20] - peas.skin_c.iloc[10]
-    checks.append(("C1 chesterton2002", "gel pack levelled off after 10 min",
-                    f"model skin change 10->20 min: {g:+.2f} degC"))
-    checks.append(("C1 chesterton2002", "frozen peas kept cooling between 10 and 20 min",
-                    f"model skin change 10->20 min: {p:+.2f} degC"))
+    checks.append(
+        (
+            "C1 chesterton2002",
+            "gel pack levelled off after 10 min",
+            f"model skin change 10->20 min: {g:+.2f} degC",
+        )
+    )
+    checks.append(
+        (
+            "C1 chesterton2002",
+            "frozen peas kept cooling between 10 and 20 min",
+            f"model skin change 10->20 min: {p:+.2f} degC",
+        )
+    )
     none = model.simulate_cooling("crushed_ice", "none", 10)
     towel = model.simulate_cooling("crushed_ice", "double_dry_towel", 10)
-    checks.append(("C7 ichikawa2024", "two dry towels cool far less than a bare ice bag",
-                    f"model skin fall in 10 min: bare {none.skin_c.iloc[0] - none.skin_c.iloc[-1]:.1f}"
-                    f" degC, two dry towels {towel.skin_c.iloc[0] - towel.skin_c.iloc[-1]:.1f} degC"))
+    checks.append(
+        (
+            "C7 ichikawa2024",
+            "two dry towels cool far less than a bare ice bag",
+            f"model skin fall in 10 min: bare {none.skin_c.iloc[0] - none.skin_c.iloc[-1]:.1f}"
+            f" degC, two dry towels {towel.skin_c.iloc[0] - towel.skin_c.iloc[-1]:.1f} degC",
+        )
+    )
     return checks
 
 
@@ -202,8 +237,10 @@ def write_report(values: dict[str, float]) -> Path:
     ]
     fitted = parameters.load_fitted_parameters()
     for name, (unit, meaning) in FREE_PARAMETERS.items():
-        lines.append(f"| `{name}` | {values[name]:.4g} | {unit} | {meaning} | "
-                     f"{', '.join(fitted[name].fitted_to)} |")
+        lines.append(
+            f"| `{name}` | {values[name]:.4g} | {unit} | {meaning} | "
+            f"{', '.join(fitted[name].fitted_to)} |"
+        )
     lines += [
         "",
         "Everything else is fixed: tissue, blood and room properties are textbook values "
@@ -223,8 +260,10 @@ def write_report(values: dict[str, float]) -> Path:
         p = points[row.id]
         skinfold = "default 10" if p.skinfold_mm is None else f"{p.skinfold_mm:g}"
         baseline = "default" if p.baseline_skin_c is None else f"{p.baseline_skin_c:g}"
-        cond = (f"{p.modality}, {p.barrier}, {p.application_min:g} min, skinfold {skinfold} mm, "
-                f"baseline {baseline} degC")
+        cond = (
+            f"{p.modality}, {p.barrier}, {p.application_min:g} min, skinfold {skinfold} mm, "
+            f"baseline {baseline} degC"
+        )
         measured = _fmt(row.measured)
         if p.measured_low is not None:
             measured += f" ({p.measured_low:g}-{p.measured_high:g})"
@@ -265,9 +304,11 @@ def write_report(values: dict[str, float]) -> Path:
     ]
     for src, published, result in qualitative_checks():
         lines.append(f"| {src} | {published} | {result} |")
-    at_bound = [f"`{n}` = {values[n]:.4g} (bounds {BOUNDS[n][0]:g}-{BOUNDS[n][1]:g})"
-                for n in FREE_PARAMETERS
-                if min(abs(values[n] - b) for b in BOUNDS[n]) <= 1e-4 * max(1.0, abs(values[n]))]
+    at_bound = [
+        f"`{n}` = {values[n]:.4g} (bounds {BOUNDS[n][0]:g}-{BOUNDS[n][1]:g})"
+        for n in FREE_PARAMETERS
+        if min(abs(values[n] - b) for b in BOUNDS[n]) <= 1e-4 * max(1.0, abs(values[n]))
+    ]
     lines += [
         "",
         "## Known limits",

@@ -16,9 +16,12 @@ from aftercare.sources import load_sources
 
 #: The only per-time-point means in the evidence brief (martinpintado2015), VAS 0-100.
 BRIEF = {
-    ("control", 0): 34.8, ("control", 48): 3.8,
-    ("sham_compression", 0): 36.7, ("sham_compression", 48): 4.8,
-    ("ischaemic_compression", 0): 20.1, ("ischaemic_compression", 48): 0.6,
+    ("control", 0): 34.8,
+    ("control", 48): 3.8,
+    ("sham_compression", 0): 36.7,
+    ("sham_compression", 48): 4.8,
+    ("ischaemic_compression", 0): 20.1,
+    ("ischaemic_compression", 48): 0.6,
 }
 
 
@@ -114,12 +117,17 @@ def test_course_notes_carry_the_shape_facts():
 def test_intervention_effects():
     effects = soreness.intervention_effects()
     assert {"ischaemic_compression", "spray_and_stretch", "electrical_stimulation"} <= set(
-        effects["intervention"])
+        effects["intervention"]
+    )
     ic = effects.set_index("id")
     assert ic.loc["ic-vs-control-0h", ["intervention_value", "comparator_value"]].tolist() == [
-        20.1, 34.8]
+        20.1,
+        34.8,
+    ]
     assert ic.loc["ic-vs-sham-48h", ["intervention_value", "comparator_value"]].tolist() == [
-        0.6, 4.8]
+        0.6,
+        4.8,
+    ]
     missing = effects[effects["numbers_status"] == "not retrieved"]
     assert missing["intervention_value"].isna().all()
     reported = effects[effects["numbers_status"] == "reported"]

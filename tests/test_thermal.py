@@ -55,8 +55,9 @@ def test_zero_application_stays_at_baseline():
 
 
 def test_baseline_is_honoured_and_rewarming_returns_to_it():
-    df = thermal.simulate_cooling("gel_pack", "damp_towel", 10, rewarm_min=240,
-                                  baseline_skin_c=29.0)
+    df = thermal.simulate_cooling(
+        "gel_pack", "damp_towel", 10, rewarm_min=240, baseline_skin_c=29.0
+    )
     assert df["skin_c"].iloc[0] == pytest.approx(29.0, abs=1e-6)
     assert df["skin_c"].iloc[-1] == pytest.approx(29.0, abs=0.5)
 
@@ -73,8 +74,10 @@ def test_barrier_order_for_ice():
 
 def test_ice_ranking_follows_dykstra():
     # wetted ice cooled most and crushed ice least (ranking only)
-    ends = {m: thermal.simulate_cooling(m, "none", 20)["skin_c"].iloc[-1]
-            for m in ("wetted_ice", "cubed_ice", "crushed_ice")}
+    ends = {
+        m: thermal.simulate_cooling(m, "none", 20)["skin_c"].iloc[-1]
+        for m in ("wetted_ice", "cubed_ice", "crushed_ice")
+    }
     assert ends["wetted_ice"] < ends["cubed_ice"] < ends["crushed_ice"]
 
 
@@ -152,10 +155,16 @@ def test_bad_numbers_name_argument_and_range(kwargs, field):
 
 # -- heating --------------------------------------------------------------------------------
 
+
 def test_heating_marks_burn_threshold():
     df = thermal.simulate_heating("hydrocollator", 8, 30)
-    assert list(df.columns) == ["time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c",
-                                "above_burn_threshold"]
+    assert list(df.columns) == [
+        "time_min",
+        "skin_c",
+        "muscle_1cm_c",
+        "muscle_3cm_c",
+        "above_burn_threshold",
+    ]
     assert df.attrs["burn_threshold_c"] == 44.0
     assert df.attrs["burn_threshold_source_ids"] == ("moritz1947",)
     assert df.attrs["confidence"] == "low"
@@ -201,16 +210,19 @@ def test_heating_bad_skinfold():
 
 # -- thresholds -----------------------------------------------------------------------------
 
+
 def test_thresholds_table():
     t = thermal.load_thresholds().set_index("id")
     for column in ("label", "kind", "side", "low_c", "high_c", "confidence", "source_ids"):
         assert column in t.columns
     assert t.loc["analgesia", "high_c"] == 13.6 and t.loc["analgesia", "kind"] == "line"
     assert t.loc["analgesia", "source_ids"] == ("bugaj1975",)
-    assert t.loc["ncv_third_slower", "high_c"] == 10 and "algafly2007" in t.loc[
-        "ncv_third_slower", "source_ids"]
+    assert (
+        t.loc["ncv_third_slower", "high_c"] == 10
+        and "algafly2007" in t.loc["ncv_third_slower", "source_ids"]
+    )
     assert "kunesch1987" in t.loc["receptor_desensitisation", "source_ids"]
-    assert (t.loc["therapeutic_range", ["low_c", "high_c"]].tolist() == [10, 15])
+    assert t.loc["therapeutic_range", ["low_c", "high_c"]].tolist() == [10, 15]
     assert t.loc["therapeutic_range", "confidence"] == "medium"
     unconfirmed = t.loc["ncv_tenth_slower_unconfirmed"]
     assert unconfirmed["confidence"] == "unconfirmed" and unconfirmed["high_c"] == 12.5
@@ -239,6 +251,7 @@ def test_threshold_data_error_names_row(data_copy):
 
 
 # -- plan helper ----------------------------------------------------------------------------
+
 
 def test_session_end_matches_simulation():
     value = thermal.session_end_skin_c("crushed_ice", "damp_towel", 20, 10)

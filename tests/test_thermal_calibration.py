@@ -24,14 +24,27 @@ KNOWN_OTTE_MISFIT = {"C5-0-10"}
 @pytest.fixture(scope="module")
 def table():
     result = compare()
-    print("\n" + result[["id", "source_id", "quantity", "measured", "model", "error",
-                         "rel_error", "within"]].round(2).to_string(index=False))
+    print(
+        "\n"
+        + result[
+            ["id", "source_id", "quantity", "measured", "model", "error", "rel_error", "within"]
+        ]
+        .round(2)
+        .to_string(index=False)
+    )
     return result.set_index("id")
 
 
 def test_points_come_from_the_calibration_set_only():
-    allowed = {"chesterton2002", "kanlayanaphotporn2005", "selfe2009", "janwantanakul2009",
-               "otte2002", "myrer2001", "ichikawa2024"}
+    allowed = {
+        "chesterton2002",
+        "kanlayanaphotporn2005",
+        "selfe2009",
+        "janwantanakul2009",
+        "otte2002",
+        "myrer2001",
+        "ichikawa2024",
+    }
     points = load_points()
     assert {p.source_id for p in points} <= allowed
     assert {p.group for p in points} == {f"C{i}" for i in range(1, 8)}
@@ -50,7 +63,8 @@ def test_each_point_reports_its_error(table, point_id, record_property):
 def test_skin_at_end_of_application_within_2_5_c(table, point_id):
     row = table.loc[point_id]
     assert abs(row["error"]) <= 2.5, (
-        f"{point_id}: model {row['model']:.2f} vs measured {row['measured']:.2f} degC")
+        f"{point_id}: model {row['model']:.2f} vs measured {row['measured']:.2f} degC"
+    )
 
 
 def test_double_dry_towel_fall_within_published_range(table):
@@ -70,10 +84,19 @@ def test_otte_trend_within_35_percent(table):
 
 @pytest.mark.parametrize(
     "point_id",
-    [pytest.param(pid, marks=pytest.mark.xfail(
-        strict=True, reason="known misfit: the model cools the leanest group too slowly "
-        "(docs/calibration.md)")) if pid in KNOWN_OTTE_MISFIT else pid
-     for pid in OTTE_SKINFOLDS],
+    [
+        pytest.param(
+            pid,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known misfit: the model cools the leanest group too slowly "
+                "(docs/calibration.md)",
+            ),
+        )
+        if pid in KNOWN_OTTE_MISFIT
+        else pid
+        for pid in OTTE_SKINFOLDS
+    ],
 )
 def test_otte_each_point_within_35_percent(table, point_id):
     row = table.loc[point_id]
@@ -105,4 +128,5 @@ def test_report_shows_every_point_beside_the_model(table):
         expected = "not reached" if np.isinf(row["model"]) else f"{row['model']:.2f}"
         assert model_cell == expected, (
             f"{point_id}: report says {model_cell}, model gives {expected}; "
-            "rerun scripts/fit_thermal.py --report")
+            "rerun scripts/fit_thermal.py --report"
+        )

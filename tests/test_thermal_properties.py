@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from aftercare import thermal
 from aftercare.thermal.parameters import load_heat_sources, load_modalities, load_tissue
 
-MODALITIES = st.sampled_from(("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack",
-                              "frozen_peas"))
+MODALITIES = st.sampled_from(("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"))
 ICE = st.sampled_from(("crushed_ice", "cubed_ice", "wetted_ice"))
 BARRIERS = st.sampled_from(("none", "damp_towel", "dry_towel", "double_dry_towel"))
 SKINFOLD = st.floats(0, 80, allow_nan=False)
@@ -23,8 +22,9 @@ TEMPS = ["skin_c", "muscle_1cm_c", "muscle_3cm_c"]
 
 @FEW
 @given(MODALITIES, BARRIERS, MINUTES, REWARM, SKINFOLD, BASELINE)
-def test_temperatures_between_source_and_core(modality, barrier, minutes, rewarm, skinfold,
-                                              baseline):
+def test_temperatures_between_source_and_core(
+    modality, barrier, minutes, rewarm, skinfold, baseline
+):
     df = thermal.simulate_cooling(modality, barrier, minutes, rewarm, skinfold, baseline)
     values = df[TEMPS].to_numpy()
     source = load_modalities()[modality].initial_c
@@ -36,8 +36,9 @@ def test_temperatures_between_source_and_core(modality, barrier, minutes, rewarm
 
 @FEW
 @given(MODALITIES, BARRIERS, MINUTES, REWARM, SKINFOLD, BASELINE)
-def test_skin_cools_under_the_pack_and_rewarms_after(modality, barrier, minutes, rewarm,
-                                                     skinfold, baseline):
+def test_skin_cools_under_the_pack_and_rewarms_after(
+    modality, barrier, minutes, rewarm, skinfold, baseline
+):
     df = thermal.simulate_cooling(modality, barrier, minutes, rewarm, skinfold, baseline)
     skin = df["skin_c"].to_numpy()
     on = df["time_min"].to_numpy() <= minutes + 1e-9
@@ -66,8 +67,7 @@ def test_more_fat_slows_muscle_cooling(modality, barrier, minutes, a, b):
 @given(MODALITIES, MINUTES, SKINFOLD, BASELINE)
 def test_double_dry_towel_cools_less_than_none(modality, minutes, skinfold, baseline):
     bare = thermal.simulate_cooling(modality, "none", minutes, 0, skinfold, baseline)
-    towel = thermal.simulate_cooling(modality, "double_dry_towel", minutes, 0, skinfold,
-                                     baseline)
+    towel = thermal.simulate_cooling(modality, "double_dry_towel", minutes, 0, skinfold, baseline)
     # the coldest the skin gets: a towel slows cooling. (At the very end of a long session a
     # towel-wrapped gel pack can be slightly colder than a bare one that has already warmed.)
     assert towel["skin_c"].iloc[1:].min() > bare["skin_c"].iloc[1:].min()
@@ -78,8 +78,9 @@ def test_double_dry_towel_cools_less_than_none(modality, minutes, skinfold, base
 
 @FEW
 @given(ICE, BARRIERS, MINUTES, MINUTES, SKINFOLD, BASELINE)
-def test_longer_application_never_ends_warmer_while_ice_remains(modality, barrier, a, b,
-                                                                skinfold, baseline):
+def test_longer_application_never_ends_warmer_while_ice_remains(
+    modality, barrier, a, b, skinfold, baseline
+):
     short, long = sorted((a, b))
     ends = []
     for minutes in (short, long):
@@ -91,8 +92,7 @@ def test_longer_application_never_ends_warmer_while_ice_remains(modality, barrie
 
 @FEW
 @given(st.sampled_from(("gel_pack", "frozen_peas")), BARRIERS, MINUTES, SKINFOLD)
-def test_finite_packs_never_end_warmer_than_the_skin_started(modality, barrier, minutes,
-                                                             skinfold):
+def test_finite_packs_never_end_warmer_than_the_skin_started(modality, barrier, minutes, skinfold):
     # the documented exception: a gel pack or melted peas may let the skin rewarm under the
     # pack, but never above where it started
     df = thermal.simulate_cooling(modality, barrier, minutes, 0, skinfold)
@@ -108,8 +108,7 @@ def test_session_end_agrees_with_simulation(modality, barrier, minutes, skinfold
 
 
 @FEW
-@given(st.sampled_from(("hydrocollator", "warm_compress")), st.integers(0, 12), MINUTES,
-       SKINFOLD)
+@given(st.sampled_from(("hydrocollator", "warm_compress")), st.integers(0, 12), MINUTES, SKINFOLD)
 def test_heating_between_core_and_source(source, layers, minutes, skinfold):
     df = thermal.simulate_heating(source, layers, minutes, skinfold)
     values = df[TEMPS].to_numpy()

@@ -29,8 +29,11 @@ FREE_PARAMETERS = {
     "h_peas": ("W/(m2 K)", "contact conductance of a bag of frozen peas on skin"),
     "r_dry_towel_layer": ("m2 K/W", "thermal resistance of one dry towel layer"),
     "cold_perfusion_factor": ("1", "blood perfusion under a cold pack as a fraction of rest"),
-    "cool_baseline_sink_c": ("degC", "temperature of the surroundings that hold a skin baseline "
-                             "below the still-air steady state"),
+    "cool_baseline_sink_c": (
+        "degC",
+        "temperature of the surroundings that hold a skin baseline "
+        "below the still-air steady state",
+    ),
 }
 
 Quantity = Literal[
@@ -74,8 +77,9 @@ def load_points() -> tuple[CalibrationPoint, ...]:
     """The calibration points (cached)."""
     rows = read_csv_models(data_path("calibration", "points.csv"), CalibrationPoint)
     for number, row in enumerate(rows, start=2):
-        check_source_ids([row.source_id], file="data/calibration/points.csv", row=number,
-                         column="source_id")
+        check_source_ids(
+            [row.source_id], file="data/calibration/points.csv", row=number, column="source_id"
+        )
     return tuple(rows)
 
 
@@ -85,15 +89,34 @@ def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = No
     if point.mass_kg is not None:
         pack = pack.model_copy(update={"mass_kg": point.mass_kg})
     barrier = load_barriers()[point.barrier]
-    h = resolve(pack.contact_conductance_w_m2k, file="data/modalities.yaml",
-                field="contact", overrides=overrides) * pack.contact_multiplier
-    r = resolve(barrier.resistance_m2k_w, file="data/barriers.yaml", field="resistance",
-                overrides=overrides) * barrier.layers
+    h = (
+        resolve(
+            pack.contact_conductance_w_m2k,
+            file="data/modalities.yaml",
+            field="contact",
+            overrides=overrides,
+        )
+        * pack.contact_multiplier
+    )
+    r = (
+        resolve(
+            barrier.resistance_m2k_w,
+            file="data/barriers.yaml",
+            field="resistance",
+            overrides=overrides,
+        )
+        * barrier.layers
+    )
     skinfold = 10.0 if point.skinfold_mm is None else point.skinfold_mm
-    factor = resolve("fitted:cold_perfusion_factor", file="data/tissue.yaml",
-                     field="cold_perfusion_factor", overrides=overrides)
-    times, skin, muscle, _ = cooling_arrays(pack, h, r, point.application_min, 0.0, skinfold,
-                                         point.baseline_skin_c, factor, overrides)
+    factor = resolve(
+        "fitted:cold_perfusion_factor",
+        file="data/tissue.yaml",
+        field="cold_perfusion_factor",
+        overrides=overrides,
+    )
+    times, skin, muscle, _ = cooling_arrays(
+        pack, h, r, point.application_min, 0.0, skinfold, point.baseline_skin_c, factor, overrides
+    )
     q = point.quantity
     if q == "skin_end_c":
         return float(skin[-1])
@@ -136,28 +159,28 @@ def compare(overrides: dict[str, float] | None = None) -> pd.DataFrame:
         error = value - point.measured
         rel = error / point.measured
         scaled_error = rel if point.tolerance_kind == "rel" else error
-        rows.append({
-            "id": point.id,
-            "group": point.group,
-            "source_id": point.source_id,
-            "modality": point.modality,
-            "barrier": point.barrier,
-            "application_min": point.application_min,
-            "skinfold_mm": point.skinfold_mm,
-            "baseline_skin_c": point.baseline_skin_c,
-            "quantity": point.quantity,
-            "measured": point.measured,
-            "measured_low": point.measured_low,
-            "measured_high": point.measured_high,
-            "model": value,
-            "error": error,
-            "rel_error": rel,
-            "tolerance": point.tolerance,
-            "tolerance_kind": point.tolerance_kind,
-            "within": bool(abs(scaled_error) <= point.tolerance),
-            "weight": point.weight,
-            "residual": point.weight * scaled_error / point.tolerance,
-        })
+        rows.append(
+            {
+                "id": point.id,
+                "group": point.group,
+                "source_id": point.source_id,
+                "modality": point.modality,
+                "barrier": point.barrier,
+                "application_min": point.application_min,
+                "skinfold_mm": point.skinfold_mm,
+                "baseline_skin_c": point.baseline_skin_c,
+                "quantity": point.quantity,
+                "measured": point.measured,
+                "measured_low": point.measured_low,
+                "measured_high": point.measured_high,
+                "model": value,
+                "error": error,
+                "rel_error": rel,
+                "tolerance": point.tolerance,
+                "tolerance_kind": point.tolerance_kind,
+                "within": bool(abs(scaled_error) <= point.tolerance),
+                "weight": point.weight,
+                "residual": point.weight * scaled_error / point.tolerance,
+            }
+        )
     return pd.DataFrame(rows)
-
-

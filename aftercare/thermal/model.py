@@ -53,12 +53,14 @@ def _g_top(h_contact: float, r_barrier: float, skinfold_mm: float) -> float:
     return 1.0 / (grid.r_half_top + 1.0 / h_contact + r_barrier)
 
 
-def pack_state(pack: Pack | HeatSource,
-               overrides: dict[str, float] | None = None) -> tuple[float, solver.PackState]:
+def pack_state(
+    pack: Pack | HeatSource, overrides: dict[str, float] | None = None
+) -> tuple[float, solver.PackState]:
     """Initial pack temperature [degC] and melt bookkeeping for a pack."""
     t = load_tissue()
-    mass = resolve(pack.mass_kg, file="data/modalities.yaml", field=f"{pack.id}.mass_kg",
-                   overrides=overrides)
+    mass = resolve(
+        pack.mass_kg, file="data/modalities.yaml", field=f"{pack.id}.mass_kg", overrides=overrides
+    )
     per_m2 = mass / pack.contact_area_m2
     cap_liquid = per_m2 * pack.specific_heat_j_kgk
     if isinstance(pack, Pack) and pack.kind == "phase_change":
@@ -91,14 +93,19 @@ def cooling_arrays(
         h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
         sink = (0.0, 0.0)
     else:
-        sink_c = resolve("fitted:cool_baseline_sink_c", file="data/tissue.yaml",
-                         field="cool_baseline_sink_c", overrides=overrides)
+        sink_c = resolve(
+            "fitted:cool_baseline_sink_c",
+            file="data/tissue.yaml",
+            field="cool_baseline_sink_c",
+            overrides=overrides,
+        )
         h_env, env_c, sink = solver.env_for_baseline(skinfold_mm, baseline_skin_c, sink_c)
     x0 = solver.steady_profile(skinfold_mm, h_env, env_c, sink)
     pack_c, state = pack_state(pack, overrides)
     if perfusion_factor is None:
-        perfusion_factor = resolve("fitted:cold_perfusion_factor", file="data/tissue.yaml",
-                                   field="cold_perfusion_factor")
+        perfusion_factor = resolve(
+            "fitted:cold_perfusion_factor", file="data/tissue.yaml", field="cold_perfusion_factor"
+        )
     return solver.run(
         skinfold_mm,
         x0,
@@ -121,17 +128,31 @@ def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
     check_choice("barrier", barrier, barriers)
     pack: Pack = modalities[modality]
     bar: Barrier = barriers[barrier]
-    h = resolve(pack.contact_conductance_w_m2k, file="data/modalities.yaml",
-                field=f"{modality}.contact_conductance_w_m2k") * pack.contact_multiplier
-    r = resolve(bar.resistance_m2k_w, file="data/barriers.yaml",
-                field=f"{barrier}.resistance_m2k_w") * bar.layers
+    h = (
+        resolve(
+            pack.contact_conductance_w_m2k,
+            file="data/modalities.yaml",
+            field=f"{modality}.contact_conductance_w_m2k",
+        )
+        * pack.contact_multiplier
+    )
+    r = (
+        resolve(
+            bar.resistance_m2k_w, file="data/barriers.yaml", field=f"{barrier}.resistance_m2k_w"
+        )
+        * bar.layers
+    )
     return pack, h, r
 
 
 def _frame(times, skin, muscle, attrs: dict) -> pd.DataFrame:
     frame = pd.DataFrame(
-        {"time_min": times, "skin_c": skin, "muscle_1cm_c": muscle[:, 0],
-         "muscle_3cm_c": muscle[:, 1]}
+        {
+            "time_min": times,
+            "skin_c": skin,
+            "muscle_1cm_c": muscle[:, 0],
+            "muscle_3cm_c": muscle[:, 1],
+        }
     )
     frame.attrs.update(attrs)
     return frame
@@ -204,22 +225,28 @@ def simulate_cooling(
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
     if baseline_skin_c is not None:
         baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
-    times, skin, muscle, events = cooling_arrays(pack, h, r, application_min, rewarm_min,
-                                                 skinfold_mm, baseline_skin_c)
+    times, skin, muscle, events = cooling_arrays(
+        pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+    )
     barrier_row = load_barriers()[barrier]
-    return _frame(times, skin, muscle, {
-        "modality": modality,
-        "barrier": barrier,
-        "application_min": application_min,
-        "rewarm_min": rewarm_min,
-        "skinfold_mm": skinfold_mm,
-        "baseline_skin_c": float(skin[0]),
-        "source_c": pack.initial_c,
-        "melting_from_min": events["melting_from_min"],
-        "melted_min": events["melted_min"],
-        "source_ids": tuple(dict.fromkeys(pack.source_ids + barrier_row.source_ids)),
-        "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
-    })
+    return _frame(
+        times,
+        skin,
+        muscle,
+        {
+            "modality": modality,
+            "barrier": barrier,
+            "application_min": application_min,
+            "rewarm_min": rewarm_min,
+            "skinfold_mm": skinfold_mm,
+            "baseline_skin_c": float(skin[0]),
+            "source_c": pack.initial_c,
+            "melting_from_min": events["melting_from_min"],
+            "melted_min": events["melted_min"],
+            "source_ids": tuple(dict.fromkeys(pack.source_ids + barrier_row.source_ids)),
+            "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
+        },
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -229,8 +256,9 @@ def _session_end(modality: str, barrier: str, minutes: float, skinfold_mm: float
     return float(skin[-1])
 
 
-def session_end_skin_c(modality: str, barrier: str, minutes: float,
-                       skinfold_mm: float = 10) -> float:
+def session_end_skin_c(
+    modality: str, barrier: str, minutes: float, skinfold_mm: float = 10
+) -> float:
     """Predicted skin temperature [degC] at the end of one cold session (cached).
 
     Same model as :func:`simulate_cooling` with the default baseline; results are cached by
@@ -262,8 +290,9 @@ def session_end_skin_c(modality: str, barrier: str, minutes: float,
     return _session_end(modality, barrier, minutes, skinfold_mm)
 
 
-def heating_arrays(source: HeatSource, layers: int, application_min: float,
-                   skinfold_mm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+def heating_arrays(
+    source: HeatSource, layers: int, application_min: float, skinfold_mm: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_heating`."""
     t = load_tissue()
     r_layer = resolve("fitted:r_dry_towel_layer", file="data/heat_sources.yaml", field="layers")
@@ -273,14 +302,22 @@ def heating_arrays(source: HeatSource, layers: int, application_min: float,
     pack_c, state = pack_state(source)
     h_top = 1.0 / (1.0 / t.v("pack_top_conductance_w_m2k") + r)
     return solver.run(
-        skinfold_mm, x0, pack_c, state,
+        skinfold_mm,
+        x0,
+        pack_c,
+        state,
         _g_top(source.contact_conductance_w_m2k, r, skinfold_mm),
-        h_top, t.v("room_c"), ("air", h_env, env_c), application_min, 0.0,
+        h_top,
+        t.v("room_c"),
+        ("air", h_env, env_c),
+        application_min,
+        0.0,
     )
 
 
-def simulate_heating(source: str, layers: int | None, application_min: float,
-                     skinfold_mm: float = 10) -> pd.DataFrame:
+def simulate_heating(
+    source: str, layers: int | None, application_min: float, skinfold_mm: float = 10
+) -> pd.DataFrame:
     """Skin and muscle temperature under a hot pack or warm compress (uncalibrated).
 
     Parameters
@@ -333,17 +370,22 @@ def simulate_heating(source: str, layers: int | None, application_min: float,
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
     times, skin, muscle, _ = heating_arrays(spec, layers, application_min, skinfold_mm)
     threshold = burn_threshold()
-    frame = _frame(times, skin, muscle, {
-        "source": source,
-        "layers": layers,
-        "application_min": application_min,
-        "skinfold_mm": skinfold_mm,
-        "burn_threshold_c": threshold.low_c,
-        "burn_threshold_source_ids": threshold.source_ids,
-        "burn_threshold_confidence": threshold.confidence,
-        "confidence": spec.confidence,
-        "source_ids": spec.source_ids,
-        "model": "1-D Pennes bioheat model; heat side uncalibrated (low confidence)",
-    })
+    frame = _frame(
+        times,
+        skin,
+        muscle,
+        {
+            "source": source,
+            "layers": layers,
+            "application_min": application_min,
+            "skinfold_mm": skinfold_mm,
+            "burn_threshold_c": threshold.low_c,
+            "burn_threshold_source_ids": threshold.source_ids,
+            "burn_threshold_confidence": threshold.confidence,
+            "confidence": spec.confidence,
+            "source_ids": spec.source_ids,
+            "model": "1-D Pennes bioheat model; heat side uncalibrated (low confidence)",
+        },
+    )
     frame["above_burn_threshold"] = frame["skin_c"] >= threshold.low_c
     return frame

@@ -102,7 +102,8 @@ class Pack(BaseModel):
     @model_validator(mode="after")
     def _phase_change_fields(self) -> Pack:
         if self.kind == "phase_change" and (
-            self.freezing_c is None or self.frozen_specific_heat_j_kgk is None
+            self.freezing_c is None
+            or self.frozen_specific_heat_j_kgk is None
             or self.latent_fraction <= 0
         ):
             raise ValueError(
@@ -221,8 +222,9 @@ def load_fitted_parameters() -> dict[str, FittedParameter]:
     return _load_keyed("calibration/fitted_parameters.yaml", FittedParameter)  # type: ignore[return-value]
 
 
-def resolve(value: FittedRef, *, file: str, field: str,
-            overrides: dict[str, float] | None = None) -> float:
+def resolve(
+    value: FittedRef, *, file: str, field: str, overrides: dict[str, float] | None = None
+) -> float:
     """Turn a number or a ``"fitted:NAME"`` reference into a number.
 
     ``overrides`` (used by the fitting script) replaces fitted values by name.
@@ -234,8 +236,9 @@ def resolve(value: FittedRef, *, file: str, field: str,
         try:
             return float(text)
         except ValueError:
-            raise DataError(file, f"{value!r} is neither a number nor 'fitted:NAME'",
-                            column=field) from None
+            raise DataError(
+                file, f"{value!r} is neither a number nor 'fitted:NAME'", column=field
+            ) from None
     key = text.split(":", 1)[1].strip()
     if overrides and key in overrides:
         return float(overrides[key])

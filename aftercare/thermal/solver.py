@@ -32,8 +32,17 @@ from .parameters import load_tissue
 CELL_M = {"skin": 0.00025, "fat": 0.001, "muscle": 0.001, "deep": 0.004}
 H_ENV_MAX = 1.0e4  # W/(m2 K): cap on the surface conductance that holds a low baseline
 
-__all__ = ["Grid", "Phase", "grid_for", "phase", "PackState", "run", "steady_profile",
-           "env_for_baseline", "default_baseline_c"]
+__all__ = [
+    "Grid",
+    "Phase",
+    "grid_for",
+    "phase",
+    "PackState",
+    "run",
+    "steady_profile",
+    "env_for_baseline",
+    "default_baseline_c",
+]
 
 
 @dataclass(frozen=True)
@@ -144,8 +153,12 @@ OUT_SKIN, OUT_M1, OUT_M3, OUT_PACK, OUT_CELL0 = range(5)
 
 
 @lru_cache(maxsize=1024)
-def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0,
-          sink: tuple[float, float] = (0.0, 0.0)) -> Phase:
+def phase(
+    skinfold_mm: float,
+    top: tuple,
+    perfusion_factor: float = 1.0,
+    sink: tuple[float, float] = (0.0, 0.0),
+) -> Phase:
     """Build (and cache) one phase.
 
     ``top``: ``("pack", g_top, pack_capacity, h_top, room_c)`` for a free pack node;
@@ -219,8 +232,9 @@ def phase(skinfold_mm: float, top: tuple, perfusion_factor: float = 1.0,
     return Phase(lam, to_modal, from_modal, steady, out_modal, out_steady, with_pack)
 
 
-def steady_profile(skinfold_mm: float, h_env: float, env_c: float,
-                   sink: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+def steady_profile(
+    skinfold_mm: float, h_env: float, env_c: float, sink: tuple[float, float] = (0.0, 0.0)
+) -> np.ndarray:
     """Steady tissue temperatures [degC] with bare skin losing heat to ``env_c``."""
     return phase(skinfold_mm, ("air", h_env, env_c), 1.0, sink).steady
 
@@ -257,8 +271,9 @@ def _cell0_thevenin(skinfold_mm: float) -> float:
     return (grid.arterial_c - cell0) / (g_air * (cell0 - room))
 
 
-def env_for_baseline(skinfold_mm: float, baseline_c: float,
-                     sink_c: float) -> tuple[float, float, tuple[float, float]]:
+def env_for_baseline(
+    skinfold_mm: float, baseline_c: float, sink_c: float
+) -> tuple[float, float, tuple[float, float]]:
     """How bare skin is held at ``baseline_c``: ``(h_env, env_c, sink)``.
 
     At or above the still-air steady state (:func:`default_baseline_c`) the skin loses less
@@ -334,13 +349,16 @@ def run(
     }
     while pending.size:
         if pack.phase == "melting":
-            ph = phase(skinfold_mm, ("clamped", g_top, pack.freezing_c, h_top, room_c),
-                       perfusion_factor, sink)
+            ph = phase(
+                skinfold_mm,
+                ("clamped", g_top, pack.freezing_c, h_top, room_c),
+                perfusion_factor,
+                sink,
+            )
             u = cells
         else:
             cap = pack.cap_solid if pack.phase == "solid" else pack.cap_liquid
-            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor,
-                       sink)
+            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor, sink)
             u = np.concatenate([[pack_c], cells])
         y0 = ph.to_modal @ (u - ph.steady)
         rel = (pending - t0) * 60.0
@@ -353,20 +371,22 @@ def run(
                 stop = int(crossed[0])
         elif pack.phase == "melting":
             integral = (np.expm1(np.outer(rel, ph.lam)) / ph.lam * y0) @ ph.out_modal[:, OUT_CELL0]
-            taken = (g_top * ((ph.out_steady[OUT_CELL0] - pack.freezing_c) * rel + integral)
-                     + h_top * (room_c - pack.freezing_c) * rel)
+            taken = (
+                g_top * ((ph.out_steady[OUT_CELL0] - pack.freezing_c) * rel + integral)
+                + h_top * (room_c - pack.freezing_c) * rel
+            )
             over = np.nonzero(taken > pack.latent_left)[0]
             if over.size:
                 stop = int(over[0])
         if stop == pending.size:
-            out[row: row + stop] = values[:, :3]
+            out[row : row + stop] = values[:, :3]
             row += stop
             if off_t.size:  # the state at the end of application starts the rewarming
                 last = ph.steady + ph.from_modal @ (decay[-1] * y0)
                 cells = last[1:] if ph.with_pack else last
             break
         # record up to and including the switching step, then switch with energy kept
-        out[row: row + stop + 1] = values[: stop + 1, :3]
+        out[row : row + stop + 1] = values[: stop + 1, :3]
         row += stop + 1
         state = ph.steady + ph.from_modal @ (decay[stop] * y0)
         if pack.phase == "solid":
@@ -384,7 +404,7 @@ def run(
             pack.phase = "liquid"
             events["melted_min"] = float(pending[stop])
         t0 = float(pending[stop])
-        pending = pending[stop + 1:]
+        pending = pending[stop + 1 :]
     if off_t.size:
         ph = phase(skinfold_mm, air_top, 1.0, sink)
         y0 = ph.to_modal @ (cells - ph.steady)
