@@ -251,7 +251,10 @@ def write_report(values: dict[str, float]) -> Path:
         "## Each point beside the model",
         "",
         "Error = model - measured. Tolerance: 2.5 degC for skin temperatures; 35 % for the "
-        "Otte 2002 cooling times. Weight 0 = reported, not fitted.",
+        "Otte 2002 cooling times (both set in issue #3); 2.5 degC for the Myrer 2001 muscle "
+        "falls and the C4 and C7 tolerances are this report's own choices. Weight 0 = "
+        "reported, not fitted. The fit weights skin points 6, Otte points 1, Myrer 1 cm "
+        "points 0.5 (data/calibration/points.csv).",
         "",
         "| id | source | condition | quantity | measured | model | error | tolerance | within | weight |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -259,10 +262,10 @@ def write_report(values: dict[str, float]) -> Path:
     for row in table.itertuples():
         p = points[row.id]
         skinfold = "default 10" if p.skinfold_mm is None else f"{p.skinfold_mm:g}"
-        baseline = "default" if p.baseline_skin_c is None else f"{p.baseline_skin_c:g}"
+        baseline = "default" if p.baseline_skin_c is None else f"{p.baseline_skin_c:g} degC"
         cond = (
             f"{p.modality}, {p.barrier}, {p.application_min:g} min, skinfold {skinfold} mm, "
-            f"baseline {baseline} degC"
+            f"baseline {baseline}"
         )
         measured = _fmt(row.measured)
         if p.measured_low is not None:
