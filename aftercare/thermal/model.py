@@ -201,7 +201,15 @@ def simulate_cooling(
     -----
     A finite pack warms: a gel pack, or any pack whose ice has run out (``melted_min``),
     lets the skin rewarm slowly under it, so a longer application can end slightly warmer.
-    While ice remains, a longer application never ends warmer.
+    While ice remains, a longer application never ends warmer. Equations, parameters and the
+    calibration are described in :mod:`aftercare.thermal` and ``docs/calibration.md``.
+
+    References
+    ----------
+    Pennes HH (1948). J Appl Physiol 1(2):93-122. doi:10.1152/jappl.1948.1.2.93.
+    Chesterton LS et al. (2002). Arch Phys Med Rehabil 83:543-549. doi:10.1053/apmr.2002.30926.
+    Otte JW et al. (2002). Arch Phys Med Rehabil 83(11):1501-1505.
+    doi:10.1053/apmr.2002.34833. Full list: ``attrs["source_ids"]`` and ``data/sources.csv``.
 
     Raises
     ------
@@ -341,6 +349,17 @@ def simulate_heating(
         ``burn_threshold_source_ids`` and ``burn_threshold_confidence`` (from
         ``data/thresholds.csv``), ``confidence`` (``"low"``: the heat side is not calibrated
         and its pack figures are assumptions), ``source_ids``.
+
+    Notes
+    -----
+    Same tissue model as :func:`simulate_cooling` (normal perfusion; heat-induced
+    vasodilation is not modelled), a hot lumped pack, and ``layers`` dry towel layers of the
+    fitted per-layer resistance, also covering the outer face.
+
+    References
+    ----------
+    Moritz AR, Henriques FC (1947). Studies of thermal injury II. Am J Pathol (burn threshold).
+    Pennes HH (1948). J Appl Physiol 1(2):93-122. doi:10.1152/jappl.1948.1.2.93.
 
     Examples
     --------
