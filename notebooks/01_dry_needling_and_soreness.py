@@ -68,7 +68,7 @@ from aftercare.widgets.quiz import quiz
 # | Any mild or minor event | 19.18 % | 36.7 % |
 # | Bruising | 7.55 % | 7.7 % |
 # | Bleeding | 4.65 % | 16 % |
-# | Pain after treatment | 2.19 % | not given in the abstract |
+# | Pain after treatment | 2.19 % | not in the evidence summary used here |
 # | Significant or major events | none | 20 events, about 1 per 1,024 sessions |
 #
 # In a third survey, US therapists estimated that minor events follow 39.6 % of their treatments
@@ -77,8 +77,8 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Reading these numbers with care
 #
-# - Both surveys relied on the therapists' own reports. A critic argues that this under-counts
-#   events, so treat the figures as a floor rather than an exact rate.
+# - Both surveys relied on the therapists' own reports, which can miss what a patient notices
+#   later at home, so treat the figures as a floor rather than an exact rate.
 # - The surveys counted different things (the US survey counted more bleeding), so the
 #   "any event" rows are not directly comparable.
 # - Bruising is the best agreed figure: about 1 treatment in 13 in both surveys.
@@ -90,9 +90,9 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. How long soreness lasts (about 4 minutes; running total 11 minutes)
 #
-# Soreness is usually measured on a **visual analogue scale (VAS)**, a 100 mm line from "no
-# pain" (0) to "worst pain imaginable" (100), or on a **numeric rating scale (NRS)** from 0
-# to 10.
+# Soreness is usually measured on a **visual analogue scale (VAS)**, a 100 mm line on which the
+# patient marks how sore they are (0 is no soreness), or on a **numeric rating scale (NRS)**
+# from 0 to 10.
 #
 # - Soreness was followed for 72 hours after needling in the trials [martinpintado2016]
 #   [martinpintado2018].

@@ -56,9 +56,10 @@ from aftercare.widgets.quiz import quiz
 # | Gel pack | 13.9 °C | [kanlayanaphotporn2005] |
 # | Crushed ice, front of the knee, from 28.4 °C | 13.8 °C | [selfe2009] |
 #
-# Two more findings shape the model: with a compressed ice bag the skin reached its lowest
-# temperature after 8-9 minutes [janwantanakul2009], and packs that contain melting ice cooled
-# more than a pack that does not change phase [merrick2003] [dykstra2009].
+# Three more findings shape the model: under a compressed ice bag the temperature where pack
+# meets skin reached its lowest after 8-9 minutes [janwantanakul2009]; packs that contain melting ice cooled
+# more than a pack that does not change phase [merrick2003]; and wetted ice cooled more than
+# cubed or crushed ice [dykstra2009].
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Thresholds on the charts
@@ -129,8 +130,8 @@ CoolingExplorer()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Why about 20 minutes (about 3 minutes; running total 18 minutes)
 #
-# - With a compressed ice bag the skin reached its lowest temperature at 8-9 minutes
-#   [janwantanakul2009]. A gel pack levelled off after 10 minutes, while frozen peas kept
+# - Under a compressed ice bag the temperature where pack meets skin reached its lowest at 8-9
+#   minutes [janwantanakul2009]. A gel pack levelled off after 10 minutes, while frozen peas kept
 #   cooling up to 20 minutes [chesterton2002].
 # - Handbooks usually cap a cold session at 15-20 minutes [cryotherapy-chapter], and a trial
 #   that repeated 20 minutes every 2 hours reported no burns or nerve palsies, in ankle sprains

@@ -94,7 +94,16 @@ class QuizApp:
                 result.value = _feedback_html(question, choice.value)
 
         button.on_click(on_click)
-        return widgets.VBox([prompt, choice, button, result],
+        # The answer stays available, folded, where no kernel runs the button (static exports
+        # keep the widget's saved state, so this is what a reader of a web page or PDF sees).
+        letter = "ABCDEF"[question.correct_index]
+        reveal = widgets.HTML(
+            f"<details><summary>Show the answer to Q{number}</summary>"
+            f"<p><strong>{letter}. {html.escape(question.correct_option.text)}</strong></p>"
+            f"<p>{html.escape(question.explanation)}</p>"
+            f"<p><em>Sources:</em> {html.escape(', '.join(question.source_ids))}</p></details>"
+        )
+        return widgets.VBox([prompt, choice, button, result, reveal],
                             layout=widgets.Layout(margin="0 0 16px 0"))
 
     @property
