@@ -117,7 +117,6 @@ class Case(BaseModel):
             f"Sources: {cite(self.source_ids)}\n"
         )
 
-
     def reveal(self) -> Reveal:
         """The teaching answer folded in a ``<details>`` element (plain text outside HTML)."""
         points = "".join(f"<li>{html.escape(p)}</li>" for p in self.teaching_points)
@@ -165,8 +164,9 @@ def _load(path: Path) -> tuple[Case, ...]:
     book = read_yaml_model(path, CaseBook)
     name = display_name(path)
     for number, case in enumerate(book.cases, start=1):
-        check_source_ids(case.source_ids, file=name,
-                         column=f"cases[{number}] ({case.id}).source_ids")
+        check_source_ids(
+            case.source_ids, file=name, column=f"cases[{number}] ({case.id}).source_ids"
+        )
     return book.cases
 
 

@@ -132,8 +132,10 @@ class Question(BaseModel):
             if choice not in texts:
                 raise InputError("choice", choice, "one of " + ", ".join(repr(t) for t in texts))
             index = texts.index(choice)
-        elif isinstance(choice, int) and not isinstance(choice, bool) and 0 <= choice < len(
-            self.options
+        elif (
+            isinstance(choice, int)
+            and not isinstance(choice, bool)
+            and 0 <= choice < len(self.options)
         ):
             index = choice
         else:
@@ -185,8 +187,9 @@ def _load(path: Path) -> Quiz:
     quiz = read_yaml_model(path, Quiz)
     name = display_name(path)
     for number, q in enumerate(quiz.questions, start=1):
-        check_source_ids(q.source_ids, file=name, row=None,
-                         column=f"questions[{number}] ({q.id}).source_ids")
+        check_source_ids(
+            q.source_ids, file=name, row=None, column=f"questions[{number}] ({q.id}).source_ids"
+        )
     return quiz
 
 
@@ -224,13 +227,14 @@ def _select(topic: str | None, questions: tuple[Question, ...] | None) -> tuple[
     return questions if questions is not None else load_quiz().by_topic(topic)
 
 
-def questions_text(topic: str | None = None, *, questions: tuple[Question, ...] | None = None,
-                   reveal: bool = True) -> str:
+def questions_text(
+    topic: str | None = None, *, questions: tuple[Question, ...] | None = None, reveal: bool = True
+) -> str:
     """The questions as plain text, options lettered, answers after each question if ``reveal``."""
     lines: list[str] = []
     for number, q in enumerate(_select(topic, questions), start=1):
         lines.append(f"Q{number}. {q.prompt}")
-        for letter, option in zip("ABCDEF", q.options):
+        for letter, option in zip("ABCDEF", q.options, strict=False):
             lines.append(f"   {letter}. {option.text}")
         if reveal:
             letter = "ABCDEF"[q.correct_index]
@@ -240,8 +244,9 @@ def questions_text(topic: str | None = None, *, questions: tuple[Question, ...] 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def questions_html(topic: str | None = None, *,
-                   questions: tuple[Question, ...] | None = None) -> str:
+def questions_html(
+    topic: str | None = None, *, questions: tuple[Question, ...] | None = None
+) -> str:
     """The questions as HTML; each answer is folded in a ``<details>`` element."""
     esc = html.escape
     parts = ['<div class="aftercare-quiz">']

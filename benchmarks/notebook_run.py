@@ -32,8 +32,9 @@ TARGET_S = 120.0
 def run_one(path: Path) -> tuple[float, float, int]:
     """Execute one notebook in memory; return (kernel start-up s, cells s, number of cells)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=300,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     with client.setup_kernel():
         started = time.perf_counter()
@@ -45,10 +46,15 @@ def run_one(path: Path) -> tuple[float, float, int]:
 
 def main(argv: list[str]) -> int:
     wanted = set(argv)
-    paths = [p for p in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-             if not wanted or p.name[:2] in wanted]
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    paths = [
+        p
+        for p in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+        if not wanted or p.name[:2] in wanted
+    ]
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'notebook':<40} {'cells':>5} {'kernel s':>9} {'cells s':>8} {'total s':>8}")
     grand = 0.0
     for path in paths:
@@ -56,7 +62,9 @@ def main(argv: list[str]) -> int:
         grand += kernel_s + cells_s
         print(f"{path.name:<40} {n:>5} {kernel_s:>9.2f} {cells_s:>8.2f} {kernel_s + cells_s:>8.2f}")
     verdict = "within" if grand < TARGET_S else "OVER"
-    print(f"{'suite':<40} {'':>5} {'':>9} {'':>8} {grand:>8.2f}  ({verdict} the {TARGET_S:g} s target)")
+    print(
+        f"{'suite':<40} {'':>5} {'':>9} {'':>8} {grand:>8.2f}  ({verdict} the {TARGET_S:g} s target)"
+    )
     return 0
 
 

@@ -54,7 +54,8 @@ def test_get_case_unknown_lists_ids():
 
 def test_unknown_factor_rejected(tmp_path):
     path = tmp_path / "cases.yaml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         title: t
         cases:
           - id: c1
@@ -67,7 +68,9 @@ def test_unknown_factor_rejected(tmp_path):
             discussion: x
             teaching_points: [p]
             source_ids: [pai-seed]
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match="not_a_factor"):
         load_cases(path)
 

@@ -66,9 +66,13 @@ def test_pair_exists_and_is_in_sync(path):
     got = [(c.cell_type, c.source.strip()) for c in nb.cells]
     want = [(c.cell_type, c.source.strip()) for c in paired.cells]
     assert got == want, f"{path.name} and {text_file.name} differ: run jupytext --sync"
-    for cell, twin in zip(nb.cells, paired.cells):
+    for cell, twin in zip(nb.cells, paired.cells, strict=True):
         for key in ("slideshow", "tags"):
-            assert cell.metadata.get(key) == twin.metadata.get(key), (path.name, key, cell.source[:40])
+            assert cell.metadata.get(key) == twin.metadata.get(key), (
+                path.name,
+                key,
+                cell.source[:40],
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -93,7 +97,7 @@ def test_one_h1_and_headings_in_order(path):
     headings = _headings(_read(path))
     assert headings and headings[0][0] == 1, "the first heading must be the H1 title"
     assert sum(1 for level, _ in headings if level == 1) == 1, "exactly one H1"
-    for (prev, _), (level, title) in zip(headings, headings[1:]):
+    for (prev, _), (level, title) in zip(headings, headings[1:], strict=False):
         assert level <= prev + 1, f"heading level jumps from H{prev} to H{level} at {title!r}"
 
 
@@ -145,7 +149,9 @@ def test_only_app_cells_skip_output_comparison(path):
     for cell in _read(path).cells:
         if "nbval-ignore-output" in cell.metadata.get("tags", []):
             assert re.search(r"\b(PlannerApp|CoolingExplorer|AlternativesApp)\(", cell.source), (
-                path.name, cell.source[:60])
+                path.name,
+                cell.source[:60],
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -210,4 +216,6 @@ def test_acronyms_explained_at_first_use():
             if not uses:
                 continue
             spelled = text.lower().find(long)
-            assert spelled != -1 and spelled < uses[0] + 80, f"{path.name}: explain {short} at first use"
+            assert spelled != -1 and spelled < uses[0] + 80, (
+                f"{path.name}: explain {short} at first use"
+            )

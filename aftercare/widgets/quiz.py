@@ -84,7 +84,9 @@ class QuizApp:
             layout=widgets.Layout(width="auto"),
             description="",
         )
-        button = widgets.Button(description="Check answer", tooltip=f"Check the answer to Q{number}")
+        button = widgets.Button(
+            description="Check answer", tooltip=f"Check the answer to Q{number}"
+        )
         result = widgets.HTML("")
 
         def on_click(_button: widgets.Button) -> None:
@@ -103,8 +105,9 @@ class QuizApp:
             f"<p>{html.escape(question.explanation)}</p>"
             f"<p><em>Sources:</em> {html.escape(', '.join(question.source_ids))}</p></details>"
         )
-        return widgets.VBox([prompt, choice, button, result, reveal],
-                            layout=widgets.Layout(margin="0 0 16px 0"))
+        return widgets.VBox(
+            [prompt, choice, button, result, reveal], layout=widgets.Layout(margin="0 0 16px 0")
+        )
 
     @property
     def widget(self) -> widgets.Widget:
