@@ -58,7 +58,7 @@ def _edit_protocol(data_copy, old: str, new: str):
         ("value: 20\n", "value: 90\n", "rules.max_session_minutes.value", "1 to 60 minutes"),
         ("value: 3\n", "value: -1\n", "rules.wait_hours.value", "0 to 72 hours"),
         ("value: 2\n", "value: 0\n", "rules.interval_hours.value", "0.5 to 24 hours"),
-        ("value: dry_towel", "value: none", "rules.barrier.value", "damp_towel"),
+        ("value: damp_towel", "value: none", "rules.barrier.value", "double_dry_towel"),
         ('value: "07:00"', 'value: "7 am"', "rules.day_starts", "HH:MM"),
         (
             "factor_levels: {}",

@@ -146,17 +146,15 @@ def test_schedule_text_lists_clock_times():
 def test_plan_reports_predicted_skin_temperature_per_session():
     from aftercare.thermal import session_end_skin_c
 
-    thin = plan_icing(Patient(skinfold_mm=5), with_skin_temperature=True)
+    protocol = load_protocol()
+    plan = plan_icing(Patient(skinfold_mm=5), with_skin_temperature=True)
     assert "end_skin_c" not in plan_icing(Patient()).sessions
-    expected = session_end_skin_c("crushed_ice", "dry_towel", 20, 5)
-    assert thin.sessions.end_skin_c.eq(expected).all()
-    damp = (
-        load_protocol().source_path().read_text().replace("value: dry_towel", "value: damp_towel")
+    expected = session_end_skin_c(protocol.modality, protocol.barrier, 20, 5)
+    assert plan.sessions.end_skin_c.eq(expected).all()
+    raw = yaml.safe_load(protocol.source_path().read_text())
+    raw["rules"]["barrier"]["value"] = "double_dry_towel"
+    insulated = plan_icing(
+        Patient(skinfold_mm=5), protocol_from_mapping(raw, "dry.yaml"), with_skin_temperature=True
     )
-    damp_plan = plan_icing(
-        Patient(skinfold_mm=5),
-        protocol_from_mapping(yaml.safe_load(damp), "damp.yaml"),
-        with_skin_temperature=True,
-    )
-    # A damp towel lets the skin cool more than a dry one (damptowel-study, ichikawa2024).
-    assert damp_plan.sessions.end_skin_c.iloc[0] < thin.sessions.end_skin_c.iloc[0]
+    # Two dry layers let the skin cool much less than a damp towel (ichikawa2024).
+    assert insulated.sessions.end_skin_c.iloc[0] > plan.sessions.end_skin_c.iloc[0] + 5
