@@ -31,46 +31,86 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     export = commands.add_parser(
-        "export", help="execute notebooks and export offline slides, pages or PDFs",
+        "export",
+        help="execute notebooks and export offline slides, pages or PDFs",
         description="Execute notebooks in memory (the notebook files are not changed) and "
-                    "write offline reveal.js decks, static pages or PDFs into --out, with the "
-                    "browser assets copied once into OUT/assets (needs `npm ci --prefix js`).")
-    export.add_argument("kind", choices=["slides", "html", "pdf", "all"],
-                        help="slides: reveal.js decks + index.html; html: whole notebooks as "
-                             "pages + index.html; pdf: PDFs through Chromium; all: slides and "
-                             "html (each notebook executed once)")
-    export.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                        help="notebook files or folders (default: every notebook in notebooks/)")
-    export.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="output folder (created if needed)")
-    export.add_argument("--from", dest="pdf_from", choices=["slides", "html"], default="slides",
-                        help="for pdf: print the decks (one page per slide, default) or the "
-                             "whole-notebook pages")
+        "write offline reveal.js decks, static pages or PDFs into --out, with the "
+        "browser assets copied once into OUT/assets (needs `npm ci --prefix js`).",
+    )
+    export.add_argument(
+        "kind",
+        choices=["slides", "html", "pdf", "all"],
+        help="slides: reveal.js decks + index.html; html: whole notebooks as "
+        "pages + index.html; pdf: PDFs through Chromium; all: slides and "
+        "html (each notebook executed once)",
+    )
+    export.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook files or folders (default: every notebook in notebooks/)",
+    )
+    export.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="output folder (created if needed)"
+    )
+    export.add_argument(
+        "--from",
+        dest="pdf_from",
+        choices=["slides", "html"],
+        default="slides",
+        help="for pdf: print the decks (one page per slide, default) or the whole-notebook pages",
+    )
     code = export.add_mutually_exclusive_group()
-    code.add_argument("--code", dest="code", action="store_true", default=None,
-                      help="show code cells' input (default: hidden on slides, shown on pages)")
-    code.add_argument("--no-code", dest="code", action="store_false",
-                      help="hide code cells' input")
-    export.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                        help="longest time one cell may run (default 600)")
-    export.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="notebooks to execute at once (default: CPUs, at most 4)")
+    code.add_argument(
+        "--code",
+        dest="code",
+        action="store_true",
+        default=None,
+        help="show code cells' input (default: hidden on slides, shown on pages)",
+    )
+    code.add_argument("--no-code", dest="code", action="store_false", help="hide code cells' input")
+    export.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="longest time one cell may run (default 600)",
+    )
+    export.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks to execute at once (default: CPUs, at most 4)",
+    )
 
     handout = commands.add_parser(
-        "handout", help="write a patient aftercare sheet (HTML or PDF)",
+        "handout",
+        help="write a patient aftercare sheet (HTML or PDF)",
         description="Write a one- or two-page aftercare sheet from a patient file (JSON; "
-                    "schema in schemas/patient.schema.json).")
-    handout.add_argument("--patient", required=True, type=Path, metavar="FILE.json",
-                         help="the patient file")
-    handout.add_argument("--out", required=True, type=Path, metavar="FILE.html|FILE.pdf",
-                         help="the sheet to write (.html or .pdf)")
-    handout.add_argument("--lang", default="en", choices=["en", "pt-BR"],
-                         help="language of the sheet (default en)")
-    handout.add_argument("--protocol", default=None, metavar="NAME_OR_PATH",
-                         help="protocol preset name or YAML file (default: the patient file's "
-                              "'protocol', else the default preset)")
-    handout.add_argument("--force", action="store_true",
-                         help="replace --out if it exists")
+        "schema in schemas/patient.schema.json).",
+    )
+    handout.add_argument(
+        "--patient", required=True, type=Path, metavar="FILE.json", help="the patient file"
+    )
+    handout.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE.html|FILE.pdf",
+        help="the sheet to write (.html or .pdf)",
+    )
+    handout.add_argument(
+        "--lang", default="en", choices=["en", "pt-BR"], help="language of the sheet (default en)"
+    )
+    handout.add_argument(
+        "--protocol",
+        default=None,
+        metavar="NAME_OR_PATH",
+        help="protocol preset name or YAML file (default: the patient file's "
+        "'protocol', else the default preset)",
+    )
+    handout.add_argument("--force", action="store_true", help="replace --out if it exists")
 
     commands.add_parser("schema", help="print the JSON Schema of the patient file")
     return parser
@@ -89,14 +129,18 @@ def _export(args: argparse.Namespace) -> int:
     if args.kind != "pdf":
         copy_assets(args.out)
     executed = execute_notebooks(
-        paths, jobs=args.jobs, timeout=args.timeout,
-        progress=lambda path: print(f"running {path} ...", file=sys.stderr))
+        paths,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        progress=lambda path: print(f"running {path} ...", file=sys.stderr),
+    )
     written = []
     if args.kind in ("slides", "all"):
         written += write_exports(executed, "slides", args.out, include_code=args.code)
     if args.kind in ("html", "all"):
-        written += write_exports(executed, "html", args.out,
-                                 include_code=True if args.code is None else args.code)
+        written += write_exports(
+            executed, "html", args.out, include_code=True if args.code is None else args.code
+        )
     if args.kind == "pdf":
         from .export.pdf import export_pdf
 
@@ -112,10 +156,13 @@ def _export(args: argparse.Namespace) -> int:
 def _handout(args: argparse.Namespace) -> int:
     from .export.handout import write_handout
 
-    result = write_handout(args.patient, args.out, lang=args.lang, protocol=args.protocol,
-                           force=args.force)
-    print(f"{result.path}  ({result.lang}; protocol {result.protocol}; verdict {result.verdict}; "
-          f"{result.sessions} ice session(s))")
+    result = write_handout(
+        args.patient, args.out, lang=args.lang, protocol=args.protocol, force=args.force
+    )
+    print(
+        f"{result.path}  ({result.lang}; protocol {result.protocol}; verdict {result.verdict}; "
+        f"{result.sessions} ice session(s))"
+    )
     return 0
 
 

@@ -1,10 +1,13 @@
 """Browser helpers for the export tests: Debian Chromium through Playwright, offline, plus axe.
 
-Use the ``chromium`` fixture (session scope; skips with a clear reason when no Chromium is
-installed) and :func:`open_offline` to load an exported file from ``file://`` with every
+Load the fixtures with ``pytest_plugins = ["browser_fixtures"]``: ``chromium`` (session scope;
+skips with a clear reason when no Chromium is installed) and ``axe_path``. Then use
+:func:`open_offline` to load an exported file from ``file://`` with every
 non-file request blocked, then :func:`axe_violations` to run axe-core on the page.
 
-    from browser import chromium, open_offline, axe_violations, serious  # noqa: F401
+    from browser import axe_violations, open_offline, serious
+
+    pytest_plugins = ["browser_fixtures"]
 
     @pytest.mark.browser
     def test_page(chromium, tmp_path):
@@ -16,42 +19,33 @@ non-file request blocked, then :func:`axe_violations` to run axe-core on the pag
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
-from aftercare.export.assets import AssetsMissingError, axe_script
+from aftercare.export.assets import axe_script
 from aftercare.export.browser import CHROMIUM_FLAGS, block_network
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """A Playwright Browser running the system Chromium (the flags of aftercare's exporter)."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set "
-                    "CHROMIUM_PATH)")
+@contextmanager
+def system_chromium() -> Iterator[object]:
+    """Playwright + Debian Chromium (``executable_path``), headless, with the exporter's flags:
+    --headless --no-sandbox --disable-gpu --disable-background-networking
+    --disable-component-update --disable-sync --no-first-run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=list(CHROMIUM_FLAGS))
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_FLAGS)
+        )
         try:
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture(scope="session")
-def axe_path() -> Path:
-    """``axe.min.js`` from js/node_modules (skips when the npm assets are not installed)."""
-    try:
-        return axe_script()
-    except AssetsMissingError as exc:
-        pytest.skip(str(exc))
 
 
 @dataclass
@@ -67,12 +61,21 @@ class PageLog:
         return not (self.blocked or self.failed or self.errors)
 
     def report(self) -> str:
-        return (f"blocked (non-file) requests: {self.blocked}\nfailed requests: {self.failed}\n"
-                f"console/page errors: {self.errors}")
+        return (
+            f"blocked (non-file) requests: {self.blocked}\nfailed requests: {self.failed}\n"
+            f"console/page errors: {self.errors}"
+        )
 
 
-def open_offline(browser, path: Path, *, query: str = "", settle_ms: int = 300,
-                 viewport: dict | None = None):
+def open_offline(
+    browser,
+    path: Path,
+    *,
+    query: str = "",
+    settle_ms: int = 300,
+    viewport: dict | None = None,
+    idle: bool = True,
+):
     """Open ``path`` from ``file://`` with the network blocked; return ``(page, PageLog)``.
 
     Waits for the load event and network idle; for reveal.js decks also for ``Reveal.isReady()``.
@@ -85,28 +88,35 @@ def open_offline(browser, path: Path, *, query: str = "", settle_ms: int = 300,
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(str(e)))
     page.goto(Path(path).resolve().as_uri() + query, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    if idle:
+        page.wait_for_load_state("networkidle")
     if page.evaluate("() => !!document.querySelector('.reveal .slides')"):
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=20000)
     page.wait_for_timeout(settle_ms)
     return page, log
 
 
-def axe_violations(page, axe: Path | None = None) -> list[dict]:
+def axe_violations(page, axe: Path | None = None, *, wcag_only: bool = False) -> list[dict]:
     """Run axe-core (WCAG 2 A/AA and best-practice rules) on the page; return its violations.
 
+    ``wcag_only`` runs only the WCAG 2.0/2.1 A and AA rules (faster on long pages).
     ``preload: false`` stops axe from re-fetching stylesheets with XMLHttpRequest, which
     Chromium refuses for ``file://`` pages (it would log a CORS error that is axe's, not ours).
     """
     if not page.evaluate("() => !!window.axe"):
         page.add_script_tag(path=str(axe or axe_script()))
     return page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations'], preload: false});
+        """async (wcagOnly) => {
+            const options = {resultTypes: ['violations'], preload: false};
+            if (wcagOnly) {
+                options.runOnly = {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']};
+            }
+            const result = await axe.run(document, options);
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }"""
+        }""",
+        wcag_only,
     )
 
 

@@ -11,18 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import axe_violations, deck_axe_violations, open_offline, serious
 
 from aftercare.export.assets import AssetsMissingError, copy_assets, node_modules_dir
 from aftercare.export.notebooks import ExportError, execute_notebook, find_notebooks
 
-from browser import (  # noqa: F401  (fixtures)
-    axe_path,
-    axe_violations,
-    chromium,
-    deck_axe_violations,
-    open_offline,
-    serious,
-)
+# Fixtures "chromium" and "axe_path".
+pytest_plugins = ["browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "deck.ipynb"
@@ -62,10 +57,15 @@ def exported(tmp_path_factory):
 
 # -- without a browser ------------------------------------------------------------------------
 
+
 def test_fixture_is_not_modified_and_title_found(executed):
     assert executed.title == "Fixture deck: cooling after needling"
-    assert any(o.get("output_type") == "display_data"
-               for c in executed.node.cells if c.cell_type == "code" for o in c.outputs)
+    assert any(
+        o.get("output_type") == "display_data"
+        for c in executed.node.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     assert "widgets" in executed.node.metadata  # widget state stored for the static snapshot
 
 
@@ -152,9 +152,12 @@ def test_failing_cell_names_notebook_and_cell(tmp_path):
     from nbformat.v4 import new_code_cell, new_notebook
 
     path = tmp_path / "broken.ipynb"
-    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0")],
-                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                               "language": "python"}})
+    nb = new_notebook(
+        cells=[new_code_cell("x = 1"), new_code_cell("1 / 0")],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
     nbformat.write(nb, path)
     with pytest.raises(ExportError, match=r"broken\.ipynb cell 2.*ZeroDivisionError"):
         execute_notebook(path)
@@ -162,6 +165,7 @@ def test_failing_cell_names_notebook_and_cell(tmp_path):
 
 
 # -- in Chromium, offline ---------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_deck_opens_offline_navigates_and_shows_chart(exported, chromium):
@@ -191,7 +195,8 @@ def test_deck_opens_offline_navigates_and_shows_chart(exported, chromium):
     # MathJax typeset the formula.
     page.evaluate("() => Reveal.slide(1, 0)")
     page.locator("section.present mjx-container, section.present .MathJax_CHTML").first.wait_for(
-        state="attached", timeout=15000)
+        state="attached", timeout=15000
+    )
     assert log.ok, log.report()
     page.context.close()
 

@@ -7,15 +7,19 @@ tests. Skipped when there are no notebooks or the npm assets are missing.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from browser import axe_violations, open_offline, serious
+from test_export import external_references
 
 from aftercare.export.assets import node_modules_dir
 from aftercare.export.notebooks import execute_notebooks, find_notebooks
 from aftercare.export.render import write_exports
-from browser import axe_path, axe_violations, chromium, open_offline, serious  # noqa: F401
-from test_export import external_references
+
+# Fixtures "chromium" and "axe_path".
+pytest_plugins = ["browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -23,17 +27,24 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet"),
-    pytest.mark.skipif(not (node_modules_dir() / "reveal.js" / "package.json").is_file(),
-                       reason="npm assets missing: run `npm ci --prefix js`"),
+    pytest.mark.skipif(
+        not (node_modules_dir() / "reveal.js" / "package.json").is_file(),
+        reason="npm assets missing: run `npm ci --prefix js`",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory):
+    # Export from a snapshot of notebooks/ so that edits made meanwhile by someone else cannot
+    # be mistaken for writes by the exporter.
+    source = tmp_path_factory.mktemp("notebooks")
+    for path in NOTEBOOKS:
+        shutil.copy2(path, source / path.name)
+    before = {p.name: p.read_bytes() for p in source.iterdir()}
     out = tmp_path_factory.mktemp("suite")
-    before = {p: p.read_bytes() for p in NOTEBOOKS}
-    executed = execute_notebooks(find_notebooks(None))
-    assert {p: p.read_bytes() for p in NOTEBOOKS} == before, "notebooks must not be modified"
+    executed = execute_notebooks(find_notebooks([source]))
+    assert {p.name: p.read_bytes() for p in source.iterdir()} == before, "notebooks modified"
     decks = write_exports(executed, "slides", out)
     pages = write_exports(executed, "html", out)
     return out, executed, decks, pages
@@ -56,7 +67,7 @@ def test_every_deck_and_page_opens_offline_and_pages_pass_axe(suite, chromium, a
     out, _, decks, pages = suite
     problems = []
     for item in decks + pages:
-        page, log = open_offline(chromium, item.path, settle_ms=200)
+        page, log = open_offline(chromium, item.path, settle_ms=100, idle=False)
         if not log.ok:
             problems.append((item.path.name, log.report()))
         if item.kind == "slides":
@@ -67,7 +78,12 @@ def test_every_deck_and_page_opens_offline_and_pages_pass_axe(suite, chromium, a
             if page.evaluate("() => Reveal.getIndices().h") != 1:
                 problems.append((item.path.name, "ArrowRight did not advance"))
         else:  # decks show the same cells as pages; axe on every slide is in test_export.py
-            bad = serious(axe_violations(page, axe_path))
+            if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+                page.locator(
+                    ".jupyter-widgets .widget-box, .jupyter-widgets .widget-output, "
+                    ".jupyter-widgets .widget-slider"
+                ).first.wait_for(state="attached", timeout=15000)
+            bad = serious(axe_violations(page, axe_path, wcag_only=True))
             if bad:
                 problems.append((item.path.name, bad))
         page.context.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from browser import axe_violations, open_offline, serious
+from readability import SYLLABLE_SOURCE, fk_grade, patient_text
 
 from aftercare.export.files import OutputExistsError
 from aftercare.export.handout import render_handout, write_handout
@@ -22,19 +24,27 @@ from aftercare.export.patient_file import (
     patient_schema,
 )
 from aftercare.export.red_flags import load_red_flags
-from browser import axe_path, axe_violations, chromium, open_offline, serious  # noqa: F401
-from readability import SYLLABLE_SOURCE, fk_grade, patient_text
+
+# Fixtures "chromium" and "axe_path".
+pytest_plugins = ["browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "patient_en.json"
 BASE = {"needled_at": "09:30", "hours_since_needling": 0.5}
 PATIENTS = {
     "ok": {**BASE},
-    "caution": {**BASE, "factors": ["diabetes", "superficial_nerve"], "awake_from": "06:30",
-                "asleep_from": "22:00"},
+    "caution": {
+        **BASE,
+        "factors": ["diabetes", "superficial_nerve"],
+        "awake_from": "06:30",
+        "asleep_from": "22:00",
+    },
     "avoid": {**BASE, "factors": ["raynauds"]},
-    "avoid_and_bleeding": {**BASE, "factors": ["cold_urticaria", "bleeding_risk"],
-                           "clinic_phone": "555-0100"},
+    "avoid_and_bleeding": {
+        **BASE,
+        "factors": ["cold_urticaria", "bleeding_risk"],
+        "clinic_phone": "555-0100",
+    },
 }
 
 
@@ -63,9 +73,22 @@ def cli(capsys):
 
 def test_cli_process_exits_2_without_traceback(tmp_path):
     path = write_json(tmp_path, {**BASE, "skinfold_mm": "thick"})
-    run = subprocess.run([sys.executable, "-m", "aftercare", "handout", "--patient", str(path),
-                          "--out", str(tmp_path / "out.html")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aftercare",
+            "handout",
+            "--patient",
+            str(path),
+            "--out",
+            str(tmp_path / "out.html"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("error: ") and "field 'skinfold_mm'" in run.stderr
     assert str(path) in run.stderr and "Traceback" not in run.stderr
@@ -74,12 +97,18 @@ def test_cli_process_exits_2_without_traceback(tmp_path):
 
 # -- content ----------------------------------------------------------------------------------
 
+
 def test_sheet_shows_clock_times_protocol_and_disclaimer():
     from aftercare import Patient, load_protocol, plan_icing
 
     html = render(PATIENTS["caution"])
-    plan = plan_icing(Patient(**{k: v for k, v in PATIENTS["caution"].items()
-                                 if k != "factors"}, diabetes=True, superficial_nerve=True))
+    plan = plan_icing(
+        Patient(
+            **{k: v for k, v in PATIENTS["caution"].items() if k != "factors"},
+            diabetes=True,
+            superficial_nerve=True,
+        )
+    )
     first = plan.sessions.iloc[0]
     hour, minute = map(int, first.clock_time.split(":"))
     shown = f"{(hour - 1) % 12 + 1}:{minute:02d}\u202f{'AM' if hour < 12 else 'PM'}"
@@ -118,8 +147,10 @@ def test_red_flag_without_source_must_be_unconfirmed(data_copy):
     from aftercare.errors import DataError
 
     path = data_copy / "red_flags.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "confidence: unconfirmed", "confidence: medium"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("confidence: unconfirmed", "confidence: medium"),
+        encoding="utf-8",
+    )
     load_red_flags.cache_clear()
     try:
         with pytest.raises(DataError, match="unconfirmed"):
@@ -137,6 +168,7 @@ def test_no_name_written_unless_given():
 
 # -- plain language ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", sorted(PATIENTS))
 def test_english_sheet_reads_at_or_below_grade_8(case):
     text = patient_text(render(PATIENTS[case]))
@@ -148,11 +180,17 @@ def test_english_sheet_reads_at_or_below_grade_8(case):
 
 # -- languages --------------------------------------------------------------------------------
 
+
 def test_portuguese_sheet_is_in_portuguese():
     html = render(PATIENTS["caution"], lang="pt-BR")
     assert '<html lang="pt-BR">' in html
-    for phrase in ("Quando usar gelo", "Nunca coloque gelo direto na pele", "Quando pedir ajuda",
-                   "Ligue 192", "não substitui uma orientação médica"):
+    for phrase in (
+        "Quando usar gelo",
+        "Nunca coloque gelo direto na pele",
+        "Quando pedir ajuda",
+        "Ligue 192",
+        "não substitui uma orientação médica",
+    ):
         assert phrase in html, phrase
     assert "When to use ice" not in html
 
@@ -185,10 +223,18 @@ def test_catalogues_are_read_from_po_files_not_compiled():
 
 # -- escaping ---------------------------------------------------------------------------------
 
+
 def test_user_text_is_escaped():
     evil = '<script>alert("x")</script><b onmouseover=alert(1)>bold</b>'
-    data = {**PATIENTS["caution"], "name": evil, "site": evil, "clinic_name": evil,
-            "clinic_phone": "<img src=x onerror=alert(1)>", "clinician": evil, "note": evil}
+    data = {
+        **PATIENTS["caution"],
+        "name": evil,
+        "site": evil,
+        "clinic_name": evil,
+        "clinic_phone": "<img src=x onerror=alert(1)>",
+        "clinician": evil,
+        "note": evil,
+    }
     for lang in LANGUAGES:
         html = render(data, lang=lang)
         assert "<script>alert" not in html and "<b onmouseover" not in html
@@ -198,6 +244,7 @@ def test_user_text_is_escaped():
 
 
 # -- writing ----------------------------------------------------------------------------------
+
 
 def test_existing_file_kept_without_force(tmp_path, cli):
     out = tmp_path / "sheet.html"
@@ -241,6 +288,7 @@ def test_output_must_be_html_or_pdf(tmp_path, cli):
 
 # -- patient file errors ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("data", "field", "words"),
     [
@@ -280,8 +328,15 @@ def test_unreadable_patient_files(tmp_path):
 
 
 def test_unknown_protocol_is_a_clear_error(tmp_path, cli):
-    run = cli("handout", "--patient", str(FIXTURE), "--out", str(tmp_path / "s.html"),
-              "--protocol", "no-such-protocol")
+    run = cli(
+        "handout",
+        "--patient",
+        str(FIXTURE),
+        "--out",
+        str(tmp_path / "s.html"),
+        "--protocol",
+        "no-such-protocol",
+    )
     assert run.returncode == 2 and "no-such-protocol" in run.stderr
     assert "Traceback" not in run.stderr
 
@@ -289,8 +344,9 @@ def test_unknown_protocol_is_a_clear_error(tmp_path, cli):
 def test_committed_schema_matches_model_and_validates_fixture():
     jsonschema = pytest.importorskip("jsonschema")
     committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert committed == patient_schema(), "regenerate: python -m aftercare schema > " \
-        "schemas/patient.schema.json"
+    assert committed == patient_schema(), (
+        "regenerate: python -m aftercare schema > schemas/patient.schema.json"
+    )
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
     jsonschema.validate(fixture, committed)
     with pytest.raises(jsonschema.ValidationError):
@@ -298,6 +354,7 @@ def test_committed_schema_matches_model_and_validates_fixture():
 
 
 # -- in Chromium ------------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
@@ -318,8 +375,15 @@ def test_handout_pdf_is_one_or_two_pages(tmp_path, cli):
 
     if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).is_file():
         pytest.skip("Chromium not found at /usr/bin/chromium")
-    path = write_json(tmp_path, {**PATIENTS["caution"], "clinic_name": "Riverside Physio",
-                                 "needled_on": "2026-11-27", "note": "Ice only the neck."})
+    path = write_json(
+        tmp_path,
+        {
+            **PATIENTS["caution"],
+            "clinic_name": "Riverside Physio",
+            "needled_on": "2026-11-27",
+            "note": "Ice only the neck.",
+        },
+    )
     for lang in LANGUAGES:
         out = tmp_path / f"sheet-{lang}.pdf"
         run = cli("handout", "--patient", str(path), "--out", str(out), "--lang", lang)
@@ -329,4 +393,7 @@ def test_handout_pdf_is_one_or_two_pages(tmp_path, cli):
         text = " ".join(p.extract_text() for p in reader.pages)
         assert ("When to get help" if lang == "en" else "Quando pedir ajuda") in text
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "patient.json", "sheet-en.pdf", "sheet-pt-BR.pdf"]
+        "patient.json",
+        "sheet-en.pdf",
+        "sheet-pt-BR.pdf",
+    ]

@@ -13,8 +13,13 @@ from pathlib import Path
 
 from ..errors import AftercareError
 
-__all__ = ["BrowserMissingError", "CHROMIUM_FLAGS", "chromium_path", "launch_chromium",
-           "block_network"]
+__all__ = [
+    "BrowserMissingError",
+    "CHROMIUM_FLAGS",
+    "chromium_path",
+    "launch_chromium",
+    "block_network",
+]
 
 CHROMIUM_FLAGS = (
     "--headless",

@@ -52,8 +52,13 @@ def _fmt_date(day: dt.date, locale: str, *, short: bool = False) -> str:
     return format_date(day, format="medium", locale=locale)
 
 
-def handout_context(record: PatientFile, *, lang: str = "en", protocol: str | None = None,
-                    file: str | Path = "<patient>") -> dict[str, Any]:
+def handout_context(
+    record: PatientFile,
+    *,
+    lang: str = "en",
+    protocol: str | None = None,
+    file: str | Path = "<patient>",
+) -> dict[str, Any]:
     """Everything the handout template shows, already translated (plain strings)."""
     from .. import compare_alternatives, load_protocol, plan_icing
     from ..factors import load_factors
@@ -77,23 +82,31 @@ def handout_context(record: PatientFile, *, lang: str = "en", protocol: str | No
     for day, rows in sessions.groupby("day", sort=True):
         day = int(day)
         date = record.needled_on + dt.timedelta(days=day - 1) if record.needled_on else None
-        label = (_("ice.day_date", day=day, date=_fmt_date(date, locale, short=True)) if date
-                 else _("ice.day", day=day))
-        days.append({"label": label,
-                     "times": [_fmt_time(t, locale) for t in rows["clock_time"]]})
+        label = (
+            _("ice.day_date", day=day, date=_fmt_date(date, locale, short=True))
+            if date
+            else _("ice.day", day=day)
+        )
+        days.append({"label": label, "times": [_fmt_time(t, locale) for t in rows["clock_time"]]})
     example = None
     if len(sessions):
         first = sessions.iloc[0]
-        example = _("ice.example", start=_fmt_time(first.clock_time, locale),
-                    end=_fmt_time(first.end_clock_time, locale))
+        example = _(
+            "ice.example",
+            start=_fmt_time(first.clock_time, locale),
+            end=_fmt_time(first.end_clock_time, locale),
+        )
     minutes = f"{plan.session_minutes:g}"
 
     # Options besides or instead of ice.
     therapies = load_therapies()
     if plan.verdict == "ok":
         table = compare_alternatives(patient, proto)
-        options = [(r.therapy, r.suitability, r.delivered_by) for r in table.itertuples()
-                   if r.therapy != "ice" and r.suitability == "recommended"]
+        options = [
+            (r.therapy, r.suitability, r.delivered_by)
+            for r in table.itertuples()
+            if r.therapy != "ice" and r.suitability == "recommended"
+        ]
     else:
         options = [(a.therapy, a.suitability, a.delivered_by) for a in plan.alternatives]
 
@@ -101,18 +114,23 @@ def handout_context(record: PatientFile, *, lang: str = "en", protocol: str | No
         default = therapies[tid].plain_name if tid in therapies else tid
         return _(tid, context="therapy", default=default)
 
-    self_care = [{"text": therapy_label(t), "caution": s == "caution"}
-                 for t, s, by in options if by == "patient"]
+    self_care = [
+        {"text": therapy_label(t), "caution": s == "caution"}
+        for t, s, by in options
+        if by == "patient"
+    ]
     clinician_care = [therapy_label(t) for t, s, by in options if by == "clinician"]
 
     # When to get help.
     flags = []
     for flag in load_red_flags():
-        flags.append({
-            "action": flag.action,
-            "text": _(flag.id, context="red_flag", default=flag.label),
-            "sources": ", ".join(flag.source_ids) if flag.source_ids else _("foot.no_source"),
-        })
+        flags.append(
+            {
+                "action": flag.action,
+                "text": _(flag.id, context="red_flag", default=flag.label),
+                "sources": ", ".join(flag.source_ids) if flag.source_ids else _("foot.no_source"),
+            }
+        )
 
     sources: list[str] = []
     for ids in [plan.source_ids, *[f.source_ids for f in load_red_flags()]]:
@@ -125,8 +143,9 @@ def handout_context(record: PatientFile, *, lang: str = "en", protocol: str | No
     if record.site:
         header.append(_("doc.site", site=record.site))
     if record.needled_on:
-        header.append(_("doc.needled_date", date=_fmt_date(record.needled_on, locale),
-                        time=needled_time))
+        header.append(
+            _("doc.needled_date", date=_fmt_date(record.needled_on, locale), time=needled_time)
+        )
     else:
         header.append(_("doc.needled_time", time=needled_time))
     if record.clinician:
@@ -156,8 +175,12 @@ def handout_context(record: PatientFile, *, lang: str = "en", protocol: str | No
         "clinic_flags": [f for f in flags if f["action"] == "clinic"],
         "clinic_phone": record.clinic_phone,
         "note": record.note,
-        "protocol_line": _("foot.protocol", title=proto.title, version=proto.version,
-                           date=_fmt_date(proto.effective_date, locale)),
+        "protocol_line": _(
+            "foot.protocol",
+            title=proto.title,
+            version=proto.version,
+            date=_fmt_date(proto.effective_date, locale),
+        ),
         "sources": sources,
         "plan": plan,
     }
@@ -175,14 +198,20 @@ def _environment():
     )
 
 
-def _render(record: PatientFile, lang: str, protocol: str | None,
-            file: str | Path) -> tuple[str, dict[str, Any]]:
+def _render(
+    record: PatientFile, lang: str, protocol: str | None, file: str | Path
+) -> tuple[str, dict[str, Any]]:
     context = handout_context(record, lang=lang, protocol=protocol, file=file)
     return _environment().get_template("handout.html.j2").render(**context), context
 
 
-def render_handout(record: PatientFile, *, lang: str = "en", protocol: str | None = None,
-                   file: str | Path = "<patient>") -> str:
+def render_handout(
+    record: PatientFile,
+    *,
+    lang: str = "en",
+    protocol: str | None = None,
+    file: str | Path = "<patient>",
+) -> str:
     """The handout as an HTML page (self-contained: inline CSS, no scripts, no network)."""
     return _render(record, lang, protocol, file)[0]
 
@@ -198,8 +227,14 @@ def _html_to_pdf(html: str, directory: Path) -> bytes:
         return print_html_to_pdf(page, slides=False)
 
 
-def write_handout(patient_file: str | Path, out: str | Path, *, lang: str = "en",
-                  protocol: str | None = None, force: bool = False) -> HandoutResult:
+def write_handout(
+    patient_file: str | Path,
+    out: str | Path,
+    *,
+    lang: str = "en",
+    protocol: str | None = None,
+    force: bool = False,
+) -> HandoutResult:
     """Read a patient file and write its aftercare sheet to ``out`` (``.html`` or ``.pdf``).
 
     Parameters
@@ -224,8 +259,12 @@ def write_handout(patient_file: str | Path, out: str | Path, *, lang: str = "en"
         raise InputError("out", str(out), "a file name ending in .html or .pdf")
     check_writable(out, force=force)
     if not out.parent.exists():
-        raise InputError("out", str(out), "a file in an existing folder",
-                         f"The folder {out.parent} does not exist.")
+        raise InputError(
+            "out",
+            str(out),
+            "a file in an existing folder",
+            f"The folder {out.parent} does not exist.",
+        )
     record = load_patient_file(patient_file)
     html, context = _render(record, lang, protocol, patient_file)
     data: str | bytes = html
@@ -233,5 +272,4 @@ def write_handout(patient_file: str | Path, out: str | Path, *, lang: str = "en"
         data = _html_to_pdf(html, out.parent)
     write_atomic(out, data, force=force)
     plan = context["plan"]
-    return HandoutResult(out, context["lang"], plan.verdict, len(plan.sessions),
-                         plan.protocol.name)
+    return HandoutResult(out, context["lang"], plan.verdict, len(plan.sessions), plan.protocol.name)

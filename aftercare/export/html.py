@@ -10,8 +10,13 @@ from .render import ExportedFile, write_exports
 __all__ = ["export_html"]
 
 
-def export_html(notebooks: list[str | Path] | None, out_dir: str | Path, *,
-                include_code: bool = True, jobs: int | None = None) -> list[ExportedFile]:
+def export_html(
+    notebooks: list[str | Path] | None,
+    out_dir: str | Path,
+    *,
+    include_code: bool = True,
+    jobs: int | None = None,
+) -> list[ExportedFile]:
     """Execute each notebook in memory and write ``OUT/<name>.html`` plus ``OUT/index.html``.
 
     Examples

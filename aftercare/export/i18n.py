@@ -47,8 +47,9 @@ class Translator:
     def has(self, key: str, context: str | None = None) -> bool:
         return bool(self.messages.get((context, key)))
 
-    def __call__(self, key: str, /, context: str | None = None, default: str | None = None,
-                 **values: object) -> str:
+    def __call__(
+        self, key: str, /, context: str | None = None, default: str | None = None, **values: object
+    ) -> str:
         """The message ``key`` formatted with ``values``.
 
         A missing key returns ``default`` if given, else raises :class:`CatalogueError`.
@@ -62,8 +63,10 @@ class Translator:
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError) as exc:
-            raise CatalogueError(f"{self.path}: message {key!r} has a bad placeholder "
-                                 f"({exc}); available: {sorted(values)}") from None
+            raise CatalogueError(
+                f"{self.path}: message {key!r} has a bad placeholder "
+                f"({exc}); available: {sorted(values)}"
+            ) from None
 
     def placeholders(self, key: str, context: str | None = None) -> set[str]:
         text = self.messages.get((context, key), "")

@@ -15,8 +15,16 @@ import nbformat
 
 from ..errors import AftercareError
 
-__all__ = ["ExportError", "ExecutedNotebook", "find_notebooks", "execute_notebook",
-           "execute_notebooks", "notebook_title", "default_notebook_dir", "default_jobs"]
+__all__ = [
+    "ExportError",
+    "ExecutedNotebook",
+    "find_notebooks",
+    "execute_notebook",
+    "execute_notebooks",
+    "notebook_title",
+    "default_notebook_dir",
+    "default_jobs",
+]
 
 
 class ExportError(AftercareError):
@@ -51,8 +59,9 @@ def find_notebooks(paths: list[str | Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for target in targets:
         if target.is_dir():
-            found.extend(sorted(p for p in target.glob("*.ipynb")
-                                if ".ipynb_checkpoints" not in p.parts))
+            found.extend(
+                sorted(p for p in target.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+            )
         elif target.is_file() and target.suffix == ".ipynb":
             found.append(target)
         elif target.exists():
@@ -64,8 +73,10 @@ def find_notebooks(paths: list[str | Path] | None = None) -> list[Path]:
     stems = [p.stem for p in found]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:
-        raise ExportError(f"two notebooks share the name {duplicates[0]!r}; their exports "
-                          "would overwrite each other")
+        raise ExportError(
+            f"two notebooks share the name {duplicates[0]!r}; their exports "
+            "would overwrite each other"
+        )
     return found
 
 
@@ -94,8 +105,9 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise ExportError(f"{path}: not a readable notebook ({exc})") from None
 
 
-def execute_notebook(path: str | Path, *, timeout: int = 600,
-                     kernel_name: str = "python3") -> ExecutedNotebook:
+def execute_notebook(
+    path: str | Path, *, timeout: int = 600, kernel_name: str = "python3"
+) -> ExecutedNotebook:
     """Execute a notebook in memory and return the executed copy (the file is not modified).
 
     Widget state is stored in the copy's metadata so decks and pages can show a static snapshot.
@@ -116,9 +128,15 @@ def execute_notebook(path: str | Path, *, timeout: int = 600,
     try:
         client.execute()
     except CellExecutionError as exc:
-        cell_index = next((i for i, c in enumerate(node.cells) if c.cell_type == "code"
-                           and any(o.get("output_type") == "error" for o in c.get("outputs", []))),
-                          None)
+        cell_index = next(
+            (
+                i
+                for i, c in enumerate(node.cells)
+                if c.cell_type == "code"
+                and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
+            None,
+        )
         where = f" cell {cell_index + 1}" if cell_index is not None else ""
         name = getattr(exc, "ename", "error")
         value = getattr(exc, "evalue", "")
@@ -126,8 +144,9 @@ def execute_notebook(path: str | Path, *, timeout: int = 600,
     except DeadKernelError as exc:
         raise ExportError(f"{path}: the kernel died while running the notebook ({exc})") from None
     except Exception as exc:  # e.g. NoSuchKernel, timeouts
-        raise ExportError(f"{path}: could not execute the notebook: "
-                          f"{type(exc).__name__}: {exc}") from None
+        raise ExportError(
+            f"{path}: could not execute the notebook: {type(exc).__name__}: {exc}"
+        ) from None
     return ExecutedNotebook(path=path, title=notebook_title(node, path.stem), node=node)
 
 
@@ -138,8 +157,9 @@ def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def execute_notebooks(paths: list[Path], *, jobs: int | None = None, timeout: int = 600,
-                      progress=None) -> list[ExecutedNotebook]:
+def execute_notebooks(
+    paths: list[Path], *, jobs: int | None = None, timeout: int = 600, progress=None
+) -> list[ExecutedNotebook]:
     """Execute several notebooks in memory, ``jobs`` kernels at a time; results keep the order.
 
     ``progress``, if given, is called with each path as its execution starts.

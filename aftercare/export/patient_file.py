@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import AftercareError, InputError
 
-__all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_schema",
-           "SCHEMA_PATH"]
+__all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_schema", "SCHEMA_PATH"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "patient.schema.json"
 _CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -48,37 +47,59 @@ class PatientFile(BaseModel):
         },
     )
 
-    schema_ref: str | None = Field(default=None, alias="$schema",
-                                   description="Optional path or URL of this schema.")
+    schema_ref: str | None = Field(
+        default=None, alias="$schema", description="Optional path or URL of this schema."
+    )
     hours_since_needling: float = Field(
-        default=0.0, ge=0, le=168, allow_inf_nan=False,
-        description="Hours since the needling session ended (0-168) [h]; the plan starts now.")
+        default=0.0,
+        ge=0,
+        le=168,
+        allow_inf_nan=False,
+        description="Hours since the needling session ended (0-168) [h]; the plan starts now.",
+    )
     needled_at: str = Field(pattern=_CLOCK, description="Clock time of needling, HH:MM.")
     needled_on: dt.date | None = Field(
-        default=None, description="Date of needling, YYYY-MM-DD; when given, dates are printed.")
-    awake_from: str | None = Field(default=None, pattern=_CLOCK,
-                                   description="Patient usually awake from, HH:MM.")
-    asleep_from: str | None = Field(default=None, pattern=_CLOCK,
-                                    description="Patient usually asleep from, HH:MM.")
-    skinfold_mm: float = Field(default=10.0, ge=0, le=80, allow_inf_nan=False,
-                               description="Skinfold over the needled site (0-80) [mm].")
+        default=None, description="Date of needling, YYYY-MM-DD; when given, dates are printed."
+    )
+    awake_from: str | None = Field(
+        default=None, pattern=_CLOCK, description="Patient usually awake from, HH:MM."
+    )
+    asleep_from: str | None = Field(
+        default=None, pattern=_CLOCK, description="Patient usually asleep from, HH:MM."
+    )
+    skinfold_mm: float = Field(
+        default=10.0,
+        ge=0,
+        le=80,
+        allow_inf_nan=False,
+        description="Skinfold over the needled site (0-80) [mm].",
+    )
     factors: list[str] = Field(
         default_factory=list,
         description="Patient factor ids present (ids from data/factors.csv, e.g. diabetes, "
-                    "raynauds).")
-    site: str | None = Field(default=None, description="Optional label of the needled site.",
-                             **_TEXT)
-    name: str | None = Field(default=None, description="Optional patient name (printed only "
-                             "if given).", **_TEXT)
-    clinic_name: str | None = Field(default=None, description="Clinic name for the sheet.",
-                                    **_TEXT)
-    clinic_phone: str | None = Field(default=None, description="Clinic phone number.",
-                                     max_length=60)
+        "raynauds).",
+    )
+    site: str | None = Field(
+        default=None, description="Optional label of the needled site.", **_TEXT
+    )
+    name: str | None = Field(
+        default=None, description="Optional patient name (printed only if given).", **_TEXT
+    )
+    clinic_name: str | None = Field(default=None, description="Clinic name for the sheet.", **_TEXT)
+    clinic_phone: str | None = Field(
+        default=None, description="Clinic phone number.", max_length=60
+    )
     clinician: str | None = Field(default=None, description="Optional clinician name.", **_TEXT)
-    note: str | None = Field(default=None, description="Optional short note from the "
-                             "clinician, printed as written.", max_length=600)
-    protocol: str | None = Field(default=None, description="Protocol preset name or YAML path; "
-                                 "--protocol on the command line wins.", max_length=500)
+    note: str | None = Field(
+        default=None,
+        description="Optional short note from the clinician, printed as written.",
+        max_length=600,
+    )
+    protocol: str | None = Field(
+        default=None,
+        description="Protocol preset name or YAML path; --protocol on the command line wins.",
+        max_length=500,
+    )
 
     @field_validator("factors")
     @classmethod
@@ -116,8 +137,11 @@ def _explain(exc: ValidationError, file: Path) -> PatientFileError:
     loc = [str(p) for p in first["loc"]]
     original = (first.get("ctx") or {}).get("error")
     if isinstance(original, _FactorError):
-        return PatientFileError(file, f"unknown factor id {original.factor!r}; allowed: "
-                                + ", ".join(original.known), f"factors[{original.index}]")
+        return PatientFileError(
+            file,
+            f"unknown factor id {original.factor!r}; allowed: " + ", ".join(original.known),
+            f"factors[{original.index}]",
+        )
     field = ".".join(loc) if loc else None
     value = first.get("input")
     kind = first["type"]
@@ -154,8 +178,9 @@ def load_patient_file(path: str | Path) -> PatientFile:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PatientFileError(path, f"not valid JSON: {exc.msg} (line {exc.lineno}, "
-                               f"column {exc.colno})") from None
+        raise PatientFileError(
+            path, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
     if not isinstance(raw, dict):
         raise PatientFileError(path, "expected a JSON object {...} at the top level")
     try:

@@ -71,18 +71,24 @@ def _print(html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
             data = page.pdf(print_background=True, prefer_css_page_size=True)
         else:
             page.emulate_media(media="print")
-            data = page.pdf(format="A4", print_background=True,
-                            margin={"top": "12mm", "bottom": "12mm", "left": "10mm",
-                                    "right": "10mm"})
+            data = page.pdf(
+                format="A4",
+                print_background=True,
+                margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+            )
         page.close()
     if blocked:
         raise ExportError(f"{html_path}: the page asked for network resources: {blocked[:3]}")
     return data
 
 
-def export_pdf(notebooks: list[str | Path] | None, out_dir: str | Path, *,
-               kind: Literal["slides", "html"] = "slides",
-               executed: list[ExecutedNotebook] | None = None) -> list[ExportedFile]:
+def export_pdf(
+    notebooks: list[str | Path] | None,
+    out_dir: str | Path,
+    *,
+    kind: Literal["slides", "html"] = "slides",
+    executed: list[ExecutedNotebook] | None = None,
+) -> list[ExportedFile]:
     """Write ``OUT/<name>.slides.pdf`` (decks) or ``OUT/<name>.pdf`` (whole notebooks).
 
     Examples

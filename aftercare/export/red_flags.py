@@ -30,8 +30,10 @@ class RedFlag(BaseModel):
     @model_validator(mode="after")
     def _sources_or_unconfirmed(self) -> RedFlag:
         if not self.source_ids and self.confidence != "unconfirmed":
-            raise ValueError("an item without source_ids must have confidence 'unconfirmed' "
-                             "and say in its basis that no source was found")
+            raise ValueError(
+                "an item without source_ids must have confidence 'unconfirmed' "
+                "and say in its basis that no source was found"
+            )
         return self
 
 

@@ -16,8 +16,14 @@ from .assets import asset_urls, copy_assets
 from .files import write_atomic
 from .notebooks import ExecutedNotebook
 
-__all__ = ["Kind", "ExportedFile", "render_notebook", "write_exports", "write_index",
-           "TEMPLATE_DIR"]
+__all__ = [
+    "Kind",
+    "ExportedFile",
+    "render_notebook",
+    "write_exports",
+    "write_index",
+    "TEMPLATE_DIR",
+]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 Kind = Literal["slides", "html"]
@@ -60,13 +66,17 @@ def _exporter(kind: Kind, asset_prefix: str, include_code: bool):
     config.TagRemovePreprocessor.remove_input_tags = _REMOVE_INPUT_TAGS
     cls = SlidesExporter if kind == "slides" else HTMLExporter
     template = "offline_slides.html.j2" if kind == "slides" else "offline_page.html.j2"
-    exporter = cls(config=config, template_file=template,
-                   extra_template_paths=[str(TEMPLATE_DIR)])
+    exporter = cls(config=config, template_file=template, extra_template_paths=[str(TEMPLATE_DIR)])
     return exporter, urls
 
 
-def render_notebook(executed: ExecutedNotebook, kind: Kind, *, asset_prefix: str = "assets",
-                    include_code: bool | None = None) -> str:
+def render_notebook(
+    executed: ExecutedNotebook,
+    kind: Kind,
+    *,
+    asset_prefix: str = "assets",
+    include_code: bool | None = None,
+) -> str:
     """Render one executed notebook as an offline deck (``"slides"``) or page (``"html"``).
 
     Code input is hidden in decks and shown in pages unless ``include_code`` says otherwise.
@@ -86,8 +96,14 @@ def output_name(executed: ExecutedNotebook, kind: Kind) -> str:
     return executed.stem + _SUFFIX[kind]
 
 
-def write_exports(executed: list[ExecutedNotebook], kind: Kind, out_dir: Path, *,
-                  include_code: bool | None = None, index: bool = True) -> list[ExportedFile]:
+def write_exports(
+    executed: list[ExecutedNotebook],
+    kind: Kind,
+    out_dir: Path,
+    *,
+    include_code: bool | None = None,
+    index: bool = True,
+) -> list[ExportedFile]:
     """Copy the assets into ``out_dir`` once, write one file per notebook, update the index."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,18 +134,26 @@ def write_index(out_dir: Path, new: list[ExportedFile]) -> Path:
         except ValueError:
             entries = {}
     for item in new:
-        entries[item.path.name] = {"title": item.title, "kind": item.kind,
-                                   "source": item.source.name}
+        entries[item.path.name] = {
+            "title": item.title,
+            "kind": item.kind,
+            "source": item.source.name,
+        }
     entries = {name: e for name, e in entries.items() if (out_dir / name).is_file()}
     write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True))
     kind_label = {"slides": "slides", "html": "notebook page"}
     items = [
-        {"href": name, "title": e["title"], "kind": kind_label.get(e["kind"], e["kind"]),
-         "file": e["source"]}
+        {
+            "href": name,
+            "title": e["title"],
+            "kind": kind_label.get(e["kind"], e["kind"]),
+            "file": e["source"],
+        }
         for name, e in sorted(entries.items(), key=lambda kv: (kv[1]["source"], kv[1]["kind"]))
     ]
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
-                      autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"])
+    )
     html = env.get_template("suite_index.html.j2").render(
         lang="en",
         title="Aftercare after dry needling: slides and notebooks",

@@ -10,8 +10,13 @@ from .render import ExportedFile, write_exports
 __all__ = ["export_slides"]
 
 
-def export_slides(notebooks: list[str | Path] | None, out_dir: str | Path, *,
-                  include_code: bool = False, jobs: int | None = None) -> list[ExportedFile]:
+def export_slides(
+    notebooks: list[str | Path] | None,
+    out_dir: str | Path,
+    *,
+    include_code: bool = False,
+    jobs: int | None = None,
+) -> list[ExportedFile]:
     """Execute each notebook in memory and write ``OUT/<name>.slides.html`` plus ``OUT/index.html``.
 
     Parameters
