@@ -156,7 +156,7 @@ CoolingExplorer()
 # The model below gives the skin temperature at the end of a 20-minute session with crushed ice,
 # for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for barrier in barrier_ids():
     print(f"{barrier:>18}: skin {session_end_skin_c('crushed_ice', barrier, 20):.1f} °C after 20 min")
 

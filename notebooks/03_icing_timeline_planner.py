@@ -90,7 +90,7 @@ print(fig.caption)
 # The first session starts no earlier than the wait after needling. If the patient is seen
 # later, for example 5 hours after needling, the plan starts from now.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 later = plan_icing(Patient(hours_since_needling=5, needled_at="09:00"), default)
 print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start_h:g} h after needling")
 

@@ -77,7 +77,7 @@ import pandas as pd
 #
 # The same patient, needled at 09:00, with one condition each. Read the verdict and the flag.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for factor in ("diabetes", "neuropathy", "raynauds"):
     plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True}))
     print(f"{factor}: {plan.verdict.upper()}. {plan.flags[0].instruction}\n")
@@ -96,6 +96,11 @@ for factor in ("diabetes", "neuropathy", "raynauds"):
 #
 # </details>
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: before revealing the table, ask the group to sort diabetes, neuropathy and
+# Raynaud's into "caution" or "avoid" for ice. Most groups put Raynaud's under caution, as the
+# article does; use the disagreement to introduce notebook 08.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. All the factors (about 5 minutes; running total 14 minutes)
 #
@@ -103,7 +108,7 @@ for factor in ("diabetes", "neuropathy", "raynauds"):
 # what each source says. A factor can restrict one option and not another: a bleeding tendency
 # restricts heat, not ice; Raynaud's restricts ice, not heat.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
 print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_string(index=False))
 

@@ -106,7 +106,7 @@ from aftercare.widgets.quiz import quiz
 #
 # Each row names its outcome, scale and population. Compare within a scale only.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 print(effect_sizes()[["therapy", "measure", "estimate", "ci_low", "ci_high", "scale", "population", "source_id"]].to_string(index=False))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -45,6 +45,11 @@
 #
 # Terms: **PNS** is post-needling soreness; **MTrP** a myofascial trigger point.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Facilitator note: in a 90-minute session use two cases only, case 3 (Raynaud's, where the
+# sources disagree) and case 4 (the lean runner, where the patient's own plan is the risk). Give
+# small groups two minutes to decide before running the planner cell.
+
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import compare_alternatives, load_protocol, plan_icing

@@ -85,7 +85,7 @@ import pandas as pd
 # The suite ships two presets in `data/protocols/`: `seed-article` (the default, the article's
 # rules) and `early-cold` (cold from the first hours, as in handouts and the cold trials).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 default, early = load_protocol(), load_protocol("early-cold")
 rules = pd.DataFrame(default.rule_table()).merge(pd.DataFrame(early.rule_table()), on="rule", suffixes=(" (seed-article)", " (early-cold)"))
 print(rules[["rule", "value (seed-article)", "value (early-cold)"]].to_string(index=False))
@@ -100,7 +100,7 @@ print(fig.caption)
 # The same patient as in the chart, needled at 09:00, under each preset: the first day's
 # sessions.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for proto in (default, early):
     print(proto.name, "\n" + plan_icing(patient, proto).sessions.query("day == 1")[["clock_time", "end_clock_time", "minutes"]].to_string(index=False) + "\n")
 
