@@ -66,6 +66,8 @@ def _print(html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
         except Exception:  # a snapshot that cannot render still prints the rest
             pass
         page.evaluate(_WAIT_MATHJAX)
+        if slides:  # scale slides taller than a page (e.g. after widgets rendered) to fit it
+            page.evaluate("() => window.aftercareFitSlides && window.aftercareFitSlides()")
         page.wait_for_timeout(300)
         if slides:
             data = page.pdf(print_background=True, prefer_css_page_size=True)
