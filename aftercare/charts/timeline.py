@@ -288,12 +288,11 @@ class TimelineChart:
             0.715, 0.775, "", ha="left", va="top", fontsize=14, fontweight="bold"
         )
         self.panel = fig.text(0.715, 0.71, "", ha="left", va="top", fontsize=12, linespacing=1.25)
+        # Sleep and wait change only with the needling time or the protocol: they stay in the
+        # background (update() then asks for a redraw); the rest follows every change.
+        self._spans_shown: tuple | None = None
         self.dynamic_artists = [
-            self.lane_sleep,
-            self.lane_wait,
             self.lane_ice,
-            self.shade_sleep,
-            self.shade_wait,
             self.now_line,
             self.now_lane,
             self.now_label,
@@ -323,11 +322,14 @@ class TimelineChart:
         wait = [(0.0, min(x_max, float(plan.wait_until_h)))]
         ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]  # >= 15 min wide to be seen
         lanes = LANES
-        self.lane_sleep.set_verts(_spans(sleep, lanes["asleep"] - 0.35, lanes["asleep"] + 0.35))
-        self.lane_wait.set_verts(_spans(wait, lanes["wait"] - 0.35, lanes["wait"] + 0.35))
+        if (tuple(sleep), tuple(wait)) != self._spans_shown:
+            self._spans_shown = (tuple(sleep), tuple(wait))
+            self.lane_sleep.set_verts(_spans(sleep, lanes["asleep"] - 0.35, lanes["asleep"] + 0.35))
+            self.lane_wait.set_verts(_spans(wait, lanes["wait"] - 0.35, lanes["wait"] + 0.35))
+            self.shade_sleep.set_verts(_spans(sleep, 0, 1))
+            self.shade_wait.set_verts(_spans(wait, 0, 1))
+            background_changed = True
         self.lane_ice.set_verts(_spans(ice, lanes["ice"] - 0.35, lanes["ice"] + 0.35))
-        self.shade_sleep.set_verts(_spans(sleep, 0, 1))
-        self.shade_wait.set_verts(_spans(wait, 0, 1))
         now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
         shown_now = min(now_h, x_max)
         self.now_line.set_xdata([shown_now, shown_now])

@@ -231,19 +231,37 @@ def run_all_cells(page, timeout_ms: int = 90000) -> None:
         " document.body.innerText.includes('| Idle')",
         timeout=timeout_ms,
     )
-    done = """() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    # Only the notebook on show: Lab may restore other notebooks in hidden tabs.
+    prompts = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt"
+    done = """(sel) => {
+        const prompts = [...document.querySelectorAll(sel)];
         return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
     }"""
+    started = """(sel) => [...document.querySelectorAll(sel)]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     for attempt in range(3):
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         try:
-            page.wait_for_function(done, timeout=timeout_ms // 3)
-            return
+            page.wait_for_function(started, arg=prompts, timeout=10000)
+            break
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
+    page.wait_for_function(done, arg=prompts, timeout=timeout_ms)
+
+
+def shutdown_kernels(server: Server) -> None:
+    """Shut down every kernel of a Jupyter server through its REST API."""
+    import json
+
+    def call(method: str, path: str) -> bytes:
+        request = urllib.request.Request(f"{server.url}{path}?token={server.token}", method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    for kernel in json.loads(call("GET", "/api/kernels")):
+        call("DELETE", f"/api/kernels/{kernel['id']}")
 
 
 #: JavaScript that times keydown -> the chart <img> changes -> img.decode() -> next frame.
