@@ -13,7 +13,7 @@ from chart_fixtures import (
     fake_soreness,
     fake_thresholds,
 )
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -235,6 +235,7 @@ def test_comparison_of_two_patients_is_refused():
         protocol_comparison(a, b)
 
 
+@settings(max_examples=25, deadline=None)  # each example builds a whole figure (~0.1 s)
 @given(
     hours=st.integers(0, 72),
     factors=st.sets(st.sampled_from(["diabetes", "raynauds", "neuropathy", "bleeding_risk"])),
