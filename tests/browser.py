@@ -83,7 +83,7 @@ def open_offline(
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
     page = context.new_page()
     log = PageLog()
-    block_network(page, log.blocked)
+    block_network(context, log.blocked)  # the context: popups (speaker view) too
     page.on("requestfailed", lambda r: log.failed.append(f"{r.url} ({r.failure})"))
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(str(e)))

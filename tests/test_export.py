@@ -176,6 +176,17 @@ def test_deck_opens_offline_navigates_and_shows_chart(exported, chromium):
     assert page.evaluate("() => Reveal.hasPlugin('notes')")
     assert page.locator("aside.notes").count() == 1
     assert "Speaker note" in page.locator("aside.notes").inner_text()
+    # The speaker view (reveal's notes plugin, key "s") opens offline and shows the note.
+    page.evaluate("() => Reveal.slide(2, 0)")
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    speaker.locator(".speaker-controls-notes").wait_for(state="visible", timeout=15000)
+    speaker.wait_for_function(
+        "() => document.querySelector('.speaker-controls-notes').innerText.includes('Speaker')"
+    )
+    speaker.close()
+    page.evaluate("() => Reveal.slide(0, 0)")
     # Keyboard navigation moves to the next slide.
     first = page.evaluate("() => Reveal.getIndices()")
     page.locator("body").click()
