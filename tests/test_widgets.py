@@ -109,14 +109,18 @@ def test_events_in_a_burst_are_coalesced_into_one_redraw():
     start = app.refresh_count
 
     async def burst():
-        for hours in range(1, 21):
+        app._last_draw_end = 0.0  # idle: the first change is drawn at once
+        app.controls["hours_since_needling"].value = 1
+        assert app.refresh_count == start + 1
+        for hours in range(2, 21):  # arrive right after that frame: a burst
             app.controls["hours_since_needling"].value = hours
-        assert app.refresh_count == start  # nothing drawn yet: all deferred
-        await asyncio.sleep(0.1)
+        assert app.refresh_count == start + 1  # deferred, not queued
+        await asyncio.sleep(0.2)
 
     asyncio.run(burst())
-    assert app.refresh_count == start + 1
+    assert app.refresh_count == start + 2  # the 19 stale states were dropped
     assert app.plan.patient.hours_since_needling == 20
+    assert app.chart.now_line.get_xdata()[0] == 20
 
 
 def test_cooling_explorer_updates_lines_and_keeps_the_axis():

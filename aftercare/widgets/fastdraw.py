@@ -235,15 +235,18 @@ class ChartApp(widgets.VBox):
 
     and call :meth:`_setup` with their control widgets at the end of ``__init__``.
 
-    Updates are coalesced: a change marks the app dirty and schedules one refresh on the
-    kernel's event loop; later changes arriving before that refresh runs are folded into it.
-    Refreshes are spaced at least :attr:`min_interval_s` apart during a burst. Outside an
-    event loop (plain Python, pytest) a change refreshes at once. Reading :attr:`state` (or
-    calling :meth:`flush`) always brings everything up to date first.
+    Updates are coalesced. A change that arrives when the app is idle (the last redraw ended
+    more than :attr:`min_interval_s` ago) is drawn at once, so a single key press costs no
+    scheduling delay. A change that arrives during a burst (a held arrow key: events queued
+    while the last frame was drawn) only marks the app dirty and schedules one refresh on the
+    kernel's event loop at the end of the interval; every later change before it runs is folded
+    into it, so stale states are dropped, never queued. Outside an event loop (plain Python,
+    pytest) a change refreshes at once. Reading :attr:`state` (or calling :meth:`flush`)
+    always brings everything up to date first.
     """
 
     #: Smallest spacing between two redraws during a burst of events, in seconds.
-    min_interval_s = 0.012
+    min_interval_s = 0.02
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -316,14 +319,15 @@ class ChartApp(widgets.VBox):
 
     def _on_change(self, change: dict[str, Any] | None = None) -> None:
         loop = _running_loop()
-        if loop is None:
+        self._dirty = True
+        if self._scheduled:
+            return  # a refresh is pending: it will draw the latest state
+        delay = self._last_draw_end + self.min_interval_s - time.perf_counter()
+        if loop is None or delay <= 0:
             self._refresh()
             return
-        self._dirty = True
-        if not self._scheduled:
-            self._scheduled = True
-            delay = max(0.0, self._last_draw_end + self.min_interval_s - time.perf_counter())
-            loop.call_later(delay, self.flush)
+        self._scheduled = True
+        loop.call_later(delay, self.flush)
 
     def flush(self) -> None:
         """Bring state, text and chart up to date with the controls now (no-op when current)."""
