@@ -39,6 +39,8 @@
 # %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
+from aftercare.data import read_yaml
+from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 import pandas as pd
@@ -98,8 +100,17 @@ print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start
 # ### The session cap and the spacing
 #
 # Every session lasts at most the cap (20 minutes) and starts at least the spacing (2 hours)
-# after the start of the one before. Those two numbers fix the rhythm of the plan.
-#
+# after the start of the one before. Those two numbers fix the rhythm of the plan. To see the
+# spacing at work, make a copy of the default in memory with sessions every 3 hours instead of 2
+# (notebook 08 shows how a clinic does this in a file) and compare the first day.
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+raw = read_yaml(default.source_path())
+raw["rules"]["interval_hours"]["value"] = 3
+every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours (copy in memory)")
+print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes"]].to_string(index=False))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The nights
 #
 # The planner never places a session while the patient is asleep: a sleeping person cannot
