@@ -16,7 +16,7 @@ from .files import write_atomic
 from .notebooks import ExecutedNotebook, ExportError, execute_notebooks, find_notebooks
 from .render import ExportedFile, write_exports
 
-__all__ = ["export_pdf", "print_html_to_pdf"]
+__all__ = ["export_pdf", "print_html_to_pdf", "print_many"]
 
 _WAIT_WIDGETS = """() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
@@ -31,7 +31,12 @@ _WAIT_MATHJAX = """() => new Promise(resolve => {
 
 
 def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000) -> bytes:
-    """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes.
+    """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes."""
+    return print_many([Path(html_path)], slides=slides, timeout_ms=timeout_ms)[0]
+
+
+def print_many(paths: list[Path], *, slides: bool, timeout_ms: int = 30000) -> list[bytes]:
+    """Print several offline pages to PDF with one Chromium; returns the PDFs in order.
 
     Playwright's sync API refuses to run where an asyncio loop is running (Jupyter, or inside
     another Playwright session); then the printing runs in a worker thread.
@@ -41,19 +46,24 @@ def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _print(html_path, slides=slides, timeout_ms=timeout_ms)
+        return _print_all(paths, slides, timeout_ms)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print, html_path, slides=slides, timeout_ms=timeout_ms).result()
+        return pool.submit(_print_all, paths, slides, timeout_ms).result()
 
 
-def _print(html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
-    url = Path(html_path).resolve().as_uri() + ("?print-pdf" if slides else "")
+def _print_all(paths: list[Path], slides: bool, timeout_ms: int) -> list[bytes]:
     with launch_chromium() as browser:
-        page = browser.new_page()
-        blocked: list[str] = []
-        block_network(page, blocked)
+        return [_print(browser, path, slides=slides, timeout_ms=timeout_ms) for path in paths]
+
+
+def _print(browser, html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
+    url = Path(html_path).resolve().as_uri() + ("?print-pdf" if slides else "")
+    page = browser.new_page()
+    blocked: list[str] = []
+    block_network(page, blocked)
+    try:
         page.goto(url, wait_until="load", timeout=timeout_ms)
         if slides:
             page.wait_for_function(
@@ -78,6 +88,7 @@ def _print(html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
                 print_background=True,
                 margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
             )
+    finally:
         page.close()
     if blocked:
         raise ExportError(f"{html_path}: the page asked for network resources: {blocked[:3]}")
@@ -103,9 +114,10 @@ def export_pdf(
     results = []
     with tempfile.TemporaryDirectory(prefix="aftercare-pdf-") as tmp:
         pages = write_exports(executed, kind, Path(tmp), index=False)
-        for item, page in zip(executed, pages, strict=True):
+        pdfs = print_many([p.path for p in pages], slides=kind == "slides")
+        for item, data in zip(executed, pdfs, strict=True):
             suffix = ".slides.pdf" if kind == "slides" else ".pdf"
             target = out_dir / (item.stem + suffix)
-            write_atomic(target, print_html_to_pdf(page.path, slides=kind == "slides"))
+            write_atomic(target, data)
             results.append(ExportedFile(item.path, item.title, f"{kind} pdf", target))
     return results
