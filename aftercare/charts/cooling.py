@@ -301,10 +301,10 @@ class CoolingChart:
         for column, _role, _dash, _label in TRACES:
             self.lines[column].set_data(time, simulation[column].to_numpy(float))
         if title is None:
-            parts = [str(meta[k]) for k in ("modality", "barrier") if meta.get(k)]
+            parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
             title = ", ".join(parts + [f"{application:g} min"]) if parts else None
         self.title.set_text(
-            f"Tissue temperature under cold: {title}" if title else "Tissue temperature under cold"
+            f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
         )
         self._describe(simulation, application, title)
         return changed
