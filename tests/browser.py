@@ -19,6 +19,7 @@ non-file request blocked, then :func:`axe_violations` to run axe-core on the pag
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -137,3 +138,19 @@ def deck_axe_violations(page, axe: Path | None = None) -> list[dict]:
             v["slide"] = index
             found.append(v)
     return found
+
+
+# -- static scan ----------------------------------------------------------------------------
+
+_EXTERNAL = [
+    re.compile(r"<script[^>]+src=[\"']?(https?:)?//", re.I),
+    re.compile(r"<link[^>]+href=[\"']?(https?:)?//", re.I),
+    re.compile(r"@import\s+(url\()?[\"']?(https?:)?//", re.I),
+    re.compile(r"url\([\"']?(https?:)?//[^)]*\.(woff2?|ttf|otf|eot|css)", re.I),
+    re.compile(r"import\s+[\w{}\s,*]*\s+from\s+[\"'](https?:)?//", re.I),
+]
+
+
+def external_references(text: str) -> list[str]:
+    """``http(s)://`` or ``//`` scripts, stylesheets, @imports, fonts and ES imports in text."""
+    return [m.group(0)[:120] for pattern in _EXTERNAL for m in pattern.finditer(text)]

@@ -7,11 +7,16 @@ alt text and an ipywidgets slider whose callback draws a chart.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
-from browser import axe_violations, deck_axe_violations, open_offline, serious
+from browser import (
+    axe_violations,
+    deck_axe_violations,
+    external_references,
+    open_offline,
+    serious,
+)
 
 from aftercare.export.assets import AssetsMissingError, copy_assets, node_modules_dir
 from aftercare.export.notebooks import ExportError, execute_notebook, find_notebooks
@@ -80,19 +85,6 @@ def test_files_written_with_index_linking_every_export(exported):
     assert (out / "assets" / "html-manager" / "embed-amd.js").is_file()
     assert (out / "assets" / "mathjax" / "MathJax.js").is_file()
     assert (out / "assets" / "font-awesome" / "css" / "font-awesome.min.css").is_file()
-
-
-_EXTERNAL = [
-    re.compile(r"<script[^>]+src=[\"']?(https?:)?//", re.I),
-    re.compile(r"<link[^>]+href=[\"']?(https?:)?//", re.I),
-    re.compile(r"@import\s+(url\()?[\"']?(https?:)?//", re.I),
-    re.compile(r"url\([\"']?(https?:)?//[^)]*\.(woff2?|ttf|otf|eot|css)", re.I),
-    re.compile(r"import\s+[\w{}\s,*]*\s+from\s+[\"'](https?:)?//", re.I),
-]
-
-
-def external_references(text: str) -> list[str]:
-    return [m.group(0)[:120] for pattern in _EXTERNAL for m in pattern.finditer(text)]
 
 
 @needs_assets

@@ -11,8 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import axe_violations, open_offline, serious
-from test_export import external_references
+from browser import axe_violations, external_references, open_offline, serious
 
 from aftercare.export.assets import node_modules_dir
 from aftercare.export.notebooks import execute_notebooks, find_notebooks
