@@ -219,3 +219,20 @@ def test_acronyms_explained_at_first_use():
             assert spelled != -1 and spelled < uses[0] + 80, (
                 f"{path.name}: explain {short} at first use"
             )
+
+
+def test_case_notebook_shows_every_case():
+    from aftercare.cases import load_cases
+
+    source = "\n".join(c.source for c in _read(NOTEBOOK_DIR / "06_case_studies.ipynb").cells)
+    for case in load_cases():
+        assert f'get_case("{case.id}")' in source, f"06_case_studies does not show {case.id}"
+
+
+def test_self_check_notebook_asks_every_question():
+    from aftercare.quiz import TOPICS, load_quiz
+
+    source = "\n".join(c.source for c in _read(NOTEBOOK_DIR / "07_self_check.ipynb").cells)
+    assert len(load_quiz().questions) >= 15
+    for topic in TOPICS:
+        assert f'quiz("{topic}")' in source, f"07_self_check does not ask the {topic} questions"
