@@ -10,10 +10,9 @@ import ipywidgets as widgets
 from ..alternatives import compare_alternatives
 from ..charts.alternatives import AlternativesChart
 from ..charts.style import LEVEL_STYLE
-from ..factors import load_factors
 from ..patient import Patient
 from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
-from .controls import labelled, sources_html
+from .controls import factor_checkboxes, protocol_dropdown, sources_html
 from .fastdraw import ChartApp
 
 __all__ = ["AlternativesApp"]
@@ -46,34 +45,11 @@ class AlternativesApp(ChartApp):
         start = Patient(**factors)
         self.protocols = {name: load_protocol(name) for name in list_protocols()}
         controls: dict[str, widgets.Widget] = {
-            "protocol": labelled(
-                widgets.Dropdown(
-                    options=[(p.title, n) for n, p in self.protocols.items()],
-                    value=protocol,
-                    description="Protocol preset",
-                    layout=widgets.Layout(width="44em"),
-                ),
-                "aftercare-protocol",
-            )
+            "protocol": protocol_dropdown(self.protocols, protocol)
         }
-        boxes = []
-        for factor in load_factors().values():
-            box = widgets.Checkbox(
-                value=bool(getattr(start, factor.id, False)),
-                description=factor.clinician_label,
-                indent=False,
-                layout=widgets.Layout(width="auto"),
-            )
-            box.add_class(f"aftercare-factor-{factor.id}")
-            controls[factor.id] = box
-            boxes.append(box)
-        self._factor_ids = tuple(load_factors())
-        grid = widgets.GridBox(
-            boxes,
-            layout=widgets.Layout(
-                grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"
-            ),
-        )
+        boxes, grid = factor_checkboxes(start)
+        controls.update(boxes)
+        self._factor_ids = tuple(boxes)
         box = widgets.VBox(
             [
                 controls["protocol"],

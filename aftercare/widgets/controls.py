@@ -8,7 +8,14 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["field_bounds", "labelled", "sources_html", "LABEL_STYLE"]
+__all__ = [
+    "field_bounds",
+    "labelled",
+    "sources_html",
+    "protocol_dropdown",
+    "factor_checkboxes",
+    "LABEL_STYLE",
+]
 
 #: Wide enough descriptions to carry a unit, e.g. "Skinfold (mm)".
 LABEL_STYLE = {"description_width": "14em"}
@@ -38,3 +45,37 @@ def sources_html(ids: Iterable[str]) -> str:
         return ""
     text = html.escape(", ".join(ids))
     return f' <span style="color:#555;font-size:90%">[sources: {text}]</span>'
+
+
+def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
+    """A dropdown of protocol presets, labelled by title, valued by preset name."""
+    return labelled(
+        widgets.Dropdown(
+            options=[(p.title, name) for name, p in protocols.items()],
+            value=value,
+            description="Protocol preset",
+            layout=widgets.Layout(width="44em"),
+        ),
+        "aftercare-protocol",
+    )
+
+
+def factor_checkboxes(patient: Any) -> tuple[dict[str, widgets.Checkbox], widgets.GridBox]:
+    """One checkbox per factor in data/factors.csv (ticked as in ``patient``) and their grid."""
+    from ..factors import load_factors
+
+    boxes: dict[str, widgets.Checkbox] = {}
+    for factor in load_factors().values():
+        box = widgets.Checkbox(
+            value=bool(getattr(patient, factor.id, False)),
+            description=factor.clinician_label,
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
+        box.add_class(f"aftercare-factor-{factor.id}")
+        boxes[factor.id] = box
+    grid = widgets.GridBox(
+        list(boxes.values()),
+        layout=widgets.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"),
+    )
+    return boxes, grid

@@ -10,11 +10,10 @@ import ipywidgets as widgets
 
 from ..charts.style import LEVEL_STYLE
 from ..charts.timeline import TimelineChart
-from ..factors import load_factors
 from ..patient import Patient
 from ..planner import plan_icing
 from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
-from .controls import field_bounds, labelled, sources_html
+from .controls import factor_checkboxes, field_bounds, labelled, protocol_dropdown, sources_html
 from .fastdraw import ChartApp
 
 __all__ = ["PlannerApp"]
@@ -83,33 +82,10 @@ class PlannerApp(ChartApp):
             ),
             "aftercare-skinfold",
         )
-        controls["protocol"] = labelled(
-            widgets.Dropdown(
-                options=[(self.protocols[n].title, n) for n in presets],
-                value=protocol,
-                description="Protocol preset",
-                layout=widgets.Layout(width="44em"),
-            ),
-            "aftercare-protocol",
-        )
-        boxes = []
-        for factor in load_factors().values():
-            box = widgets.Checkbox(
-                value=bool(getattr(start, factor.id, False)),
-                description=factor.clinician_label,
-                indent=False,
-                layout=widgets.Layout(width="auto"),
-            )
-            box.add_class(f"aftercare-factor-{factor.id}")
-            controls[factor.id] = box
-            boxes.append(box)
-        self._factor_ids = tuple(load_factors())
-        factor_grid = widgets.GridBox(
-            boxes,
-            layout=widgets.Layout(
-                grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"
-            ),
-        )
+        controls["protocol"] = protocol_dropdown(self.protocols, protocol)
+        boxes, factor_grid = factor_checkboxes(start)
+        controls.update(boxes)
+        self._factor_ids = tuple(boxes)
         self.verdict = widgets.HTML()
         self.verdict.add_class("aftercare-verdict")
         control_box = widgets.VBox(
