@@ -8,7 +8,7 @@ or more of these ids so a clinician can check its basis independently.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,18 +16,6 @@ from .data import cached_loader, data_path, read_csv_models
 from .errors import DataError
 
 __all__ = ["Source", "load_sources", "get_source", "check_source_ids", "cite", "SOURCE_KINDS"]
-
-SOURCE_KINDS = (
-    "trial",
-    "review",
-    "guideline",
-    "case report",
-    "expert article",
-    "web page",
-    "experimental study",
-    "survey",
-    "dissertation",
-)
 
 Kind = Literal[
     "trial",
@@ -40,6 +28,8 @@ Kind = Literal[
     "survey",
     "dissertation",
 ]
+#: The allowed values of the ``kind`` column of data/sources.csv.
+SOURCE_KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Source(BaseModel):
