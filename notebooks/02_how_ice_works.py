@@ -104,8 +104,9 @@ print(fig.caption)
 #
 # - **Try 1:** set *Skinfold* to 30 mm. What happens to muscle temperature at 20 minutes,
 #   compared with 10 mm? And to skin temperature?
-# - **Try 2:** change *Between pack and skin* from a dry towel to a damp towel, then to two dry towels.
-#   Which one keeps the skin above the 13.6 °C pain-relief line for the whole session?
+# - **Try 2:** the app starts with one damp towel layer. Change *Between pack and skin* to one
+#   dry towel, then to two dry towels. Which barriers keep the skin above the 13.6 °C
+#   pain-relief line for the whole session?
 # - **Try 3:** set *Minutes on* to 40. How much colder is the skin at 40 minutes than at 20? Is the
 #   extra time worth it for pain relief?
 # - **Try 4:** set *Cold source* to a gel pack. Does the skin reach the pain-relief line?
@@ -114,7 +115,7 @@ print(fig.caption)
 CoolingExplorer()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Think:** in Try 1 the muscle barely cooled under thick fat, yet the skin cooled almost as much
+# **Think:** in Try 1 the muscle barely cooled under thick fat, yet the skin cooled at least as much
 # as before. Which matters for soreness after needling?
 #
 # <details><summary>Show the answer</summary>
