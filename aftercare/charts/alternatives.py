@@ -112,7 +112,7 @@ class AlternativesChart:
         else:
             groups = list(effects.groupby(["measure", "scale"], sort=False))
             total = sum(len(g) + 1.6 for _, g in groups)
-            top, bottom, gap = 0.85, 0.09, 0.085
+            top, bottom, gap = 0.79, 0.09, 0.085
             usable = top - bottom - gap * (len(groups) - 1)
             y = top
             for (measure, scale), group in groups:
@@ -129,6 +129,18 @@ class AlternativesChart:
             fontweight="bold",
             ha="left",
         )
+        note = _population_note(effects)
+        if note:
+            fig.text(
+                0.45,
+                0.885,
+                textwrap.fill(note, 62),
+                fontsize=12,
+                fontstyle="italic",
+                ha="left",
+                va="top",
+                color="#333333",
+            )
         self.title = fig.text(0.01, 0.975, "", fontsize=15, fontweight="bold", va="top")
         self.dynamic_artists = [*self.row_markers, *self.row_labels, self.title]
         self.dynamic_artists += [line for _, line in self.forest_points]
@@ -250,9 +262,10 @@ class AlternativesChart:
                 if np.isnan(row.ci_low)
                 else f"95% CI {row.ci_low:g} to {row.ci_high:g}"
             )
+            population = getattr(row, "population", "")
             effects.append(
                 f"{row.therapy}, {row.outcome}: {row.measure} {row.estimate:g} ({ci}; "
-                f"{row.scale}; source {row.source_id})"
+                f"{row.scale}; {population + '; ' if population else ''}source {row.source_id})"
             )
         alt = (
             "Two-part chart. Left, suitability for this patient: " + "; ".join(rows) + ". "
@@ -267,7 +280,24 @@ class AlternativesChart:
             f"{int(counts.get('avoid', 0))} avoid for this patient, beside the published effect "
             "sizes."
         )
+        note = _population_note(self.effects)
+        if note:
+            caption += f" {note}."
         style.set_text_alternative(self.figure, caption, alt)
+
+
+def _population_note(effects: pd.DataFrame) -> str:
+    """How many effect sizes come from conditions other than soreness after needling."""
+    if "population" not in effects.columns or not len(effects):
+        return ""
+    pops = [str(p) for p in effects["population"]]
+    other = [p for p in pops if "not needling" in p or "needling" not in p]
+    if not other:
+        return ""
+    kinds = sorted({p.replace(", not needling", "") for p in other})
+    return f"{len(other)} of {len(pops)} are from other conditions, not needling: " + "; ".join(
+        kinds
+    )
 
 
 def alternatives_chart(comparison: Any, effects: pd.DataFrame | None = None) -> Figure:
