@@ -45,5 +45,6 @@ def preset(request):
 
     return load_protocol(request.param)
 
+
 # Notebooks under tests/ are fixtures driven by the export and browser tests, not nbval targets.
 collect_ignore_glob = ["e2e/*.ipynb", "fixtures/*.ipynb"]
