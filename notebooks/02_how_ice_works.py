@@ -84,10 +84,11 @@ from aftercare.widgets.quiz import quiz
 # barrier. Its few free numbers were fitted to the studies above (the calibration set) and to
 # two studies of fat thickness [otte2002] [myrer2001]; nothing else was tuned.
 #
-# A typical case: crushed ice in a dry towel for 20 minutes over a 10 mm skinfold.
+# A typical case, as in the default protocol: crushed ice in a thin damp towel for 20 minutes
+# over a 10 mm skinfold.
 
 # %% slideshow={"slide_type": "fragment"}
-typical = simulate_cooling(modality="crushed_ice", barrier="dry_towel", application_min=20, skinfold_mm=10)
+typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel", application_min=20, skinfold_mm=10)
 fig = cooling_curve(typical)
 display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
@@ -162,8 +163,8 @@ for barrier in barrier_ids():
     print(f"{barrier:>18}: skin {session_end_skin_c('crushed_ice', barrier, 20):.1f} °C after 20 min")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Think:** the default protocol uses a single dry towel. Does the skin reach the pain-relief
-# line under it in the model? What does that mean for the advice?
+# **Think:** the source article asks only for "a towel or cloth". Under a single dry towel, does
+# the skin reach the pain-relief line in the model? What does that mean for the advice?
 #
 # <details><summary>Show the answer</summary>
 #
@@ -171,8 +172,9 @@ for barrier in barrier_ids():
 # model, the barrier protects the skin at the cost of the pain relief the ice is meant to give.
 # The evidence for this trade-off is thin: one study compared a damp towel with bare ice
 # [damptowel-study] and one measured two dry layers [ichikawa2024]; none measured a single dry
-# towel, which the model interpolates. A thin damp cloth with closer skin checks is one option; it
-# is a local decision, and notebook 08 shows how a clinic records it in its protocol.
+# towel, which the model interpolates. For this reason the suite's default protocol reads the
+# article as a thin damp towel, and says so in the protocol file's basis. It is a local decision:
+# a clinic that prefers a dry towel changes one word, and notebook 08 shows how.
 #
 # </details>
 

@@ -4,7 +4,7 @@ One figure shows, against hours since needling (clock times on the top axis):
 
 * a schedule strip with three labelled lanes: *asleep* (``plan.sleep_windows``), *wait, no ice*
   (0 to ``plan.wait_until_h``) and *ice* (each row of ``plan.sessions``);
-* below it the usual course of post-needling soreness: the published data points and the curve
+* below it the course of post-needling soreness: the published data points and the curve
   fitted to them (:mod:`aftercare.soreness`), labelled as fitted with its number of points;
 * a vertical "now" line at the patient's hours since needling;
 * a text panel with the verdict and every flag with its reason and source ids.
@@ -413,7 +413,7 @@ class TimelineChart:
             f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
             f"verdict {verdict}; {len(plan.sessions)} ice session"
             f"{'s' if len(plan.sessions) != 1 else ''} after a {float(plan.wait_until_h):g} h "
-            "wait, shown against the usual course of soreness after needling."
+            "wait, beside the published soreness points and an illustrative curve fitted to them."
         )
         style.set_text_alternative(self.figure, caption, alt)
 
