@@ -20,33 +20,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftercare.export.assets import axe_script
-from aftercare.export.browser import CHROMIUM_FLAGS, block_network
+from aftercare.export.browser import block_network, launch_chromium
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SERIOUS = ("serious", "critical")
 
 
-@contextmanager
-def system_chromium() -> Iterator[object]:
-    """Playwright + Debian Chromium (``executable_path``), headless, with the exporter's flags:
-    --headless --no-sandbox --disable-gpu --disable-background-networking
-    --disable-component-update --disable-sync --no-first-run."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_FLAGS)
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+def system_chromium():
+    """Playwright + Debian Chromium, headless, with the exporter's flags (the package's own
+    :func:`aftercare.export.browser.launch_chromium`)."""
+    return launch_chromium()
 
 
 @dataclass

@@ -10,9 +10,13 @@ from browser import CHROMIUM, system_chromium
 from aftercare.export.assets import AssetsMissingError, axe_script
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A Playwright Browser running the system Chromium, shared by the session."""
+    """A Playwright Browser running the system Chromium, shared by one test module.
+
+    Module scope, not session: while Playwright's sync API is active it marks an asyncio loop
+    as running in this thread, which would mislead later tests (the apps' redraw scheduler).
+    """
     if not CHROMIUM.is_file():
         pytest.skip(
             f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
