@@ -131,6 +131,22 @@ def jupyter_lab(root: Path, limit_s: int = 240) -> Iterator[Server]:
         f"--LabApp.user_settings_dir={home / 'settings'}",
         "--LabApp.news_url=",
     ]
+    with _serve(cmd, port, token, root, home, log, "/api/status?token=" + token) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def _serve(
+    cmd: list[str],
+    port: int,
+    token: str,
+    root: Path,
+    home: Path,
+    log: Path,
+    ready_path: str,
+    any_answer: bool = False,
+) -> Iterator[Server]:
+    """Start ``cmd`` in its own process group, wait until ``ready_path`` answers, stop it after."""
     with log.open("w") as out:
         process = subprocess.Popen(
             cmd,
@@ -142,7 +158,7 @@ def jupyter_lab(root: Path, limit_s: int = 240) -> Iterator[Server]:
         )
     server = Server(f"http://127.0.0.1:{port}", token, process, log, root)
     try:
-        _wait_ready(f"{server.url}/api/status?token={token}", process, log)
+        _wait_ready(server.url + ready_path, process, log, any_answer=any_answer)
         yield server
     finally:
         server.stop()
@@ -168,21 +184,10 @@ def voila(notebook: Path, limit_s: int = 180) -> Iterator[Server]:
         # there it only logs a module-federation error (RUNTIME-012), so leave it out.
         "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
     ]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            cmd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=root,
-            env=_env(home),
-            start_new_session=True,
-        )
-    server = Server(f"http://127.0.0.1:{port}", "", process, log, root)
-    try:
-        _wait_ready(f"{server.url}/voila/static/no-such-file", process, log, any_answer=True)
+    with _serve(
+        cmd, port, "", root, home, log, "/voila/static/no-such-file", any_answer=True
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def chromium_available() -> bool:
