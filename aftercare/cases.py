@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import csv
 import html
 import textwrap
 from pathlib import Path
@@ -28,28 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .data import cached_loader, data_path, display_name, read_yaml_model
 from .errors import DataError, InputError
+from .factors import factor_ids
+from .patient import Patient
 from .sources import check_source_ids, cite
 
 __all__ = ["Case", "CaseBook", "Reveal", "load_cases", "get_case", "PATIENT_FIELDS"]
 
-#: Patient keyword arguments that are not factor flags (see docs/architecture.md).
-PATIENT_FIELDS: tuple[str, ...] = (
-    "hours_since_needling",
-    "needled_at",
-    "awake_from",
-    "asleep_from",
-    "skinfold_mm",
-)
-
-
-def _factor_ids() -> tuple[str, ...]:
-    """Factor ids from the first column of ``data/factors.csv`` (comment lines skipped)."""
-    path = data_path("factors.csv")
-    if not path.is_file():
-        return ()
-    with path.open(encoding="utf-8") as handle:
-        rows = [r for r in csv.reader(line for line in handle if not line.startswith("#")) if r]
-    return tuple(r[0].strip() for r in rows[1:])
+#: Patient keyword arguments that are not factor flags (the Patient model's own fields).
+PATIENT_FIELDS: tuple[str, ...] = tuple(Patient.model_fields)
 
 
 class Case(BaseModel):
@@ -76,11 +61,11 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _patient_keys(self) -> Case:
-        factors = _factor_ids()
+        factors = factor_ids()
         for key, value in self.patient.items():
             if key in PATIENT_FIELDS:
                 continue
-            if factors and key not in factors:
+            if key not in factors:
                 raise ValueError(
                     f"patient key {key!r} is neither a Patient field ({', '.join(PATIENT_FIELDS)})"
                     " nor a factor id in data/factors.csv"
@@ -96,8 +81,6 @@ class Case(BaseModel):
 
     def make_patient(self):
         """Build the :class:`aftercare.Patient` for this case."""
-        from .patient import Patient  # the domain model, imported when first needed
-
         return Patient(**self.patient)
 
     def story(self, width: int = 88) -> str:
