@@ -23,7 +23,13 @@ CELLS = [
 ]
 
 
-def test_apps_display_png_and_text_without_a_front_end(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("kind", "model_name", "png_key"),
+    [("canvas", "AnyModel", "png"), ("image", "ImageModel", "value")],
+)
+def test_apps_display_png_and_text_without_a_front_end(
+    tmp_path, monkeypatch, kind, model_name, png_key
+):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -32,6 +38,7 @@ def test_apps_display_png_and_text_without_a_front_end(tmp_path, monkeypatch):
     }
     nb.cells = [nbformat.v4.new_code_cell(c) for c in CELLS]
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel inherits it: keep inline
+    monkeypatch.setenv("AFTERCARE_CHART_VIEW", kind)  # the exporter runs kernels with "image"
     client = NotebookClient(
         nb,
         timeout=120,
@@ -50,5 +57,8 @@ def test_apps_display_png_and_text_without_a_front_end(tmp_path, monkeypatch):
         assert png.startswith(b"\x89PNG") and len(png) > 10_000
         assert text in data["text/plain"]
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    images = [m for m in state.values() if m["model_name"] == "ImageModel"]
-    assert len(images) == 3
+    charts = [m for m in state.values() if m["model_name"] == model_name]
+    assert len(charts) == 3
+    for chart in charts:  # the saved state holds each chart as a whole PNG
+        (buffer,) = [b for b in chart.get("buffers", []) if b["path"] == [png_key]]
+        assert base64.b64decode(buffer["data"]).startswith(b"\x89PNG")

@@ -7,6 +7,7 @@ executed copy is handed to the exporters.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,10 +112,15 @@ def execute_notebook(
     """Execute a notebook in memory and return the executed copy (the file is not modified).
 
     Widget state is stored in the copy's metadata so decks and pages can show a static snapshot.
+    The kernel runs with ``AFTERCARE_CHART_VIEW=image``: the apps then show their charts in
+    standard ``ipywidgets.Image`` widgets, which the exported pages' offline widget renderer can
+    draw (it cannot load the live canvas, a custom widget, without a network).
     A cell error raises :class:`ExportError` naming the notebook, the cell number and the error.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    from ..widgets.chartview import CHART_VIEW_ENV
 
     path = Path(path)
     node = read_notebook(path)
@@ -125,8 +131,10 @@ def execute_notebook(
         resources={"metadata": {"path": str(path.parent.resolve())}},
         store_widget_state=True,
     )
+    env = dict(os.environ)
+    env[CHART_VIEW_ENV] = "image"
     try:
-        client.execute()
+        client.execute(env=env)
     except CellExecutionError as exc:
         cell_index = next(
             (

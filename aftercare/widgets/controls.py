@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
+import traitlets
 
 __all__ = [
+    "QuickIntSlider",
     "field_bounds",
     "labelled",
     "sources_html",
@@ -19,6 +21,20 @@ __all__ = [
 
 #: Wide enough descriptions to carry a unit, e.g. "Skinfold (mm)".
 LABEL_STYLE = {"description_width": "14em"}
+
+
+class QuickIntSlider(widgets.IntSlider):
+    """An ``IntSlider`` whose value the kernel does not echo back to the browser.
+
+    ipywidgets 8 answers every value a browser sends with an ``echo_update`` message carrying
+    the same value, so that several views of one widget agree. For a slider that a clinician
+    drags, that echo is a second message per key press that the browser must process while it
+    waits for the new chart; the apps show one view of each control, so they switch it off with
+    the trait metadata ipywidgets provides for this (``echo_update=False``, as its FileUpload
+    widget does). Changes made in the kernel are still sent to the browser as usual.
+    """
+
+    value = traitlets.CInt(0, help="Int value").tag(sync=True, echo_update=False)
 
 
 def field_bounds(model: Any, name: str) -> tuple[float | None, float | None]:

@@ -11,7 +11,7 @@ from ..charts.cooling import CoolingChart
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
 from ..thermal.parameters import load_barriers, load_modalities
-from .controls import labelled, sources_html
+from .controls import QuickIntSlider, labelled, sources_html
 from .fastdraw import ChartApp
 
 __all__ = ["CoolingExplorer"]
@@ -75,7 +75,7 @@ class CoolingExplorer(ChartApp):
                 "aftercare-barrier",
             ),
             "application_min": labelled(
-                widgets.IntSlider(
+                QuickIntSlider(
                     value=int(application_min or default.max_session_minutes),
                     min=max(1, int(low_min)),
                     max=max_min,

@@ -24,66 +24,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
-import io
-import struct
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
-from PIL import Image as PILImage
 
 from ..errors import AftercareError
+from .chartview import _running_loop, make_chart_view
+from .png import encode_png, encode_png_pil
 
 __all__ = ["BlitRenderer", "ChartApp", "encode_png", "encode_png_pil"]
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _png_chunk(tag: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data))
-        + tag
-        + data
-        + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-    )
-
-
-def encode_png(rgba: memoryview, width: int, height: int, compress_level: int = 1) -> bytes:
-    """Encode an RGBA buffer as PNG: no row filter, zlib ``compress_level`` (default 1).
-
-    A valid 8-bit RGBA PNG. On this project's 2-core machines it takes about 11 ms for a
-    1000 x 560 chart, against about 22 ms for PIL at ``compress_level=1`` (whose adaptive row
-    filtering alone costs about 15 ms); the file is about 5 % larger
-    (``benchmarks/widget_latency.py`` prints both).
-    """
-    pixels = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width * 4)
-    raw = np.empty((height, width * 4 + 1), dtype=np.uint8)
-    raw[:, 0] = 0  # filter type None for every row
-    raw[:, 1:] = pixels
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        _PNG_SIGNATURE
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), compress_level))
-        + _png_chunk(b"IEND", b"")
-    )
-
-
-def encode_png_pil(rgba: memoryview, width: int, height: int, compress_level: int = 1) -> bytes:
-    """The same with PIL (adaptive row filters: smaller file, about twice the time)."""
-    image = PILImage.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=compress_level)
-    return out.getvalue()
 
 
 def _text_key(text: Text) -> tuple:
@@ -177,8 +134,11 @@ class BlitRenderer:
         while len(cache) > self.text_cache_size:
             cache.popitem(last=False)
 
-    def render(self) -> bytes:
-        """Return the figure's current state as PNG bytes."""
+    def draw(self) -> tuple[memoryview, int, int]:
+        """Bring the canvas up to date; return its RGBA buffer, width and height (no encoding).
+
+        The buffer is the canvas's own memory: it changes with the next draw.
+        """
         canvas = self.canvas
         if self._background is None:
             canvas.draw()
@@ -198,7 +158,11 @@ class BlitRenderer:
         for artist in later:
             self.figure.draw_artist(artist)
         width, height = canvas.get_width_height(physical=True)
-        return self.encoder(canvas.buffer_rgba(), width, height)
+        return canvas.buffer_rgba(), width, height
+
+    def render(self) -> bytes:
+        """Return the figure's current state as PNG bytes."""
+        return self.encoder(*self.draw())
 
     def render_static(self) -> bytes:
         """Full PNG via a fresh draw of everything (slow path; the reference for tests)."""
@@ -212,13 +176,6 @@ class BlitRenderer:
             for artist in self.dynamic:
                 artist.set_animated(True)
             self.invalidate()
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 class ChartApp(widgets.VBox):
@@ -235,23 +192,32 @@ class ChartApp(widgets.VBox):
 
     and call :meth:`_setup` with their control widgets at the end of ``__init__``.
 
+    The chart is shown by :attr:`chart_view` (:mod:`aftercare.widgets.chartview`: a canvas that
+    receives only the changed pixels, or a plain image for exports).
+
     Updates are coalesced. A change that arrives when the app is idle (the last redraw ended
     more than :attr:`min_interval_s` ago) is drawn at once, so a single key press costs no
     scheduling delay. A change that arrives during a burst (a held arrow key: events queued
     while the last frame was drawn) only marks the app dirty and schedules one refresh on the
     kernel's event loop at the end of the interval; every later change before it runs is folded
-    into it, so stale states are dropped, never queued. Outside an event loop (plain Python,
-    pytest) a change refreshes at once. Reading :attr:`state` (or calling :meth:`flush`)
-    always brings everything up to date first.
+    into it, so stale states are dropped, never queued.
+
+    Chart first, words next: when a change comes from the browser (the kernel's event loop is
+    running), the chart is sent at once and the text panel (verdict, flags, instructions, a few
+    kilobytes of HTML whose layout costs the browser 10-20 ms) :attr:`text_delay_s` later, so
+    the browser paints the chart before it lays out the text. ``benchmarks/widget_latency.py``
+    times both. Outside an event loop (plain Python, pytest) a change refreshes everything at
+    once. Reading :attr:`state` (or calling :meth:`flush`) always brings everything up to date.
     """
 
     #: Smallest spacing between two redraws during a burst of events, in seconds.
     min_interval_s = 0.02
+    #: Delay of the text panel after the chart when a change comes from the browser, in seconds.
+    text_delay_s = 0.04
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.image.add_class("aftercare-chart")
+        self.chart_view = make_chart_view()
         self.text = widgets.HTML()
         self.text.add_class("aftercare-text")
         self.message = widgets.HTML()
@@ -261,6 +227,8 @@ class ChartApp(widgets.VBox):
         self._renderer: BlitRenderer | None = None
         self._dirty = False
         self._scheduled = False
+        self._text_state: Any = None
+        self._text_handle: asyncio.TimerHandle | None = None
         self._last_draw_end = 0.0
         #: Counters and the last update's in-kernel time (ms), for tests and benchmarks.
         self.refresh_count = 0
@@ -290,7 +258,7 @@ class ChartApp(widgets.VBox):
         self.controls = controls
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        self.children = (control_box, self.message, self.image, self.text)
+        self.children = (control_box, self.message, self.chart_view, self.text)
         self._refresh()
 
     @property
@@ -313,29 +281,38 @@ class ChartApp(widgets.VBox):
 
     @property
     def png(self) -> bytes:
-        """The PNG bytes on show."""
+        """The chart on show, as PNG bytes."""
         self.flush()
-        return bytes(self.image.value)
+        return self.chart_view.to_png()
 
     def _on_change(self, change: dict[str, Any] | None = None) -> None:
         loop = _running_loop()
         self._dirty = True
         if self._scheduled:
             return  # a refresh is pending: it will draw the latest state
-        delay = self._last_draw_end + self.min_interval_s - time.perf_counter()
-        if loop is None or delay <= 0:
+        if loop is None:
             self._refresh()
             return
+        delay = self._last_draw_end + self.min_interval_s - time.perf_counter()
+        if delay <= 0:
+            self._refresh(defer_text=True)
+            return
         self._scheduled = True
-        loop.call_later(delay, self.flush)
+        loop.call_later(delay, self._refresh_scheduled)
+
+    def _refresh_scheduled(self) -> None:
+        self._scheduled = False
+        if self._dirty:
+            self._refresh(defer_text=True)
 
     def flush(self) -> None:
-        """Bring state, text and chart up to date with the controls now (no-op when current)."""
+        """Bring state, chart and text up to date with the controls now (no-op when current)."""
         self._scheduled = False
         if self._dirty:
             self._refresh()
+        self._write_text()
 
-    def _refresh(self) -> None:
+    def _refresh(self, defer_text: bool = False) -> None:
         start = time.perf_counter()
         self._dirty = False
         try:
@@ -353,22 +330,36 @@ class ChartApp(widgets.VBox):
             self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
         elif self._refresh_chart(state):
             self._renderer.invalidate()
-        png = self._renderer.render()
-        if png != self.image.value:
-            self.image.value = png
-        self.text.value = self._text_html(state)
+        self.chart_view.show(*self._renderer.draw())
+        self._text_state = state
+        loop = _running_loop() if defer_text else None
+        if loop is None:
+            self._write_text()
+        elif self._text_handle is None:
+            self._text_handle = loop.call_later(self.text_delay_s, self._write_text)
         self._last_draw_end = time.perf_counter()
         self.refresh_count += 1
         self.last_update_ms = (self._last_draw_end - start) * 1000
 
+    def _write_text(self) -> None:
+        """Write the text panel (and the chart's accessible name) for the latest state."""
+        if self._text_handle is not None:
+            self._text_handle.cancel()
+            self._text_handle = None
+        state, self._text_state = self._text_state, None
+        if state is None:
+            return
+        self.chart_view.alt = getattr(self._chart.figure, "caption", "") or "Chart"
+        self.text.value = self._text_html(state)
+
     # -- display without a front end --------------------------------------------------------
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         """Widget view for a live front end, plus a static PNG and text for everything else."""
-        self.flush()
+        png = self.png
         bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs) or {}
         data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
-        if self.image.value:
-            data["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        if png:
+            data["image/png"] = base64.b64encode(png).decode("ascii")
         if self._state is not None:
             data["text/plain"] = self._summary_text(self._state)
         return data

@@ -13,7 +13,14 @@ from ..charts.timeline import TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
 from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
-from .controls import factor_checkboxes, field_bounds, labelled, protocol_dropdown, sources_html
+from .controls import (
+    QuickIntSlider,
+    factor_checkboxes,
+    field_bounds,
+    labelled,
+    protocol_dropdown,
+    sources_html,
+)
 from .fastdraw import ChartApp
 
 __all__ = ["PlannerApp"]
@@ -57,7 +64,7 @@ class PlannerApp(ChartApp):
         skin_low, _ = field_bounds(Patient, "skinfold_mm")
         controls: dict[str, widgets.Widget] = {}
         controls["hours_since_needling"] = labelled(
-            widgets.IntSlider(
+            QuickIntSlider(
                 value=int(round(min(start.hours_since_needling, max_hours))),
                 min=0,
                 max=int(max_hours),

@@ -263,36 +263,58 @@ def shutdown_kernels(server: Server) -> None:
         call("DELETE", f"/api/kernels/{kernel['id']}")
 
 
-#: JavaScript that times keydown -> the chart <img> changes -> img.decode() -> next frame.
-#: Installs window.__lat (list of ms) and window.__armed.
+#: JavaScript that times keydown -> the new chart painted, for a chart that is either
+#: a <canvas> (the apps' live view: patches arrive through putImageData or drawImage) or an
+#: <img> (``interact``: the src changes, then img.decode()). Painted = the next
+#: requestAnimationFrame after the pixels changed (latency.md section 1). Also times keydown ->
+#: the text panel (``textSelector``) changed. Installs window.__lat and window.__latText (ms).
 LATENCY_PROBE = """
-(selector) => {
+([selector, textSelector]) => {
   window.__lat = [];
+  window.__latText = [];
   window.__t0 = null;
+  window.__t0Text = null;
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') window.__t0 = performance.now();
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      window.__t0 = performance.now();
+      window.__t0Text = window.__t0;
+    }
   }, true);
-  const seen = (img) => {
+  const painted = (ready) => {
     const t0 = window.__t0;
     if (t0 === null) return;
     window.__t0 = null;
-    img.decode().catch(() => {}).then(() => requestAnimationFrame(() => {
-      window.__lat.push(performance.now() - t0);
-    }));
+    ready.then(() => requestAnimationFrame(() => window.__lat.push(performance.now() - t0)));
   };
+  for (const method of ['putImageData', 'drawImage']) {
+    const original = CanvasRenderingContext2D.prototype[method];
+    CanvasRenderingContext2D.prototype[method] = function (...args) {
+      const result = original.apply(this, args);
+      if (this.canvas.matches && this.canvas.matches(selector)) painted(Promise.resolve());
+      return result;
+    };
+  }
+  const seenImg = (img) => painted(img.decode().catch(() => {}));
   const obs = new MutationObserver((records) => {
     for (const r of records) {
-      if (r.type === 'attributes' && r.target.matches && r.target.matches(selector)) {
-        seen(r.target); return;
+      const target = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (textSelector && window.__t0Text !== null && target && target.closest
+          && target.closest(textSelector)) {
+        window.__latText.push(performance.now() - window.__t0Text);
+        window.__t0Text = null;
+      }
+      if (r.type === 'attributes' && r.target.matches && r.target.matches(selector)
+          && r.target.tagName === 'IMG') {
+        seenImg(r.target); continue;
       }
       for (const n of r.addedNodes || []) {
         if (n.nodeType !== 1) continue;
         const img = n.matches(selector) ? n : n.querySelector(selector);
-        if (img) { seen(img); return; }
+        if (img && img.tagName === 'IMG') { seenImg(img); break; }
       }
     }
   });
-  obs.observe(document.body, {subtree: true, childList: true, attributes: true,
-                              attributeFilter: ['src']});
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true,
+                              attributes: true, attributeFilter: ['src']});
 }
 """

@@ -1,8 +1,9 @@
 """End to end: the planner in JupyterLab and in voila, in Debian's Chromium.
 
 Each test starts its own server on 127.0.0.1 (free port, token, own process group, under
-``timeout``), changes a control with the keyboard, and checks that the chart image and the
-verdict changed and that the browser logged no error. Screenshots go to ``tests/.artifacts/``.
+``timeout``), changes a control with the keyboard, and checks that the chart's pixels (the
+live ``<canvas>``, which receives patches) and the verdict changed and that the browser logged
+no error. Screenshots go to ``tests/.artifacts/``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import pytest
 from harness import ARTIFACTS, browser_page, chromium_available, jupyter_lab, run_all_cells, voila
 
 HERE = Path(__file__).parent
-CHART = "img.aftercare-chart"
+CHART = "canvas.aftercare-chart"
+#: The canvas's pixels as a PNG data URL (changes whenever a patch or a whole frame is drawn).
+PIXELS = "(sel) => document.querySelector(sel).toDataURL('image/png')"
+CHANGED = "([sel, old]) => document.querySelector(sel).toDataURL('image/png') !== old"
 VERDICT = ".aftercare-verdict"
 
 pytestmark = [
@@ -34,22 +38,18 @@ def workdir(tmp_path):
 
 def _change_with_keyboard(page) -> None:
     """Move the hours slider with the arrow key, then tick Raynaud's with the space bar."""
-    src = page.get_attribute(CHART, "src")
+    before = page.evaluate(PIXELS, CHART)
     page.focus(".aftercare-hours .noUi-handle")
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).getAttribute('src') !== old",
-        arg=[CHART, src],
-        timeout=15000,
-    )
+    page.wait_for_function(CHANGED, arg=[CHART, before], timeout=15000)
     page.wait_for_function(
         "() => document.querySelector('.aftercare-hours .widget-readout')"
         ".textContent.trim() === '5'",
         timeout=15000,
     )
     assert "CAUTION" in page.inner_text(VERDICT)
-    src = page.get_attribute(CHART, "src")
+    before = page.evaluate(PIXELS, CHART)
     page.focus(".aftercare-factor-raynauds input[type=checkbox]")
     page.keyboard.press("Space")
     page.wait_for_function(
@@ -57,16 +57,34 @@ def _change_with_keyboard(page) -> None:
         arg=VERDICT,
         timeout=15000,
     )
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).getAttribute('src') !== old",
-        arg=[CHART, src],
-        timeout=15000,
-    )
+    page.wait_for_function(CHANGED, arg=[CHART, before], timeout=15000)
+
+
+#: Size of the canvas, how many of its pixels differ from the first (background) pixel, and
+#: its accessible name.
+_CANVAS_FACTS = """(canvas) => {
+  const {width, height} = canvas;
+  const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  let inked = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) inked++;
+  }
+  return {width, height, inked, label: canvas.getAttribute('aria-label'),
+          role: canvas.getAttribute('role')};
+}"""
 
 
 def _chart_painted(page) -> None:
-    size = page.eval_on_selector(CHART, "img => [img.naturalWidth, img.naturalHeight]")
-    assert size[0] >= 800 and size[1] >= 400, size
+    page.wait_for_function(
+        "(sel) => { const c = document.querySelector(sel); const d = c.getContext('2d')"
+        ".getImageData(0, 0, c.width, c.height).data; return d.some((v, i) => i % 4 < 3 && v < 128); }",
+        arg=CHART,
+        timeout=15000,
+    )
+    facts = page.eval_on_selector(CHART, _CANVAS_FACTS)
+    assert facts["width"] >= 800 and facts["height"] >= 400, facts
+    assert facts["inked"] > 0.02 * facts["width"] * facts["height"], facts  # a chart, not blank
+    assert facts["role"] == "img" and "icing plan" in facts["label"].lower(), facts
 
 
 def test_planner_in_jupyterlab(workdir):

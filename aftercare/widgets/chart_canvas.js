@@ -1,0 +1,117 @@
+// Front end of aftercare.widgets.chartview.ChartCanvas (loaded by anywidget from this file's
+// text: nothing is fetched from a network).
+//
+// A <canvas> that shows the app's chart. The model state holds a keyframe: the whole chart as
+// PNG, with its frame number. Between keyframes the kernel sends patches as custom messages:
+// only the rectangle of pixels that changed, as raw RGBA (small patches: no encoding in the
+// kernel, no decoding here) or PNG (large ones), each with the next frame number. A view that
+// misses a patch (it opened while patches were in flight) asks the kernel for a full frame.
+//
+// Draws happen in message order; PNG decoding is asynchronous, so draws go through a queue.
+
+function bytesOf(buffer) {
+  // ipywidgets hands buffers over as DataView (or ArrayBuffer): view the same memory.
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function decodePng(buffer) {
+  return createImageBitmap(new Blob([bytesOf(buffer)], { type: "image/png" }));
+}
+
+function render({ model, el }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "aftercare-chart";
+  canvas.setAttribute("role", "img");
+  canvas.style.display = "block";
+  canvas.style.maxWidth = "100%";
+  canvas.style.height = "auto";
+  el.appendChild(canvas);
+  const ctx = canvas.getContext("2d");
+
+  let latest = -1; // frame number the canvas shows once every queued draw has run
+  let synced = false; // false until a whole frame is queued, and after a missed patch
+  let queue = Promise.resolve();
+
+  const enqueue = (draw) => {
+    queue = queue.then(draw).catch((error) => {
+      synced = false;
+      console.warn("aftercare chart: could not draw an update", error);
+    });
+  };
+
+  const resize = () => {
+    const width = model.get("width");
+    const height = model.get("height");
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+  };
+
+  const label = () => canvas.setAttribute("aria-label", model.get("alt") || "Chart");
+
+  const wholeFrame = (png, frame) => {
+    if (!png || png.byteLength === 0) return;
+    if (synced && frame <= latest) return; // already on screen through patches
+    latest = frame;
+    synced = true;
+    enqueue(async () => {
+      const bitmap = await decodePng(png);
+      resize();
+      ctx.drawImage(bitmap, 0, 0);
+      bitmap.close();
+    });
+  };
+
+  const patch = (msg, buffer) => {
+    if (!synced || msg.frame !== latest + 1) {
+      if (synced) {
+        synced = false; // ask once; the kernel answers with a "full" message
+        model.send({ type: "resync" });
+      }
+      return;
+    }
+    latest = msg.frame;
+    if (msg.encoding === "rgba") {
+      const bytes = bytesOf(buffer);
+      const rgba = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const pixels = new ImageData(rgba, msg.w, msg.h);
+      enqueue(() => ctx.putImageData(pixels, msg.x, msg.y));
+    } else {
+      enqueue(async () => {
+        const bitmap = await decodePng(buffer);
+        ctx.drawImage(bitmap, msg.x, msg.y);
+        bitmap.close();
+      });
+    }
+  };
+
+  const onMessage = (msg, buffers) => {
+    if (!msg || !buffers || buffers.length === 0) return;
+    if (msg.type === "patch") patch(msg, buffers[0]);
+    else if (msg.type === "full") {
+      if (!synced || msg.frame > latest) {
+        synced = false;
+        wholeFrame(buffers[0], msg.frame);
+      }
+    }
+  };
+  const onKeyframe = () => wholeFrame(model.get("png"), model.get("frame"));
+
+  resize();
+  label();
+  onKeyframe();
+  model.on("change:png", onKeyframe);
+  model.on("change:alt", label);
+  model.on("change:width change:height", resize);
+  model.on("msg:custom", onMessage);
+  model.send({ type: "ready", frame: latest });
+
+  return () => {
+    model.off("change:png", onKeyframe);
+    model.off("change:alt", label);
+    model.off("change:width change:height", resize);
+    model.off("msg:custom", onMessage);
+  };
+}
+
+export default { render };
