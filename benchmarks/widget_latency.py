@@ -2,20 +2,23 @@
 
 Run:  .venv/bin/python benchmarks/widget_latency.py [--updates 30] [--no-browser]
 
-1. Kernel side, in one Python process (what a widget callback costs in the kernel):
-   ``PlannerApp``: set the hours slider (each value different) and time the whole synchronous
-   update (plan, artist updates, blit, PNG encode, Image.value) with ``perf_counter``; plus a
-   breakdown of the steps. The same for a plain full re-plot of the same chart, as ``interact``
-   does it: ``icing_timeline(plan_icing(...))`` then the inline formatter's work
-   (``savefig(png, bbox_inches="tight")``). CPU time (``process_time``) is printed beside wall
-   time because the machine is shared: when other jobs load it, wall time grows, CPU time less.
+1. Kernel side, in one Python process running an asyncio event loop, as the kernel does (what a
+   widget callback costs in the kernel): ``PlannerApp``: set the hours slider (each value
+   different) and time the synchronous update (plan, artist updates, blit, finding the changed
+   rectangle and sending it to the chart canvas) with ``perf_counter``; plus a breakdown of the
+   steps, and the work deferred off the key press: the text panel (written ``text_delay_s``
+   later) and the keyframe PNG (written once the controls are still). The same for a plain full
+   re-plot of the same chart, as ``interact`` does it: ``icing_timeline(plan_icing(...))`` then
+   the inline formatter's work (``savefig(png, bbox_inches="tight")``). CPU time
+   (``process_time``) is printed beside wall time because the machine is shared.
 2. Browser, end to end: JupyterLab on 127.0.0.1 (free port, token) and Debian's Chromium
    (headless, Playwright). Two notebooks: ``tests/e2e/planner.ipynb`` (PlannerApp) and
    ``tests/e2e/interact_planner.ipynb`` (``interact`` re-plotting the same chart). For each,
    ArrowRight on the focused slider handle; timed from a capture-phase keydown listener to the
-   chart ``<img>`` changing (MutationObserver), then ``img.decode()``, then the next
-   ``requestAnimationFrame`` (latency.md section 1). Warm-up presses are dropped; each press
-   waits for its frame before the next one.
+   new chart pixels (the canvas's ``putImageData``/``drawImage``; for ``interact`` the
+   ``<img>`` changing, then ``img.decode()``), then the next ``requestAnimationFrame``
+   (latency.md section 1). For the planner also keydown -> its text panel changed. Warm-up
+   presses are dropped; each press waits for its frame before the next one.
 
 Goals (latency.md section 4): kernel update <= 20 ms median; browser <= 60 ms median and
 <= 100 ms p90. Nothing here is asserted: it is a benchmark, not a test.
@@ -24,6 +27,7 @@ Goals (latency.md section 4): kernel update <= 20 ms median; browser <= 60 ms me
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import platform
 import shutil
@@ -48,6 +52,10 @@ def summary(values: list[float]) -> str:
 
 
 def kernel_side(updates: int) -> dict[str, list[float]]:
+    return asyncio.run(_kernel_side(updates))
+
+
+async def _kernel_side(updates: int) -> dict[str, list[float]]:
     from aftercare import Patient, plan_icing
     from aftercare.charts import icing_timeline
     from aftercare.widgets import PlannerApp
@@ -55,6 +63,7 @@ def kernel_side(updates: int) -> dict[str, list[float]]:
 
     app = PlannerApp(diabetes=True, hours_since_needling=1)
     slider = app.controls["hours_since_needling"]
+    view = app.chart_view
     values = [2 + (i % 40) for i in range(updates + 3)]
     out: dict[str, list[float]] = {
         k: []
@@ -63,22 +72,39 @@ def kernel_side(updates: int) -> dict[str, list[float]]:
             "app update (CPU time)",
             "  plan_icing",
             "  chart.update",
-            "  blit + encode",
-            "  PNG encode (zlib, no filter)",
-            "  PNG encode (PIL level 1)",
+            "  blit (draw only)",
+            "  changed rectangle + send",
+            "text panel (deferred)",
+            "keyframe PNG (when still)",
+            "  whole-chart PNG (zlib)",
+            "  whole-chart PNG (PIL level 1)",
             "interact-style full re-plot",
             "interact-style re-plot (CPU time)",
         )
     }
+    patch_kb: list[float] = []
     for i, value in enumerate(values):
+        await asyncio.sleep(app.min_interval_s + 0.005)  # one press at a time, as a person
         c = time.process_time()
         t = time.perf_counter()
         slider.value = value
         total = (time.perf_counter() - t) * 1000
         cpu = (time.process_time() - c) * 1000
+        t = time.perf_counter()
+        app._write_text()
+        text = (time.perf_counter() - t) * 1000
         if i >= 3:
             out["app update (total)"].append(total)
             out["app update (CPU time)"].append(cpu)
+            out["text panel (deferred)"].append(text)
+            patch = view.last_patch
+            patch_kb.append(patch["w"] * patch["h"] * 4 / 1024)
+    for _ in range(5):
+        t = time.perf_counter()
+        view._current += 0  # the keyframe is stale after the updates above: write it now
+        view.frame = -2
+        view.flush()
+        out["keyframe PNG (when still)"].append((time.perf_counter() - t) * 1000)
     plan = app.plan
     renderer = app._renderer
     canvas = renderer.canvas
@@ -93,14 +119,17 @@ def kernel_side(updates: int) -> dict[str, list[float]]:
         app._chart.update(plan)
         out["  chart.update"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        renderer.render()
-        out["  blit + encode"].append((time.perf_counter() - t) * 1000)
+        frame = renderer.draw()
+        out["  blit (draw only)"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        view.show(*frame)
+        out["  changed rectangle + send"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         encode_png(canvas.buffer_rgba(), w, h)
-        out["  PNG encode (zlib, no filter)"].append((time.perf_counter() - t) * 1000)
+        out["  whole-chart PNG (zlib)"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         encode_png_pil(canvas.buffer_rgba(), w, h)
-        out["  PNG encode (PIL level 1)"].append((time.perf_counter() - t) * 1000)
+        out["  whole-chart PNG (PIL level 1)"].append((time.perf_counter() - t) * 1000)
     for i in range(updates + 3):
         c = time.process_time()
         t = time.perf_counter()
@@ -110,6 +139,10 @@ def kernel_side(updates: int) -> dict[str, list[float]]:
         if i >= 3:
             out["interact-style full re-plot"].append((time.perf_counter() - t) * 1000)
             out["interact-style re-plot (CPU time)"].append((time.process_time() - c) * 1000)
+    print(
+        f"  (changed rectangle per hours step: median {statistics.median(patch_kb):.0f} KB raw "
+        f"RGBA, against {w * h * 4 / 1024:.0f} KB for the whole chart)"
+    )
     return out
 
 
@@ -126,21 +159,23 @@ def browser_side(updates: int, warmup: int = 3) -> dict[str, list[float]]:
     for name in ("planner.ipynb", "interact_planner.ipynb"):
         shutil.copy(ROOT / "tests" / "e2e" / name, work / name)
     cases = {
-        "PlannerApp (blit + Image widget)": (
+        "PlannerApp (blit + canvas patches)": (
             "planner.ipynb",
-            "img.aftercare-chart",
+            "canvas.aftercare-chart",
+            ".aftercare-text",
             ".aftercare-hours .noUi-handle",
         ),
         "interact full re-plot": (
             "interact_planner.ipynb",
             ".widget-output img",
+            None,
             ".widget-slider .noUi-handle",
         ),
     }
     results: dict[str, list[float]] = {}
     try:
         with jupyter_lab(work) as server, browser_page() as (page, problems):
-            for label, (notebook, image, handle) in cases.items():
+            for label, (notebook, image, text, handle) in cases.items():
                 # ?reset: a fresh workspace, so the previous notebook is not restored beside it
                 page.goto(f"{server.url}/lab/tree/{notebook}?reset&token={server.token}")
                 try:
@@ -149,7 +184,7 @@ def browser_side(updates: int, warmup: int = 3) -> dict[str, list[float]]:
                     page.screenshot(path=str(ROOT / "tests" / ".artifacts" / "bench_fail.png"))
                     raise
                 page.wait_for_selector(image, timeout=60000)
-                page.evaluate(LATENCY_PROBE, image)
+                page.evaluate(LATENCY_PROBE, [image, text])
                 page.focus(handle)
                 for _ in range(warmup + updates):
                     before = page.evaluate("window.__lat.length")
@@ -157,7 +192,8 @@ def browser_side(updates: int, warmup: int = 3) -> dict[str, list[float]]:
                     page.wait_for_function(f"window.__lat.length > {before}", timeout=20000)
                     page.wait_for_timeout(120)  # let the kernel settle: one press at a time
                 results[label] = page.evaluate("window.__lat")[warmup:]
-                page.evaluate("window.__lat = []")
+                if text:
+                    results[label + ": text panel"] = page.evaluate("window.__latText")[warmup:]
                 shutdown_kernels(server)  # so the next notebook's kernel runs alone
                 page.wait_for_timeout(500)
             if problems:
@@ -200,7 +236,7 @@ def main() -> None:
     browser = browser_side(args.updates)
     for name, values in browser.items():
         print(f"  {name:34s} {summary(values)}")
-    app = browser.get("PlannerApp (blit + Image widget)", [])
+    app = browser.get("PlannerApp (blit + canvas patches)", [])
     base = browser.get("interact full re-plot", [])
     if app and base:
         ordered = sorted(app)

@@ -7,9 +7,10 @@
 * :class:`CoolingExplorer`: cold source, barrier, minutes and skinfold -> tissue temperatures.
 * :class:`AlternativesApp`: patient factors -> which options suit, beside their evidence.
 
-All build on :mod:`aftercare.widgets.fastdraw` (one figure, blitted updates, coalesced events,
-a static PNG + text fallback when no front end is attached). Imports are lazy so that importing
-this package stays cheap.
+All build on :mod:`aftercare.widgets.fastdraw`: one figure, blitted updates, coalesced events,
+the changed pixels only sent to a canvas in the browser (:mod:`aftercare.widgets.chartview`),
+and a static PNG + text fallback when no front end is attached. Imports are lazy so that
+importing this package stays cheap.
 """
 
 from __future__ import annotations

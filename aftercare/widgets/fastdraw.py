@@ -2,18 +2,20 @@
 
 Measured on this project's machines (``/work/shared/latency.md``): a full Agg draw of a slide
 chart costs about 44 ms and PNG encoding by ``savefig`` another 40-80 ms, while restoring a
-cached background, drawing only the changed artists and encoding the RGBA buffer with PIL at
-``compress_level=1`` costs about 13 ms. This module packages that recipe:
+cached background and drawing only the changed artists costs about 2 ms. This module packages
+that recipe:
 
 :class:`BlitRenderer`
     Owns an Agg canvas for one :class:`~matplotlib.figure.Figure`. The artists that change are
     marked ``animated=True`` so a full draw leaves them out; that draw is cached as the
     background and re-made only after :meth:`BlitRenderer.invalidate` (axes, ticks or limits
-    changed). :meth:`BlitRenderer.render` returns PNG bytes.
+    changed). :meth:`BlitRenderer.draw` returns the RGBA buffer, :meth:`BlitRenderer.render`
+    PNG bytes.
 
 :class:`ChartApp`
-    An :class:`ipywidgets.VBox` base class for the apps: controls, a chart in an
-    :class:`ipywidgets.Image`, and text. A change of any control is coalesced: bursts of
+    An :class:`ipywidgets.VBox` base class for the apps: controls, a chart view
+    (:mod:`aftercare.widgets.chartview`: a canvas that receives only the changed pixels), and
+    text. A change of any control is coalesced: bursts of
     events (a held arrow key) lead to one redraw of the latest state, never a queue of stale
     ones. With no front end attached (nbval, ``nbconvert --execute``, slides) the app still
     displays a static PNG of its current state plus a text summary (:meth:`_repr_mimebundle_`).
@@ -203,11 +205,13 @@ class ChartApp(widgets.VBox):
     into it, so stale states are dropped, never queued.
 
     Chart first, words next: when a change comes from the browser (the kernel's event loop is
-    running), the chart is sent at once and the text panel (verdict, flags, instructions, a few
-    kilobytes of HTML whose layout costs the browser 10-20 ms) :attr:`text_delay_s` later, so
-    the browser paints the chart before it lays out the text. ``benchmarks/widget_latency.py``
-    times both. Outside an event loop (plain Python, pytest) a change refreshes everything at
-    once. Reading :attr:`state` (or calling :meth:`flush`) always brings everything up to date.
+    running), the chart is sent at once and the text panel (verdict, flags, instructions: a few
+    kilobytes of HTML to lay out) :attr:`text_delay_s` later, so the browser paints the chart
+    before it lays out the text. In our JupyterLab runs this took 2-9 ms off the chart's median
+    with the canvas view and 10-15 ms with a whole-PNG image; ``benchmarks/widget_latency.py``
+    times both the chart and the text panel. Outside an event loop (plain Python, pytest) a
+    change refreshes everything at once. Reading :attr:`state` (or calling :meth:`flush`)
+    always brings everything up to date.
     """
 
     #: Smallest spacing between two redraws during a burst of events, in seconds.
