@@ -116,7 +116,7 @@ async def _kernel_side(updates: int) -> dict[str, list[float]]:
         )
         out["  plan_icing"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        app._chart.update(plan)
+        app._refresh_chart(plan)  # as the app calls it (caption and alt text come with the text)
         out["  chart.update"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         frame = renderer.draw()

@@ -180,8 +180,13 @@ def test_the_text_panel_follows_the_chart_when_the_change_comes_from_a_browser()
         app.controls["raynauds"].value = True
         assert app._state.verdict == "avoid"  # the plan and the chart are current at once
         assert app.text.value == text  # the words follow text_delay_s later
+        assert "Verdict: ok" in app._chart.figure.alt_text  # described with the words
         await asyncio.sleep(app.text_delay_s + 0.05)
         assert app.text.value != text and "AVOID" in app.verdict.value
+        assert "Verdict: avoid" in app._chart.figure.alt_text
+        assert "avoid" in app.chart_view.alt
+        press(app, 30)
+        assert "Now: 30 h" in app.figure.alt_text  # reading the figure brings it up to date
 
     asyncio.run(scenario())
     app = PlannerApp(hours_since_needling=2)  # without an event loop everything is at once

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 from matplotlib.transforms import blended_transform_factory
 
+from ..planner import IcingPlan
 from . import style
 from .soreness_data import SorenessCourse, load_soreness_course
 
@@ -51,6 +52,8 @@ MAX_FLAG_LINES = 15
 def check_plan(plan: object, what: str = "plan") -> None:
     """Raise :class:`~aftercare.errors.InputError` unless ``plan`` is a plan_icing result."""
     style.require_attributes(plan, PLAN_FIELDS, what, MADE_BY)
+    if isinstance(plan, IcingPlan):
+        return  # its sessions table has the columns by construction (and costs ~1 ms to build)
     sessions = plan.sessions  # type: ignore[attr-defined]
     style.require_columns(sessions, SESSION_COLUMNS, f"{what}.sessions", MADE_BY, allow_empty=True)
 
@@ -86,6 +89,10 @@ def _spans(pairs: list[tuple[float, float]], y0: float, y1: float) -> list[np.nd
 
 
 def _sessions(plan: Any) -> list[tuple[float, float]]:
+    """(start_h, end_h) of each ice session."""
+    if isinstance(plan, IcingPlan):  # straight from the plan, without building its DataFrame
+        minutes = plan.session_minutes
+        return [(s / 60, (s + minutes) / 60) for s in plan.session_starts_min]
     frame = plan.sessions
     if len(frame) == 0 or "start_h" not in frame:
         return []
@@ -150,6 +157,7 @@ class TimelineChart:
 
     def __init__(self, plan: Any, soreness: SorenessCourse | None = None) -> None:
         check_plan(plan)
+        self._undescribed: tuple[Any, float] | None = None
         self.soreness = soreness if soreness is not None else load_soreness_course()
         with style.house_rc():
             self._build(plan)
@@ -309,8 +317,12 @@ class TimelineChart:
         )
 
     # ------------------------------------------------------------------ update (each change)
-    def update(self, plan: Any) -> bool:
-        """Show ``plan``. Returns True when the fixed background changed (clock axis)."""
+    def update(self, plan: Any, *, describe: bool = True) -> bool:
+        """Show ``plan``. Returns True when the fixed background changed (clock axis).
+
+        With ``describe=False`` the figure's caption and alt text are written later, by
+        :meth:`describe` (an app sends the chart first and its words a moment later).
+        """
         check_plan(plan)
         background_changed = False
         needled = _minutes_of_day(getattr(plan.patient, "needled_at", None))
@@ -361,8 +373,17 @@ class TimelineChart:
         )
         self.panel.set_text("\n".join(["Flags and reasons:"] + _flag_lines(plan)))
         self._plan = plan
-        self._describe(plan, needled)
+        self._undescribed = (plan, needled)
+        if describe:
+            self.describe()
         return background_changed
+
+    def describe(self) -> None:
+        """Write the caption and alt text for the plan on show (no-op when they are current)."""
+        if self._undescribed is not None:
+            plan, needled = self._undescribed
+            self._undescribed = None
+            self._describe(plan, needled)
 
     def _describe(self, plan: Any, needled: float) -> None:
         verdict = str(plan.verdict)

@@ -353,6 +353,9 @@ class ChartApp(widgets.VBox):
         state, self._text_state = self._text_state, None
         if state is None:
             return
+        describe = getattr(self._chart, "describe", None)
+        if callable(describe):  # charts that write their caption and alt text on request
+            describe()
         self.chart_view.alt = getattr(self._chart.figure, "caption", "") or "Chart"
         self.text.value = self._text_html(state)
 

@@ -134,6 +134,10 @@ class PlannerApp(ChartApp):
     def _make_chart(self, state: Any) -> TimelineChart:
         return TimelineChart(state)
 
+    def _refresh_chart(self, plan: Any) -> bool:
+        # The caption and alt text (a few ms of string work) are written with the text panel.
+        return bool(self._chart.update(plan, describe=False))
+
     def _text_html(self, plan: Any) -> str:
         level = LEVEL_STYLE.get(plan.verdict, LEVEL_STYLE["caution"])
         self.verdict.value = (
