@@ -37,13 +37,14 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
+import pandas as pd
+
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.data import read_yaml
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
-import pandas as pd
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The rules of the default protocol (about 4 minutes; running total 4 minutes)

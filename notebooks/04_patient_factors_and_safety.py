@@ -38,12 +38,13 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
+import pandas as pd
+
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.factors import load_factors
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
-import pandas as pd
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Caution and avoid (about 3 minutes; running total 3 minutes)

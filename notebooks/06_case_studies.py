@@ -53,7 +53,7 @@
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import compare_alternatives, load_protocol, plan_icing
-from aftercare.cases import get_case, load_cases
+from aftercare.cases import get_case
 from aftercare.charts import alternatives_chart, icing_timeline
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz

@@ -38,13 +38,14 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
+import pandas as pd
+
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
 from aftercare.data import read_yaml
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
-import pandas as pd
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Three disagreements (about 6 minutes; running total 6 minutes)
