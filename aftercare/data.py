@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import DataError
 
@@ -30,6 +30,7 @@ __all__ = [
     "read_yaml_model",
     "validation_to_data_error",
     "split_ids",
+    "IdList",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +78,10 @@ def split_ids(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]
     if isinstance(text, list | tuple):
         return tuple(str(t).strip() for t in text if str(t).strip())
     return tuple(part.strip() for part in str(text).replace(",", ";").split(";") if part.strip())
+
+
+#: A model field holding ids, read from a ``;``/``,``-separated CSV cell (or a list) by split_ids.
+IdList = Annotated[tuple[str, ...], BeforeValidator(split_ids)]
 
 
 def _allowed_from(error: dict[str, Any]) -> str | None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .data import cached_loader, data_path, read_csv_models, split_ids
+from .data import IdList, cached_loader, data_path, read_csv_models
 from .sources import check_source_ids
 
 __all__ = ["Factor", "LEVELS", "Level", "load_factors", "factor_ids", "worst_level"]
@@ -41,12 +41,7 @@ class Factor(BaseModel):
     instruction: str
     article_reading: str
     evidence_reading: str
-    source_ids: tuple[str, ...]
-
-    @field_validator("source_ids", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> tuple[str, ...]:
-        return split_ids(value)  # type: ignore[arg-type]
+    source_ids: IdList
 
     @model_validator(mode="after")
     def _has_sources(self) -> Factor:

@@ -53,9 +53,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from .data import cached_loader, data_path, read_csv_models, split_ids
+from .data import IdList, cached_loader, data_path, read_csv_models
 from .errors import InputError, check_choice, check_number
 from .sources import check_source_ids
 
@@ -104,12 +104,7 @@ class CourseNote(BaseModel):
     hours_low: float | None = None
     hours_high: float | None = None
     confidence: Confidence
-    source_ids: tuple[str, ...]
-
-    @field_validator("source_ids", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> tuple[str, ...]:
-        return split_ids(value)  # type: ignore[arg-type]
+    source_ids: IdList
 
 
 class InterventionEffect(BaseModel):
@@ -130,12 +125,7 @@ class InterventionEffect(BaseModel):
     finding: str
     numbers_status: Literal["reported", "not retrieved"]
     confidence: Confidence
-    source_ids: tuple[str, ...]
-
-    @field_validator("source_ids", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> tuple[str, ...]:
-        return split_ids(value)  # type: ignore[arg-type]
+    source_ids: IdList
 
 
 def _checked(rows: list, file: str, attr: str = "source_ids") -> tuple:

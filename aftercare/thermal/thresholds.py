@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..data import cached_loader, data_path, read_csv_models, split_ids
+from ..data import IdList, cached_loader, data_path, read_csv_models
 from ..errors import DataError
 from ..sources import check_source_ids
 
@@ -27,13 +27,8 @@ class Threshold(BaseModel):
     low_c: float | None = None
     high_c: float
     confidence: Confidence
-    source_ids: tuple[str, ...]
+    source_ids: IdList
     note: str | None = None
-
-    @field_validator("source_ids", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> tuple[str, ...]:
-        return split_ids(value)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _shape(self) -> Threshold:
