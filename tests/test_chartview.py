@@ -37,7 +37,6 @@ class FrontEnd:
         self.latest = -1
         self.synced = False
         self.resyncs = 0
-        self._sent: list[dict] = []
         view.observe(lambda _: self.on_keyframe(), names="png")
         self.on_keyframe()
 

@@ -75,9 +75,9 @@ _CANVAS_FACTS = """(canvas) => {
 
 
 def _chart_painted(page) -> None:
+    # The first whole frame is decoded asynchronously: wait until something is drawn.
     page.wait_for_function(
-        "(sel) => { const c = document.querySelector(sel); const d = c.getContext('2d')"
-        ".getImageData(0, 0, c.width, c.height).data; return d.some((v, i) => i % 4 < 3 && v < 128); }",
+        f"(sel) => ({_CANVAS_FACTS})(document.querySelector(sel)).inked > 0",
         arg=CHART,
         timeout=15000,
     )
