@@ -15,11 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError
 from .factors import factor_ids, load_factors
 
-__all__ = ["Patient", "parse_clock"]
+__all__ = ["Patient", "parse_clock", "HOURS_SINCE_NEEDLING_RANGE_H", "SKINFOLD_RANGE_MM"]
+
+#: Accepted hours since needling [h] and skinfold [mm], (low, high); the handout's patient file
+#: (aftercare.export.patient_file) takes the same ranges.
+HOURS_SINCE_NEEDLING_RANGE_H = (0, 168)
+SKINFOLD_RANGE_MM = (0, 80)
+#: Skinfold assumed when none is given [mm].
+DEFAULT_SKINFOLD_MM = 10.0
 
 _ALLOWED = {
-    "hours_since_needling": "a number of hours >= 0 (and at most 168)",
-    "skinfold_mm": "0 to 80 mm",
+    "hours_since_needling": (
+        f"a number of hours >= {HOURS_SINCE_NEEDLING_RANGE_H[0]} "
+        f"(and at most {HOURS_SINCE_NEEDLING_RANGE_H[1]})"
+    ),
+    "skinfold_mm": f"{SKINFOLD_RANGE_MM[0]} to {SKINFOLD_RANGE_MM[1]} mm",
     "needled_at": "a clock time HH:MM (00:00-23:59)",
     "awake_from": "a clock time HH:MM, or None for the protocol's default",
     "asleep_from": "a clock time HH:MM, or None for the protocol's default",
@@ -66,11 +76,21 @@ class Patient(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="allow", validate_default=True)
 
-    hours_since_needling: float = Field(default=0.0, ge=0, le=168, allow_inf_nan=False)
+    hours_since_needling: float = Field(
+        default=0.0,
+        ge=HOURS_SINCE_NEEDLING_RANGE_H[0],
+        le=HOURS_SINCE_NEEDLING_RANGE_H[1],
+        allow_inf_nan=False,
+    )
     needled_at: dt.time = dt.time(9, 0)
     awake_from: dt.time | None = None
     asleep_from: dt.time | None = None
-    skinfold_mm: float = Field(default=10.0, ge=0, le=80, allow_inf_nan=False)
+    skinfold_mm: float = Field(
+        default=DEFAULT_SKINFOLD_MM,
+        ge=SKINFOLD_RANGE_MM[0],
+        le=SKINFOLD_RANGE_MM[1],
+        allow_inf_nan=False,
+    )
 
     def __init__(self, **data: Any) -> None:
         try:

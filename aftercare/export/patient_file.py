@@ -15,6 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import AftercareError, InputError
+from ..patient import DEFAULT_SKINFOLD_MM
+from ..patient import HOURS_SINCE_NEEDLING_RANGE_H as _HOURS
+from ..patient import SKINFOLD_RANGE_MM as _SKINFOLD
 
 __all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_schema", "SCHEMA_PATH"]
 
@@ -52,10 +55,13 @@ class PatientFile(BaseModel):
     )
     hours_since_needling: float = Field(
         default=0.0,
-        ge=0,
-        le=168,
+        ge=_HOURS[0],
+        le=_HOURS[1],
         allow_inf_nan=False,
-        description="Hours since the needling session ended (0-168) [h]; the plan starts now.",
+        description=(
+            f"Hours since the needling session ended ({_HOURS[0]}-{_HOURS[1]}) [h]; "
+            "the plan starts now."
+        ),
     )
     needled_at: str = Field(pattern=_CLOCK, description="Clock time of needling, HH:MM.")
     needled_on: dt.date | None = Field(
@@ -68,11 +74,11 @@ class PatientFile(BaseModel):
         default=None, pattern=_CLOCK, description="Patient usually asleep from, HH:MM."
     )
     skinfold_mm: float = Field(
-        default=10.0,
-        ge=0,
-        le=80,
+        default=DEFAULT_SKINFOLD_MM,
+        ge=_SKINFOLD[0],
+        le=_SKINFOLD[1],
         allow_inf_nan=False,
-        description="Skinfold over the needled site (0-80) [mm].",
+        description=f"Skinfold over the needled site ({_SKINFOLD[0]}-{_SKINFOLD[1]}) [mm].",
     )
     factors: list[str] = Field(
         default_factory=list,
