@@ -34,7 +34,7 @@ def barrier(request):
 
 def test_frame_shape_and_steps(modality, barrier):
     df = thermal.simulate_cooling(modality, barrier, 20, rewarm_min=30)
-    assert list(df.columns) == ["time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c"]
+    assert list(df.columns) == ["time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c"]
     assert df["time_min"].iloc[0] == 0 and df["time_min"].iloc[-1] == 50
     assert np.diff(df["time_min"]).max() <= 1.0 + 1e-12
     assert np.all(np.isfinite(df.to_numpy()))
@@ -163,6 +163,7 @@ def test_heating_marks_burn_threshold():
         "skin_c",
         "muscle_1cm_c",
         "muscle_3cm_c",
+        "fat_c",
         "above_burn_threshold",
     ]
     assert df.attrs["burn_threshold_c"] == 44.0

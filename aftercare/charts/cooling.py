@@ -4,9 +4,17 @@ Draws the three temperature traces of :func:`aftercare.thermal.simulate_cooling`
 at 1 cm and at 3 cm below the fat) against minutes from the start of the application, shades the
 application period, and draws each threshold from :func:`aftercare.thermal.load_thresholds`
 (the analgesia threshold, the nerve-conduction threshold, ...) as a labelled horizontal line.
-Confirmed thresholds are solid; unconfirmed ones are dashed, hatched and labelled
-"unconfirmed", so the difference never rests on colour alone. The three traces differ by line
-style and by an end-of-line label as well as by colour.
+Confirmed thresholds are solid; unconfirmed ones are dashed and labelled "unconfirmed" in
+italics, so the difference never rests on colour alone. The three traces differ by line style
+and by marker shape as well as by colour.
+
+Around each trace a light band shows how far studies of the same condition differ
+(:func:`aftercare.thermal.cooling_band`), and the published study means measured under the
+simulated condition (:func:`aftercare.thermal.calibration.matching_points`) are drawn on it as
+markers: a circle on the skin, a square at 1 cm, a triangle at 3 cm.
+
+Threshold labels sit in the right margin in temperature order and are packed by their drawn
+height so that no two labels, and no label and the legend, ever overlap.
 """
 
 from __future__ import annotations
@@ -17,7 +25,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon
 
 from . import style
 
@@ -25,12 +37,21 @@ __all__ = ["cooling_curve", "CoolingChart", "Threshold", "check_simulation", "re
 
 SIM_COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c")
 MADE_BY = "aftercare.thermal.simulate_cooling"
+#: column, colour role, line style, label, marker of the published points on that trace
 TRACES = (
-    ("skin_c", "skin", "-", "skin"),
-    ("muscle_1cm_c", "muscle_1cm", "--", "muscle 1 cm deep"),
-    ("muscle_3cm_c", "muscle_3cm", "-.", "muscle 3 cm deep"),
+    ("skin_c", "skin", "-", "skin", "o"),
+    ("muscle_1cm_c", "muscle_1cm", "--", "muscle 1 cm deep", "s"),
+    ("muscle_3cm_c", "muscle_3cm", "-.", "muscle 3 cm deep", "^"),
 )
 Y_RANGE_C = (-3.0, 40.0)
+#: Inputs a simulation must carry in ``attrs`` for the band and the published points.
+SPREAD_ATTRS = ("modality", "barrier", "application_min", "rewarm_min", "skinfold_mm")
+BAND_ALPHA = 0.2
+LABEL_GAP_PX = 6.0
+#: Left edge of the threshold labels in the right margin [axes fraction].
+MARGIN_X = 1.06
+#: Characters per line of a threshold label.
+MARGIN_WRAP = 34
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,55 @@ def _crossing(time: np.ndarray, temp: np.ndarray, level: float) -> float | None:
     return float(time[below[0]]) if len(below) else None
 
 
+def spread_and_points(simulation: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The between-study band and the matching published points for a simulation.
+
+    Both come from :mod:`aftercare.thermal` and need the inputs that
+    :func:`~aftercare.thermal.simulate_cooling` stores in ``attrs``; for any other table the
+    band is None and there are no points.
+    """
+    from ..thermal import cooling_band
+    from ..thermal.calibration import matching_points
+
+    attrs = getattr(simulation, "attrs", {}) or {}
+    empty = matching_points("", "", 0, 0)
+    if not all(k in attrs for k in SPREAD_ATTRS):
+        return None, empty
+    band = cooling_band(
+        attrs["modality"],
+        attrs["barrier"],
+        attrs["application_min"],
+        attrs["rewarm_min"],
+        attrs["skinfold_mm"],
+        attrs.get("baseline_given_c"),
+    )
+    points = matching_points(
+        attrs["modality"], attrs["barrier"], attrs["application_min"], attrs["skinfold_mm"]
+    )
+    return band, points
+
+
+def _point_positions(points: pd.DataFrame, simulation: pd.DataFrame) -> pd.DataFrame:
+    """Place each published point on the chart: ``x``, ``y`` and the range ``y_low``/``y_high``."""
+    out = points.copy()
+    xs, ys, lows, highs = [], [], [], []
+    for row in points.itertuples():
+        start = float(simulation[row.column].iloc[0])
+        if row.placement == "value":
+            y, low, high = row.measured, row.measured_low, row.measured_high
+        elif row.placement == "fall":
+            y = start - row.measured
+            low, high = start - row.measured_high, start - row.measured_low
+        else:  # the time at which the muscle had fallen 7 degC
+            y, low, high = start - 7.0, np.nan, np.nan
+        xs.append(row.time_min)
+        ys.append(y)
+        lows.append(low)
+        highs.append(high)
+    out["x"], out["y"], out["y_low"], out["y_high"] = xs, ys, lows, highs
+    return out
+
+
 class CoolingChart:
     """Temperature traces with thresholds, built once and updatable with a new simulation.
 
@@ -134,6 +204,9 @@ class CoolingChart:
         ``simulation.attrs`` when present.
     x_max_min : float, optional
         Fix the time axis to 0..x_max_min minutes (apps use it so the axis never jumps).
+    spread : bool, default True
+        Draw the between-study band and the published points (needs a simulation made by
+        :func:`aftercare.thermal.simulate_cooling`; other tables get neither).
     """
 
     def __init__(
@@ -142,16 +215,19 @@ class CoolingChart:
         thresholds: Any = None,
         title: str | None = None,
         x_max_min: float | None = None,
+        spread: bool = True,
     ) -> None:
         check_simulation(simulation)
         self.thresholds = read_thresholds(thresholds)
         self.fixed_x = x_max_min
+        self.spread = spread
         with style.house_rc():
             self._build(simulation)
         self.update(simulation, title)
 
     def _build(self, simulation: pd.DataFrame) -> None:
         fig = style.new_figure()
+        FigureCanvasAgg(fig)  # a renderer to measure the labels with
         self.figure = fig
         ax = fig.add_axes((0.075, 0.13, 0.56, 0.72))
         self.ax = ax
@@ -166,33 +242,73 @@ class CoolingChart:
         self.apply_label = ax.text(
             0.01,
             0.985,
-            "shaded: pack on",
+            "shaded blue: pack on",
             transform=ax.transAxes,
             ha="left",
             va="top",
             fontsize=12,
             color="#003D66",
         )
-        self.lines = {}
-        for column, role, dash, label in TRACES:
+        self.lines: dict[str, Line2D] = {}
+        self.bands: dict[str, Polygon] = {}
+        self.markers: dict[str, Line2D] = {}
+        self.ranges: dict[str, Line2D] = {}
+        for column, role, dash, label, marker in TRACES:
+            colour = style.COLORS[role]
+            band = Polygon(
+                np.zeros((1, 2)), closed=True, facecolor=colour, alpha=BAND_ALPHA, zorder=3
+            )
+            ax.add_patch(band)
+            self.bands[column] = band
             (line,) = ax.plot(
-                [],
-                [],
-                color=style.COLORS[role],
-                linestyle=dash,
-                linewidth=2.6,
-                label=label,
-                zorder=4,
+                [], [], color=colour, linestyle=dash, linewidth=2.6, label=label, zorder=4
             )
             self.lines[column] = line
+            (rng,) = ax.plot([], [], color="#000000", linewidth=1.6, zorder=5)
+            self.ranges[column] = rng
+            (points,) = ax.plot(
+                [],
+                [],
+                linestyle="none",
+                marker=marker,
+                markersize=9,
+                markerfacecolor=colour,
+                markeredgecolor="#000000",
+                markeredgewidth=1.4,
+                zorder=6,
+            )
+            self.markers[column] = points
         self._draw_thresholds(ax)
-        # A fixed legend (colour + line style + name) keeps the traces apart without colour.
-        ax.legend(
+        # A fixed legend (colour + line style + marker + name) keeps the traces apart without
+        # colour; it also names the band and the published points.
+        handles = [self.lines[c] for c, *_ in TRACES]
+        labels = [label for _, _, _, label, _ in TRACES]
+        handles.append(Patch(facecolor="#999999", alpha=0.45, edgecolor="none"))
+        labels.append("spread between studies")
+        handles.append(
+            tuple(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=8,
+                    markerfacecolor=style.COLORS[role],
+                    markeredgecolor="#000000",
+                )
+                for _, role, _, _, marker in TRACES
+            )
+        )
+        labels.append("published study means")
+        self.legend = ax.legend(
+            handles,
+            labels,
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,
             title="Tissue (line style)",
             alignment="left",
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
         )
         self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
         fig.text(
@@ -204,33 +320,40 @@ class CoolingChart:
             va="top",
             fontsize=12,
         )
+        self._pack_margin_labels()
         self.dynamic_artists = [
             self.apply_span,
+            *self.bands.values(),
             *self.lines.values(),
+            *self.ranges.values(),
+            *self.markers.values(),
             self.title,
         ]
 
     def _draw_thresholds(self, ax: Any) -> None:
-        """Bands as faint hatched shading labelled inside; lines labelled in the right margin."""
+        """Lines, and bands crossed by lines, labelled in the right margin; other bands inside."""
         bands = [t for t in self.thresholds if t.kind == "band"]
         lines = [t for t in self.thresholds if t.kind != "band"]
         line_values = {t.value_c for t in lines}
+        margin: list[tuple[float, str, bool]] = []  # (temperature, text, confirmed)
         for i, band in enumerate(bands):
             low = max(band.low_c, Y_RANGE_C[0])
             # Plain light shading (named by its label): hatching would double the PNG time.
             shade = "#EDEDED" if i % 2 == 0 else "#F6F6F6"
             ax.axhspan(low, band.high_c, facecolor=shade, edgecolor="none", zorder=1)
-            inner = any(low < v < band.high_c for v in line_values)
-            # A band crossed by threshold lines is labelled just above its lower edge.
-            y, va = (low, "bottom") if inner else ((low + band.high_c) / 2, "center")
+            text = f"{band.label}{_unconfirmed_tag(band)}"
+            if any(low < v < band.high_c for v in line_values):
+                # lines cross it: label it in the margin, at its top edge, like a line
+                margin.append((band.high_c, textwrap.fill(text, MARGIN_WRAP), band.confirmed))
+                continue
             ax.annotate(
-                f"{band.label}{_unconfirmed_tag(band)}",
-                (0, y),
+                text,
+                (0, (low + band.high_c) / 2),
                 xycoords=ax.get_yaxis_transform(),
-                xytext=(4, 2 if inner else 0),
+                xytext=(4, 0),
                 textcoords="offset points",
                 ha="left",
-                va=va,
+                va="center",
                 fontsize=12,
                 color="#333333",
                 zorder=2,
@@ -238,9 +361,7 @@ class CoolingChart:
         by_value: dict[float, list[Threshold]] = {}
         for line in lines:
             by_value.setdefault(line.value_c, []).append(line)
-        labels = []
-        for value in sorted(by_value, reverse=True):
-            group = by_value[value]
+        for value, group in by_value.items():
             confirmed = all(t.confirmed for t in group)
             ax.axhline(
                 value,
@@ -249,39 +370,72 @@ class CoolingChart:
                 linestyle="-" if confirmed else (0, (5, 3)),
                 zorder=3,
             )
-            text = "\n".join(textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", 38) for t in group)
-            labels.append((value, text, confirmed))
-        # Right margin, pushed apart so that close lines (12.5 and 13.6 °C) stay readable.
-        per_line_c = (Y_RANGE_C[1] - Y_RANGE_C[0]) / (self.ax.bbox.height / 17.0)
-        placed: list[float] = []
-        bottom_prev = None
-        for value, text, confirmed in labels:
-            n_lines = text.count("\n") + 1
-            y = value + per_line_c * n_lines / 2
-            if bottom_prev is not None and y > bottom_prev - 0.3:
-                y = bottom_prev - 0.3
-            placed.append(y)
-            bottom_prev = y - per_line_c * n_lines
-            ax.annotate(
+            text = "\n".join(
+                textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", MARGIN_WRAP) for t in group
+            )
+            margin.append((value, text, confirmed))
+        self.margin_labels = []
+        blend = ax.get_yaxis_transform()  # x in axes fraction, y in degC
+        for value, text, confirmed in sorted(margin, key=lambda m: -m[0]):
+            label = ax.text(
+                MARGIN_X,
+                value,
                 text,
-                xy=(1, value),
-                xycoords=ax.get_yaxis_transform(),
-                xytext=(1.02, y),
-                textcoords=("axes fraction", "data"),
+                transform=blend,
                 ha="left",
                 va="top",
                 fontsize=12,
-                annotation_clip=False,
+                clip_on=False,
                 fontstyle="normal" if confirmed else "italic",
-                arrowprops=dict(
-                    arrowstyle="-",
-                    color="#777777",
-                    linewidth=0.8,
-                    linestyle="-" if confirmed else "--",
-                    shrinkA=0,
-                    shrinkB=0,
-                ),
             )
+            (leader,) = ax.plot(
+                [1.0, MARGIN_X - 0.008],
+                [value, value],
+                transform=blend,
+                color="#777777",
+                linewidth=0.8,
+                linestyle="-" if confirmed else "--",
+                clip_on=False,
+            )
+            self.margin_labels.append((value, label, leader))
+
+    def _pack_margin_labels(self) -> None:
+        """Stack the margin labels by their drawn height so none overlaps another or the legend.
+
+        Each label wants its first line level with its temperature; going down the list, a
+        label that would overlap the one above moves down, and if the stack runs past the bottom
+        of the axes it is pushed back up, never above the legend. A leader line joins each
+        label to its temperature at the axis edge.
+        """
+        if not self.margin_labels:
+            return
+        renderer = self.figure.canvas.get_renderer()
+        to_data = self.ax.transData.inverted()
+        boxes = [lab.get_window_extent(renderer) for _, lab, _ in self.margin_labels]
+        heights = [box.height for box in boxes]
+        lines = [max(1, lab.get_text().count("\n") + 1) for _, lab, _ in self.margin_labels]
+        wanted = [
+            float(self.ax.transData.transform((0, value))[1]) for value, _, _ in self.margin_labels
+        ]
+        ceiling = self.legend.get_window_extent(renderer).y0 - LABEL_GAP_PX
+        floor = self.ax.get_window_extent(renderer).y0
+        tops = []
+        for i, (centre, height) in enumerate(zip(wanted, heights, strict=True)):
+            top = min(centre + height / lines[i] / 2, ceiling)
+            if tops:
+                top = min(top, tops[-1] - heights[i - 1] - LABEL_GAP_PX)
+            tops.append(top)
+        overflow = floor - (tops[-1] - heights[-1])
+        if overflow > 0:
+            tops = [t + overflow for t in tops]
+            for i in range(1, len(tops)):  # keep the order when pushed back up
+                tops[i] = min(tops[i], tops[i - 1] - heights[i - 1] - LABEL_GAP_PX)
+        for (value, label, leader), top, height, n in zip(
+            self.margin_labels, tops, heights, lines, strict=True
+        ):
+            label.set_y(float(to_data.transform((0, top))[1]))
+            first_line_middle = float(to_data.transform((0, top - height / n / 2))[1])
+            leader.set_data([1.0, MARGIN_X - 0.008], [value, first_line_middle])
 
     def update(self, simulation: Any, title: str | None = None) -> bool:
         """Show ``simulation``. Returns True when the time axis had to change."""
@@ -298,28 +452,73 @@ class CoolingChart:
         application = float(meta.get("application_min", time.max()))
         self.apply_span.set_x(0)
         self.apply_span.set_width(application)
-        for column, _role, _dash, _label in TRACES:
+        for column, *_ in TRACES:
             self.lines[column].set_data(time, simulation[column].to_numpy(float))
+        band, points = spread_and_points(simulation) if self.spread else (None, None)
+        placed = _point_positions(points, simulation) if points is not None else None
+        self._show_spread(band, placed)
         if title is None:
             parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
             title = ", ".join(parts + [f"{application:g} min"]) if parts else None
         self.title.set_text(
             f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
         )
-        self._describe(simulation, application, title)
+        self._describe(simulation, application, title, band, placed)
         return changed
 
-    def _describe(self, simulation: pd.DataFrame, application: float, title: str | None) -> None:
+    def _show_spread(self, band: pd.DataFrame | None, placed: pd.DataFrame | None) -> None:
+        for column, *_ in TRACES:
+            if band is None:
+                self.bands[column].set_xy(np.zeros((1, 2)))
+            else:
+                t = band["time_min"].to_numpy(float)
+                low = band[f"{column}_low"].to_numpy(float)
+                high = band[f"{column}_high"].to_numpy(float)
+                self.bands[column].set_xy(
+                    np.column_stack(
+                        [np.concatenate([t, t[::-1]]), np.concatenate([low, high[::-1]])]
+                    )
+                )
+            rows = placed[placed["column"] == column] if placed is not None else None
+            if rows is None or rows.empty:
+                self.markers[column].set_data([], [])
+                self.ranges[column].set_data([], [])
+                continue
+            self.markers[column].set_data(rows["x"].to_numpy(float), rows["y"].to_numpy(float))
+            ranged = rows.dropna(subset=["y_low", "y_high"])
+            xs = np.repeat(ranged["x"].to_numpy(float), 3)
+            ys = np.column_stack(
+                [ranged["y_low"], ranged["y_high"], np.full(len(ranged), np.nan)]
+            ).ravel()
+            xs[2::3] = np.nan
+            self.ranges[column].set_data(xs, ys)
+
+    def _describe(
+        self,
+        simulation: pd.DataFrame,
+        application: float,
+        title: str | None,
+        band: pd.DataFrame | None,
+        placed: pd.DataFrame | None,
+    ) -> None:
         time = simulation["time_min"].to_numpy(float)
         at_end = np.searchsorted(time, application, side="right") - 1
         at_end = max(0, min(at_end, len(time) - 1))
         traces = []
-        for column, _role, _dash, label in TRACES:
+        for column, _role, _dash, label, _marker in TRACES:
             values = simulation[column].to_numpy(float)
-            traces.append(
+            words = (
                 f"{label} starts at {values[0]:.1f} °C, is {values[at_end]:.1f} °C when the "
-                f"pack comes off at {time[at_end]:g} min and reaches its lowest, "
-                f"{values.min():.1f} °C, at {time[int(np.argmin(values))]:g} min"
+                f"pack comes off at {time[at_end]:g} min"
+            )
+            if band is not None:
+                words += (
+                    f" (band {band[f'{column}_low'].iloc[at_end]:.1f} to "
+                    f"{band[f'{column}_high'].iloc[at_end]:.1f} °C)"
+                )
+            traces.append(
+                f"{words} and reaches its lowest, {values.min():.1f} °C, at "
+                f"{time[int(np.argmin(values))]:g} min"
             )
         skin = simulation["skin_c"].to_numpy(float)
         thr_words = []
@@ -342,6 +541,28 @@ class CoolingChart:
                 f"{thr.label} ({where}; {', '.join(thr.source_ids) or 'no source'}; confidence "
                 f"{thr.confidence}{status.replace(', unconfirmed', '')}): {reached}"
             )
+        point_words = []
+        if placed is not None:
+            names = {column: label for column, _r, _d, label, _m in TRACES}
+            for row in placed.itertuples():
+                point_words.append(
+                    f"{row.label}: {names[row.column]} {row.y:.1f} °C at {row.x:g} min"
+                    + (
+                        f" (range {row.y_low:.1f} to {row.y_high:.1f} °C)"
+                        if pd.notna(row.y_low)
+                        else ""
+                    )
+                )
+        spread_alt = ""
+        if band is not None:
+            spread_alt = (
+                " Light bands around each line show how far studies of the same condition "
+                "differ (the model with the pack-skin contact one between-study SD better and "
+                "poorer). Published study means measured under this condition, drawn as "
+                "markers (circle skin, square 1 cm, triangle 3 cm): "
+                + ("; ".join(point_words) if point_words else "none")
+                + "."
+            )
         alt = (
             f"Line chart of temperature (°C) against time (min) over {time.max():g} min"
             f"{' for ' + title if title else ''}; the pack is on for the first "
@@ -350,6 +571,7 @@ class CoolingChart:
             + ". Thresholds: "
             + ("; ".join(thr_words) if thr_words else "none available")
             + "."
+            + spread_alt
         )
         reached = [t.label for t in self.thresholds if _crossing(time, skin, t.value_c) is not None]
         caption = (
@@ -360,8 +582,19 @@ class CoolingChart:
                 if reached
                 else " and crosses none of the thresholds shown."
             )
-            + " Model output, not a measurement."
         )
+        if band is not None:
+            caption += (
+                f" Between studies it could end from {band['skin_c_low'].iloc[at_end]:.1f} to "
+                f"{band['skin_c_high'].iloc[at_end]:.1f} °C (light band)"
+                + (
+                    f"; markers: {len(point_words)} published study mean"
+                    f"{'s' if len(point_words) != 1 else ''} for this condition."
+                    if point_words
+                    else "; no published study measured this condition."
+                )
+            )
+        caption += " Model output, not a measurement."
         style.set_text_alternative(self.figure, caption, alt)
 
 
@@ -372,7 +605,9 @@ def cooling_curve(simulation: Any, thresholds: Any = None, title: str | None = N
     ----------
     simulation : pandas.DataFrame
         From :func:`aftercare.thermal.simulate_cooling`: columns time_min [min], skin_c,
-        muscle_1cm_c and muscle_3cm_c [°C].
+        muscle_1cm_c and muscle_3cm_c [°C]. When it carries the simulation's inputs in
+        ``attrs`` (as ``simulate_cooling`` does), the chart adds the between-study band of
+        :func:`aftercare.thermal.cooling_band` and the matching published study means.
     thresholds : optional
         Default :func:`aftercare.thermal.load_thresholds`.
     title : str, optional
@@ -382,11 +617,24 @@ def cooling_curve(simulation: Any, thresholds: Any = None, title: str | None = N
     -------
     matplotlib.figure.Figure
         With ``caption`` and ``alt_text`` (temperatures at the start, when the pack comes off
-        and at the lowest point, and when the skin crosses each threshold).
+        and at the lowest point, the band at removal, the published points, and when the skin
+        crosses each threshold).
 
     Raises
     ------
     aftercare.errors.InputError
         If ``simulation`` is not a DataFrame or lacks a column (named in the message).
+
+    References
+    ----------
+    Okabe M, Ito K (2008). Color Universal Design (palette). Calibration and study means:
+    ``docs/calibration.md``.
+
+    Examples
+    --------
+    >>> from aftercare.thermal import simulate_cooling
+    >>> fig = cooling_curve(simulate_cooling("crushed_ice", "none", 20))
+    >>> "light band" in fig.caption
+    True
     """
     return CoolingChart(simulation, thresholds, title).figure

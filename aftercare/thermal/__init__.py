@@ -9,6 +9,7 @@ Public functions
 ----------------
 simulate_cooling(modality, barrier, application_min, rewarm_min=0, skinfold_mm=10,
                  baseline_skin_c=None) -> DataFrame
+cooling_band(same arguments) -> DataFrame (between-study spread around simulate_cooling)
 simulate_heating(source, layers, application_min, skinfold_mm=10) -> DataFrame
 session_end_skin_c(modality, barrier, minutes, skinfold_mm=10) -> float (cached)
 load_thresholds() -> DataFrame
@@ -25,14 +26,23 @@ temperature. Temperature :math:`T(z, t)` obeys the Pennes bioheat equation [1]_
 
 with layer-wise conductivity :math:`k`, density :math:`\rho`, specific heat :math:`c` and
 perfusion :math:`\omega` (``data/tissue.yaml``; textbook values, typical, **not** fitted and not
-from the evidence brief; metabolic heat is neglected). While a cold pack is on, perfusion is
-multiplied by a fitted factor (cold vasoconstriction; the fit drives it to 0, see
-``docs/calibration.md``); it is restored when the pack comes off. The equation is discretised
+from the evidence brief; metabolic heat is neglected). ``fat_c`` is read in the middle of the
+fat layer. The equation is discretised
 in finite volumes (0.25 mm cells in skin, 1 mm in fat and the upper 36 mm of muscle, 4 mm
 below; halving them changes the calibration outputs by under 0.05 degC) and, within each
 linear phase, solved exactly in modal form (symmetric tridiagonal
 eigen-decomposition, cached per geometry); output every minute. A cached 50-minute
 simulation takes well under a millisecond (``benchmarks/model_speed.py``).
+
+**Blood flow and cold.** While a cold pack is on there is no blood flow in the cooled tissue
+(``cold_perfusion_factor`` = 0: every calibration fit drove it there [8]_, see
+``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
+removal, blood flow stays at its level under the pack for ``vasoconstriction_hold_min`` (30 min)
+and returns to rest over the next ``vasoconstriction_recovery_min`` (30 min) [9]_. How far it
+is held down depends on how cold the skin got: fully when the skin was at or below 10 degC at
+removal (vessels maximally constricted [10]_), not at all when it had not cooled, in proportion
+between. So the skin rewarms slowly, and muscle under thick fat keeps cooling for a while after
+the pack is off, as the cold stored in the fat moves inwards.
 
 **Pack.** One lumped mass per unit contact area (``data/modalities.yaml``). Ice packs are phase
 change: held at 0 degC while a melt budget (mass x latent heat) lasts, then warming as water.
@@ -45,16 +55,20 @@ correction.
 
 .. math:: q = (T_{skin} - T_{pack}) / (1/h_{contact} + R_{barrier})
 
-where :math:`h_{contact}` (per modality), the dry-towel resistance per layer, the gel pack's
-effective mass and the cold perfusion factor are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``, written by ``scripts/fit_thermal.py``
-from the calibration points C1-C7 in ``data/calibration/points.csv``). A damp towel is a small
-textbook resistance (wet cotton).
+where :math:`h_{contact}` (per modality), the dry-towel resistance per layer and the gel pack's
+effective mass are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``,
+written by ``scripts/fit_thermal.py`` from the calibration points C1-C7 in
+``data/calibration/points.csv``). Studies of the same condition differ: the fit gives each study
+its own contact factor around the typical contact and estimates their spread
+(``contact_spread_log_sd``); the model runs the typical contact, and :func:`cooling_band` the
+contact one spread better and poorer. A damp towel is a small textbook resistance (wet cotton)
+that, soaked with melt water, gives the pack the contact of wetted ice (``wets_contact``).
 
 **Baseline and rewarming.** Before the pack and after it is removed, bare skin loses heat to
 room air through a surface conductance. With ``baseline_skin_c=None`` the tissue starts in the
 steady state for still room air. A warmer baseline lowers that conductance; a cooler one adds
-a heat sink in the outer skin towards cooler surroundings (fitted ``cool_baseline_sink_c``)
-that stays on under the pack, so a pack can only add cooling. Rewarming heads back to the
+extra heat loss from the outer skin to the room air (a cooler room, draughts) that stays on
+under the pack, so a pack can only add cooling. Rewarming heads back to the
 baseline. ``skin_c`` is the skin-surface
 temperature (under the pack while it is on), as the calibration studies measured it.
 
@@ -63,8 +77,8 @@ temperature (under the pack while it is on), as the calibration studies measured
 an uncalibrated extrapolation, labelled ``confidence = "low"``; the 44 degC burn threshold [7]_
 is marked per row.
 
-**Limits.** No cold-induced vasodilation or vasoconstriction, no compression, one dimension
-(no lateral heat flow), average adults. Cubed and wetted ice differ from crushed ice only by an
+**Limits.** No cold-induced vasodilation, no compression, one dimension (no lateral heat
+flow), average adults; muscle under thin fat cools faster in studies than the model allows. Cubed and wetted ice differ from crushed ice only by an
 assumed contact multiplier that reproduces the published ranking [6]_ (values not retrieved).
 
 References
@@ -87,13 +101,20 @@ References
    intramuscular and surface temperature changes. J Athl Train 44(2):136-141.
    doi:10.4085/1062-6050-44.2.136
 .. [7] Moritz AR, Henriques FC (1947). Studies of thermal injury II. Am J Pathol.
+.. [8] Skin blood perfusion during rewarming after cryotherapy-device cooling (PMC4395553):
+   perfusion did not recover during rewarming.
+.. [9] Hohenauer E, Deliens T, Clarys P, Clijsen R (2019). Perfusion of the skin's
+   microcirculation after cold-water immersion and partial-body cryotherapy. Skin Res Technol
+   25(5):677-682. doi:10.1111/srt.12703
+.. [10] Frostbite (textbook section, mitchmedical.us; low-medium): vessels maximally
+   constricted at skin 10 degC.
 
 Examples
 --------
 >>> from aftercare import thermal
 >>> df = thermal.simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30)
 >>> df.shape
-(51, 4)
+(51, 5)
 >>> thermal.simulate_cooling("snow", "none", 20)
 Traceback (most recent call last):
 ...
@@ -102,7 +123,14 @@ aftercare.errors.InputError: modality = 'snow' is not allowed; allowed: one of '
 
 from __future__ import annotations
 
-from .model import COLUMNS, LIMITS, session_end_skin_c, simulate_cooling, simulate_heating
+from .model import (
+    COLUMNS,
+    LIMITS,
+    cooling_band,
+    session_end_skin_c,
+    simulate_cooling,
+    simulate_heating,
+)
 from .parameters import load_barriers, load_heat_sources, load_modalities
 from .thresholds import load_thresholds
 
@@ -110,6 +138,7 @@ __all__ = [
     "COLUMNS",
     "LIMITS",
     "simulate_cooling",
+    "cooling_band",
     "simulate_heating",
     "session_end_skin_c",
     "load_thresholds",

@@ -4,6 +4,14 @@
 with its source id, the quantity it measures and the tolerance it is judged by.
 :func:`compare` runs the model for every point (optionally with trial parameter values, as
 ``scripts/fit_thermal.py`` does) and returns a table with the error of each point.
+
+Studies of the same nominal condition differ (the same 20 minutes of crushed ice ended at
+10.2 degC in one study and 13.8 degC in another). The fit gives each study group with fitted
+points its own pack-skin contact, a factor ``study_contact_<group>`` times the typical one, and
+estimates how far those factors spread (``contact_spread_log_sd``); :func:`compare` uses each
+study's own factor unless told to use the typical contact (``own_contact=False``), which is how
+a study left out of the fit is predicted. :func:`matching_points` lists the published points
+that match a simulated condition, for charts.
 """
 
 from __future__ import annotations
@@ -16,24 +24,38 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import cached_loader, data_path, read_csv_models
 from ..sources import check_source_ids
-from .model import cooling_arrays
-from .parameters import load_barriers, load_modalities, resolve
+from .model import contact_multiplier, cooling_arrays
+from .parameters import load_barriers, load_fitted_parameters, load_modalities, resolve
 
-__all__ = ["CalibrationPoint", "load_points", "model_value", "compare", "FREE_PARAMETERS"]
+__all__ = [
+    "CalibrationPoint",
+    "load_points",
+    "model_value",
+    "compare",
+    "matching_points",
+    "FREE_PARAMETERS",
+    "STUDY_GROUPS",
+]
+
+#: Study groups that get their own contact factor in the fit (those with fitted points; C7's
+#: towel resistance is fitted to its one point, so its contact would not be identifiable).
+STUDY_GROUPS = ("C1", "C2", "C3", "C5", "C6")
 
 #: The fitted parameters, their units and what they mean.
 FREE_PARAMETERS = {
-    "h_ice": ("W/(m2 K)", "contact conductance of a crushed-ice bag on skin"),
-    "h_gel": ("W/(m2 K)", "contact conductance of a gel pack on skin"),
+    "h_ice": ("W/(m2 K)", "typical contact conductance of a crushed-ice bag on skin"),
+    "h_gel": ("W/(m2 K)", "typical contact conductance of a gel pack on skin"),
     "gel_mass_kg": ("kg", "effective mass of a gel pack (sets its cold capacity)"),
-    "h_peas": ("W/(m2 K)", "contact conductance of a bag of frozen peas on skin"),
+    "h_peas": ("W/(m2 K)", "typical contact conductance of a bag of frozen peas on skin"),
     "r_dry_towel_layer": ("m2 K/W", "thermal resistance of one dry towel layer"),
-    "cold_perfusion_factor": ("1", "blood perfusion under a cold pack as a fraction of rest"),
-    "cool_baseline_sink_c": (
-        "degC",
-        "temperature of the surroundings that hold a skin baseline "
-        "below the still-air steady state",
+    "contact_spread_log_sd": (
+        "1 (natural log)",
+        "between-study spread of the pack-skin contact: SD of the log of the study factors",
     ),
+    **{
+        f"study_contact_{g}": ("1", f"pack-skin contact in study group {g} relative to typical")
+        for g in STUDY_GROUPS
+    },
 }
 
 Quantity = Literal[
@@ -58,6 +80,8 @@ class CalibrationPoint(BaseModel):
     application_min: float = Field(gt=0, le=240)
     skinfold_mm: float | None = Field(default=None, ge=0, le=80)
     skinfold_basis: str
+    skinfold_low_mm: float | None = Field(default=None, ge=0, le=80)
+    skinfold_high_mm: float | None = Field(default=None, ge=0, le=80)
     baseline_skin_c: float | None = Field(default=None, ge=20, le=37)
     baseline_basis: str
     mass_kg: float | None = Field(default=None, gt=0)
@@ -83,8 +107,28 @@ def load_points() -> tuple[CalibrationPoint, ...]:
     return tuple(rows)
 
 
-def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = None) -> float:
-    """The model's value of ``point.quantity`` under the point's conditions."""
+def study_factor(
+    group: str, overrides: dict[str, float] | None = None, own_contact: bool = True
+) -> float:
+    """The contact factor of a study group (1 for the typical contact or an unfitted group)."""
+    name = f"study_contact_{group}"
+    if not own_contact or group not in STUDY_GROUPS:
+        return 1.0
+    if overrides and name in overrides:
+        return float(overrides[name])
+    fitted = load_fitted_parameters()
+    return fitted[name].value if name in fitted else 1.0
+
+
+def model_value(
+    point: CalibrationPoint,
+    overrides: dict[str, float] | None = None,
+    own_contact: bool = True,
+) -> float:
+    """The model's value of ``point.quantity`` under the point's conditions.
+
+    ``own_contact``: use the study's fitted contact factor (True) or the typical contact.
+    """
     pack = load_modalities()[point.modality]
     if point.mass_kg is not None:
         pack = pack.model_copy(update={"mass_kg": point.mass_kg})
@@ -96,7 +140,8 @@ def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = No
             field="contact",
             overrides=overrides,
         )
-        * pack.contact_multiplier
+        * contact_multiplier(pack, barrier)
+        * study_factor(point.group, overrides, own_contact)
     )
     r = (
         resolve(
@@ -108,14 +153,8 @@ def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = No
         * barrier.layers
     )
     skinfold = 10.0 if point.skinfold_mm is None else point.skinfold_mm
-    factor = resolve(
-        "fitted:cold_perfusion_factor",
-        file="data/tissue.yaml",
-        field="cold_perfusion_factor",
-        overrides=overrides,
-    )
     times, skin, muscle, _ = cooling_arrays(
-        pack, h, r, point.application_min, 0.0, skinfold, point.baseline_skin_c, factor, overrides
+        pack, h, r, point.application_min, 0.0, skinfold, point.baseline_skin_c, overrides
     )
     q = point.quantity
     if q == "skin_end_c":
@@ -142,8 +181,22 @@ def model_value(point: CalibrationPoint, overrides: dict[str, float] | None = No
     return float(times[1:][np.nonzero(skin[1:] <= lowest + 0.5)[0][0]])
 
 
-def compare(overrides: dict[str, float] | None = None) -> pd.DataFrame:
+def compare(
+    overrides: dict[str, float] | None = None,
+    own_contact: bool = True,
+    points: tuple[CalibrationPoint, ...] | None = None,
+) -> pd.DataFrame:
     """Every calibration point beside the model, with its error.
+
+    Parameters
+    ----------
+    overrides : dict, optional
+        Trial values of fitted parameters by name (as the fitting script uses).
+    own_contact : bool, default True
+        Each study with its own fitted contact factor; False: the typical contact for all (how
+        the model predicts a study it has not seen).
+    points : tuple of CalibrationPoint, optional
+        A subset of the points (default all).
 
     Returns
     -------
@@ -154,8 +207,8 @@ def compare(overrides: dict[str, float] | None = None) -> pd.DataFrame:
         ``residual`` (scaled error used by the fit) and the condition columns.
     """
     rows = []
-    for point in load_points():
-        value = model_value(point, overrides)
+    for point in load_points() if points is None else points:
+        value = model_value(point, overrides, own_contact)
         error = value - point.measured
         rel = error / point.measured
         scaled_error = rel if point.tolerance_kind == "rel" else error
@@ -184,3 +237,88 @@ def compare(overrides: dict[str, float] | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Quantity -> (simulation column, how the published number is placed on the chart).
+_DRAWN = {
+    "skin_end_c": ("skin_c", "value"),
+    "skin_drop_c": ("skin_c", "fall"),
+    "muscle_1cm_drop_c": ("muscle_1cm_c", "fall"),
+    "muscle_3cm_drop_c": ("muscle_3cm_c", "fall"),
+    "minutes_to_7c_fall_1cm": ("muscle_1cm_c", "time_of_7c_fall"),
+}
+
+
+def matching_points(
+    modality: str, barrier: str, application_min: float, skinfold_mm: float
+) -> pd.DataFrame:
+    """Published calibration points measured under a condition, to draw on a cooling chart.
+
+    A point matches when its modality and barrier are the simulated ones, it was measured while
+    the pack was on (its time is within ``application_min``) and, where the study reported a
+    skinfold group, ``skinfold_mm`` falls in that group's range (studies that reported no
+    skinfold match any). The lowest-skin timing point (C4) is not a temperature and is left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: ``id``, ``source_id``, ``column`` (the simulation column it belongs
+        to), ``time_min`` [min], ``placement`` (``"value"``: ``measured`` is a temperature
+        [degC]; ``"fall"``: ``measured`` is a fall from the start [degC], drawn below the
+        simulated starting value; ``"time_of_7c_fall"``: the time at which a 7 degC fall was
+        reached), ``measured``, ``measured_low``, ``measured_high`` (a published range, or
+        NaN), ``baseline_skin_c`` (the study's baseline, NaN if not reported) and ``label``.
+
+    Examples
+    --------
+    >>> pts = matching_points("crushed_ice", "none", 20, 25)
+    >>> sorted(pts.id)
+    ['C2-ice', 'C3-ice', 'C6-ge20-1cm', 'C6-ge20-3cm']
+    """
+    rows = []
+    for p in load_points():
+        if p.quantity not in _DRAWN or p.modality != modality or p.barrier != barrier:
+            continue
+        column, placement = _DRAWN[p.quantity]
+        time = p.measured if placement == "time_of_7c_fall" else p.application_min
+        if time > application_min + 1e-9:
+            continue
+        low = 0.0 if p.skinfold_low_mm is None else p.skinfold_low_mm
+        high = 80.0 if p.skinfold_high_mm is None else p.skinfold_high_mm
+        if p.skinfold_low_mm is not None and not low <= skinfold_mm <= high:
+            continue
+        group = "" if p.skinfold_low_mm is None else f", skinfold {p.skinfold_low_mm:g}"
+        group += (
+            ""
+            if p.skinfold_low_mm is None
+            else (
+                f"-{p.skinfold_high_mm:g} mm" if p.skinfold_high_mm is not None else " mm or more"
+            )
+        )
+        rows.append(
+            {
+                "id": p.id,
+                "source_id": p.source_id,
+                "column": column,
+                "time_min": float(time),
+                "placement": placement,
+                "measured": p.measured,
+                "measured_low": np.nan if p.measured_low is None else p.measured_low,
+                "measured_high": np.nan if p.measured_high is None else p.measured_high,
+                "baseline_skin_c": np.nan if p.baseline_skin_c is None else p.baseline_skin_c,
+                "label": f"{p.source_id}{group}",
+            }
+        )
+    columns = [
+        "id",
+        "source_id",
+        "column",
+        "time_min",
+        "placement",
+        "measured",
+        "measured_low",
+        "measured_high",
+        "baseline_skin_c",
+        "label",
+    ]
+    return pd.DataFrame(rows, columns=columns)

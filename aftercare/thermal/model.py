@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..errors import check_choice, check_number
+from ..errors import DataError, check_choice, check_number
 from . import solver
 from .parameters import (
     Barrier,
@@ -26,11 +26,16 @@ __all__ = [
     "simulate_cooling",
     "simulate_heating",
     "session_end_skin_c",
+    "cooling_band",
+    "contact_spread_log_sd",
     "cooling_arrays",
     "heating_arrays",
+    "recovery",
 ]
 
-COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c")
+COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
+#: The temperature columns of :func:`simulate_cooling` (all but ``time_min``).
+TEMPERATURES = COLUMNS[1:]
 
 #: Validated input ranges: argument -> (low, high, unit).
 LIMITS = {
@@ -72,6 +77,26 @@ def pack_state(
     return pack.initial_c, solver.PackState("liquid", 0.0, 0.0, cap_liquid, cap_liquid)
 
 
+def recovery(overrides: dict[str, float] | None = None) -> solver.Recovery:
+    """Blood flow under the pack and after removal, from ``data/tissue.yaml``.
+
+    Under the pack perfusion is ``cold_perfusion_factor`` of rest. After removal it stays
+    there for ``vasoconstriction_hold_min`` (scaled by how cold the skin got, fully at or
+    below ``vasoconstriction_full_c``), then returns to rest over
+    ``vasoconstriction_recovery_min`` (see :class:`solver.Recovery`).
+    """
+    t = load_tissue()
+    cold = t.v("cold_perfusion_factor")
+    if overrides and "cold_perfusion_factor" in overrides:  # the fitting script's profile
+        cold = float(overrides["cold_perfusion_factor"])
+    return solver.Recovery(
+        cold_factor=cold,
+        hold_min=t.v("vasoconstriction_hold_min"),
+        recovery_min=t.v("vasoconstriction_recovery_min"),
+        full_c=t.v("vasoconstriction_full_c"),
+    )
+
+
 def cooling_arrays(
     pack: Pack,
     h_contact: float,
@@ -80,32 +105,22 @@ def cooling_arrays(
     rewarm_min: float,
     skinfold_mm: float,
     baseline_skin_c: float | None,
-    perfusion_factor: float | None = None,
     overrides: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_cooling` with explicit parameters.
 
     Used by ``scripts/fit_thermal.py`` to try parameter values; returns
-    ``(time_min, skin_c, muscle_c[:, (1 cm, 3 cm)], events)`` (see :func:`solver.run`).
+    ``(time_min, skin_c, deep_c[:, (muscle 1 cm, muscle 3 cm, fat)], events)`` (see
+    :func:`solver.run`).
     """
     t = load_tissue()
     if baseline_skin_c is None:
         h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
         sink = (0.0, 0.0)
     else:
-        sink_c = resolve(
-            "fitted:cool_baseline_sink_c",
-            file="data/tissue.yaml",
-            field="cool_baseline_sink_c",
-            overrides=overrides,
-        )
-        h_env, env_c, sink = solver.env_for_baseline(skinfold_mm, baseline_skin_c, sink_c)
+        h_env, env_c, sink = solver.env_for_baseline(skinfold_mm, baseline_skin_c, t.v("room_c"))
     x0 = solver.steady_profile(skinfold_mm, h_env, env_c, sink)
     pack_c, state = pack_state(pack, overrides)
-    if perfusion_factor is None:
-        perfusion_factor = resolve(
-            "fitted:cold_perfusion_factor", file="data/tissue.yaml", field="cold_perfusion_factor"
-        )
     return solver.run(
         skinfold_mm,
         x0,
@@ -117,9 +132,27 @@ def cooling_arrays(
         ("air", h_env, env_c),
         application_min,
         rewarm_min,
-        perfusion_factor,
+        recovery(overrides),
         sink,
     )
+
+
+def contact_multiplier(pack: Pack, barrier: Barrier) -> float:
+    """The pack's contact multiplier, raised to that of wetted ice when the barrier wets it.
+
+    A damp towel soaks up melt water, so ice in a damp towel touches the skin through water
+    as wetted ice does (``wets_contact`` in ``data/barriers.yaml``).
+    """
+    if not barrier.wets_contact:
+        return pack.contact_multiplier
+    wetted = load_modalities().get("wetted_ice")
+    if wetted is None:
+        raise DataError(
+            "data/modalities.yaml",
+            f"barrier {barrier.id!r} wets the contact, which needs the modality 'wetted_ice'",
+            column="wetted_ice",
+        )
+    return max(pack.contact_multiplier, wetted.contact_multiplier)
 
 
 def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
@@ -128,14 +161,11 @@ def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
     check_choice("barrier", barrier, barriers)
     pack: Pack = modalities[modality]
     bar: Barrier = barriers[barrier]
-    h = (
-        resolve(
-            pack.contact_conductance_w_m2k,
-            file="data/modalities.yaml",
-            field=f"{modality}.contact_conductance_w_m2k",
-        )
-        * pack.contact_multiplier
-    )
+    h = resolve(
+        pack.contact_conductance_w_m2k,
+        file="data/modalities.yaml",
+        field=f"{modality}.contact_conductance_w_m2k",
+    ) * contact_multiplier(pack, bar)
     r = (
         resolve(
             bar.resistance_m2k_w, file="data/barriers.yaml", field=f"{barrier}.resistance_m2k_w"
@@ -145,13 +175,14 @@ def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
     return pack, h, r
 
 
-def _frame(times, skin, muscle, attrs: dict) -> pd.DataFrame:
+def _frame(times, skin, deep, attrs: dict) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "time_min": times,
             "skin_c": skin,
-            "muscle_1cm_c": muscle[:, 0],
-            "muscle_3cm_c": muscle[:, 1],
+            "muscle_1cm_c": deep[:, 0],
+            "muscle_3cm_c": deep[:, 1],
+            "fat_c": deep[:, 2],
         }
     )
     frame.attrs.update(attrs)
@@ -191,18 +222,23 @@ def simulate_cooling(
     pandas.DataFrame
         One row per step (1 minute, plus a shorter last step of each phase if the time is not a
         whole number of minutes): ``time_min`` [min], ``skin_c`` (skin surface under the pack)
-        [degC], ``muscle_1cm_c`` and ``muscle_3cm_c`` (1 cm and 3 cm below the fat) [degC].
-        ``attrs`` holds the inputs, ``application_min``, ``baseline_skin_c`` used [degC],
-        ``source_c`` (the pack's starting temperature) [degC], ``melting_from_min`` and
-        ``melted_min`` (when the pack reached its melting point and when its ice ran out
-        [min]; None if not during the application), ``source_ids`` and ``model``.
+        [degC], ``muscle_1cm_c`` and ``muscle_3cm_c`` (1 cm and 3 cm below the fat) [degC],
+        ``fat_c`` (middle of the fat layer; the skin-muscle boundary when there is no fat)
+        [degC]. ``attrs`` holds the inputs, ``application_min``, ``baseline_skin_c`` used
+        [degC] (``baseline_given_c``: as given, None for the default), ``source_c`` (the pack's starting temperature) [degC], ``melting_from_min``
+        and ``melted_min`` (when the pack reached its melting point and when its ice ran out
+        [min]; None if not during the application), ``perfusion_after`` (blood flow held after
+        removal, as a fraction of rest), ``source_ids`` and ``model``.
 
     Notes
     -----
     A finite pack warms: a gel pack, or any pack whose ice has run out (``melted_min``),
     lets the skin rewarm slowly under it, so a longer application can end slightly warmer.
-    While ice remains, a longer application never ends warmer. Equations, parameters and the
-    calibration are described in :mod:`aftercare.thermal` and ``docs/calibration.md``.
+    While ice remains, a longer application never ends warmer. Blood flow stays low for a while
+    after removal (cold-induced vasoconstriction persists), so tissue under thick fat can keep
+    cooling after the pack is off. How far studies of the same condition differ is given by
+    :func:`cooling_band`. Equations, parameters and the calibration are described in
+    :mod:`aftercare.thermal` and ``docs/calibration.md``.
 
     References
     ----------
@@ -221,26 +257,40 @@ def simulate_cooling(
     --------
     >>> df = simulate_cooling("crushed_ice", "damp_towel", 20, rewarm_min=30)
     >>> list(df.columns)
-    ['time_min', 'skin_c', 'muscle_1cm_c', 'muscle_3cm_c']
+    ['time_min', 'skin_c', 'muscle_1cm_c', 'muscle_3cm_c', 'fat_c']
     >>> float(df.time_min.iloc[-1])
     50.0
     >>> bool(df.skin_c.iloc[20] < df.skin_c.iloc[0])
     True
     """
+    return _cooling(modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c)
+
+
+def _cooling(
+    modality: str,
+    barrier: str,
+    application_min: float,
+    rewarm_min: float,
+    skinfold_mm: float,
+    baseline_skin_c: float | None,
+    contact_factor: float = 1.0,
+) -> pd.DataFrame:
+    """Validated :func:`simulate_cooling` with the contact conductance scaled by a factor."""
     pack, h, r = _cold_parameters(modality, barrier)
     application_min = _num("application_min", application_min)
     rewarm_min = _num("rewarm_min", rewarm_min)
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
     if baseline_skin_c is not None:
         baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
-    times, skin, muscle, events = cooling_arrays(
-        pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+    times, skin, deep, events = cooling_arrays(
+        pack, h * contact_factor, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
     )
     barrier_row = load_barriers()[barrier]
+    model_sources = tuple(s for q in load_tissue().model_dump().values() for s in q["source_ids"])
     return _frame(
         times,
         skin,
-        muscle,
+        deep,
         {
             "modality": modality,
             "barrier": barrier,
@@ -248,13 +298,92 @@ def simulate_cooling(
             "rewarm_min": rewarm_min,
             "skinfold_mm": skinfold_mm,
             "baseline_skin_c": float(skin[0]),
+            "baseline_given_c": baseline_skin_c,
             "source_c": pack.initial_c,
             "melting_from_min": events["melting_from_min"],
             "melted_min": events["melted_min"],
-            "source_ids": tuple(dict.fromkeys(pack.source_ids + barrier_row.source_ids)),
+            "perfusion_after": events["perfusion_after"],
+            "source_ids": tuple(
+                dict.fromkeys(pack.source_ids + barrier_row.source_ids + model_sources)
+            ),
             "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
         },
     )
+
+
+def contact_spread_log_sd() -> float:
+    """Between-study spread of the pack-skin contact: SD of its natural log (fitted)."""
+    return resolve(
+        "fitted:contact_spread_log_sd", file="data/tissue.yaml", field="contact_spread_log_sd"
+    )
+
+
+def cooling_band(
+    modality: str,
+    barrier: str,
+    application_min: float,
+    rewarm_min: float = 0,
+    skinfold_mm: float = 10,
+    baseline_skin_c: float | None = None,
+) -> pd.DataFrame:
+    """How far studies of the same condition differ: the model with poorer and better contact.
+
+    Published studies of one nominal condition differ by several degrees (the same crushed ice
+    for 20 minutes ended at 10.2 degC in one study and 13.8 degC in another). The calibration
+    (``scripts/fit_thermal.py``) gives each study its own pack-skin contact and estimates how
+    much those contacts spread (``contact_spread_log_sd``, the SD of the log contact). This
+    function reruns :func:`simulate_cooling` with the contact one SD better and one SD poorer:
+    about two studies in three fall between the two.
+
+    Parameters
+    ----------
+    modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+        As :func:`simulate_cooling`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_min`` [min] and, for each of ``skin_c``, ``muscle_1cm_c``, ``muscle_3cm_c`` and
+        ``fat_c``, the columns ``<name>_low`` (better contact, colder) and ``<name>_high``
+        (poorer contact, warmer) [degC]. ``attrs``: ``contact_spread_log_sd``, ``what`` (a
+        plain description) and ``source_ids``.
+
+    Notes
+    -----
+    Only the contact varies; the tissue, the barrier's own resistance and the blood flow keep
+    their calibrated values, so the band is narrow where a barrier, not the contact, limits the
+    cooling (dry towels). It shows between-study spread, not one patient's range.
+
+    References
+    ----------
+    Kanlayanaphotporn R et al. (2005). Arch Phys Med Rehabil 86(7):1411-1415.
+    doi:10.1016/j.apmr.2004.11.034. Selfe J et al. (2009). Thermology International
+    19(4):121-126. Calibration: ``docs/calibration.md``.
+
+    Examples
+    --------
+    >>> band = cooling_band("crushed_ice", "none", 20)
+    >>> bool((band.skin_c_low <= band.skin_c_high).all())
+    True
+    """
+    sd = contact_spread_log_sd()
+    args = (modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c)
+    colder = _cooling(*args, contact_factor=float(np.exp(sd)))
+    warmer = _cooling(*args, contact_factor=float(np.exp(-sd)))
+    frame = pd.DataFrame({"time_min": colder["time_min"]})
+    for name in TEMPERATURES:
+        frame[f"{name}_low"] = np.minimum(colder[name], warmer[name])
+        frame[f"{name}_high"] = np.maximum(colder[name], warmer[name])
+    from .calibration import load_points
+
+    frame.attrs.update(
+        {
+            "contact_spread_log_sd": sd,
+            "what": "between-study spread: pack-skin contact one SD better and one SD poorer",
+            "source_ids": tuple(dict.fromkeys(p.source_id for p in load_points() if p.weight > 0)),
+        }
+    )
+    return frame
 
 
 @lru_cache(maxsize=4096)

@@ -36,12 +36,13 @@ __all__ = [
 
 
 class Quantity(BaseModel):
-    """A fixed model input with its unit and where its value comes from."""
+    """A fixed model input with its unit, where its value comes from and its sources."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     value: float
     unit: str
     basis: str
+    source_ids: tuple[str, ...] = ()
 
 
 class Tissue(BaseModel):
@@ -71,6 +72,10 @@ class Tissue(BaseModel):
     latent_heat_ice_j_kg: Quantity
     specific_heat_water_j_kgk: Quantity
     specific_heat_ice_j_kgk: Quantity
+    cold_perfusion_factor: Quantity
+    vasoconstriction_hold_min: Quantity
+    vasoconstriction_recovery_min: Quantity
+    vasoconstriction_full_c: Quantity
 
     def v(self, name: str) -> float:
         """The value of one property."""
@@ -138,18 +143,25 @@ class Barrier(BaseModel):
     label: str
     resistance_m2k_w: FittedRef
     layers: int = Field(ge=1, le=12)
+    wets_contact: bool = False
     source_ids: tuple[str, ...]
     basis: str
 
 
 class FittedParameter(BaseModel):
-    """One parameter fitted by ``scripts/fit_thermal.py``."""
+    """One parameter fitted by ``scripts/fit_thermal.py``.
+
+    ``bounds`` are the limits the fit was allowed; ``ci95`` the approximate 95 % interval from
+    the fit's Jacobian (None where the script reports none).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     value: float
     unit: str
     fitted_to: tuple[str, ...]
     meaning: str
+    bounds: tuple[float, float] | None = None
+    ci95: tuple[float, float] | None = None
 
 
 def _mapping(file: str) -> tuple[str, dict]:
@@ -193,9 +205,14 @@ def load_tissue() -> Tissue:
 
     name, raw = _mapping("tissue.yaml")
     try:
-        return Tissue.model_validate(raw)
+        tissue = Tissue.model_validate(raw)
     except ValidationError as exc:
         raise validation_to_data_error(exc, name) from None
+    for key in Tissue.model_fields:
+        ids = getattr(tissue, key).source_ids
+        if ids:  # most entries are textbook values with no source id
+            check_source_ids(ids, file=name, column=f"{key}.source_ids")
+    return tissue
 
 
 @cached_loader

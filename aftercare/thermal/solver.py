@@ -13,6 +13,8 @@ so every output time of a phase is computed at once, without time-stepping error
 taken up by a melting pack has a closed-form time integral. Phases are built once per geometry
 and parameters and cached (``phase``). Phase switches (ice used up, frozen peas reaching their
 melting point) are placed at the first output step past the switch, keeping the energy balance.
+After the pack comes off, blood flow returns in steps (:class:`Recovery`): each step is one more
+linear phase, started from the exact state at the end of the previous one.
 
 This module holds no clinical numbers: everything comes from :mod:`.parameters`.
 """
@@ -35,6 +37,7 @@ H_ENV_MAX = 1.0e4  # W/(m2 K): cap on the surface conductance that holds a low b
 __all__ = [
     "Grid",
     "Phase",
+    "Recovery",
     "grid_for",
     "phase",
     "PackState",
@@ -60,15 +63,17 @@ class Grid:
     r_half_top: float  # m2 K / W, surface to the first cell centre
     probe_1cm: np.ndarray  # weights over cells
     probe_3cm: np.ndarray
+    probe_fat: np.ndarray  # middle of the fat layer (skin-muscle boundary when there is no fat)
     arterial_c: float
     n: int
+    layer: np.ndarray  # per cell: 0 skin, 1 fat, 2 muscle
 
 
 def _probe(centres: np.ndarray, depth: float) -> np.ndarray:
     w = np.zeros(centres.size)
     j = int(np.searchsorted(centres, depth))
     j = min(max(j, 1), centres.size - 1)
-    frac = (depth - centres[j - 1]) / (centres[j] - centres[j - 1])
+    frac = min(max((depth - centres[j - 1]) / (centres[j] - centres[j - 1]), 0.0), 1.0)
     w[j - 1], w[j] = 1 - frac, frac
     return w
 
@@ -125,8 +130,10 @@ def grid_for(skinfold_mm: float) -> Grid:
         r_half_top=float(half_r[0]),
         probe_1cm=_probe(centres, top_of_muscle + 0.01),
         probe_3cm=_probe(centres, top_of_muscle + 0.03),
+        probe_fat=_probe(centres, skin + fat / 2),
         arterial_c=t.v("arterial_c"),
         n=dz.size,
+        layer=np.concatenate([np.full(parts[n].size, i) for i, n in enumerate(parts)]),
     )
 
 
@@ -137,7 +144,7 @@ class Phase:
     Unknowns ``u`` are ``[T_pack, T_0 .. T_{n-1}]`` when the pack is a free (sensible) node,
     else ``[T_0 .. T_{n-1}]``. ``u(t) = steady + from_modal @ (exp(lam t) * y0)`` with
     ``y0 = to_modal @ (u(0) - steady)``. Outputs (columns: skin surface, muscle 1 cm,
-    muscle 3 cm, pack, first skin cell) are ``out_steady + y @ out_modal``.
+    muscle 3 cm, middle of the fat, pack, first skin cell) are ``out_steady + y @ out_modal``.
     """
 
     lam: np.ndarray
@@ -149,7 +156,9 @@ class Phase:
     with_pack: bool
 
 
-OUT_SKIN, OUT_M1, OUT_M3, OUT_PACK, OUT_CELL0 = range(5)
+OUT_SKIN, OUT_M1, OUT_M3, OUT_FAT, OUT_PACK, OUT_CELL0 = range(6)
+#: Number of tissue outputs returned by :func:`run` (skin, muscle 1 cm, muscle 3 cm, fat).
+N_TISSUE_OUT = 4
 
 
 @lru_cache(maxsize=1024)
@@ -163,8 +172,9 @@ def phase(
 
     ``top``: ``("pack", g_top, pack_capacity, h_top, room_c)`` for a free pack node;
     ``("clamped", g_top, pack_c, h_top, room_c)`` for a pack held at ``pack_c`` (melting);
-    ``("air", h_env, env_c)`` for bare skin. ``sink``: ``(conductance W/(m2 K),
-    temperature degC)`` of the extra cooling that holds a cool baseline (first skin cell).
+    ``("air", h_env, env_c)`` for bare skin. ``perfusion_factor``: blood flow as a fraction of
+    rest, in every layer. ``sink``: ``(conductance W/(m2 K), temperature degC)`` of the extra
+    cooling that holds a cool baseline (first skin cell).
     """
     grid = grid_for(skinfold_mm)
     n = grid.n
@@ -181,11 +191,12 @@ def phase(
     src[0] += sink[0] * sink[1]
     kind = top[0]
     # observation rows over the tissue cells, and constant parts
-    o_cells = np.zeros((5, n))
-    o_const = np.zeros(5)
-    o_pack = np.zeros(5)
+    o_cells = np.zeros((6, n))
+    o_const = np.zeros(6)
+    o_pack = np.zeros(6)
     o_cells[OUT_M1] = grid.probe_1cm
     o_cells[OUT_M3] = grid.probe_3cm
+    o_cells[OUT_FAT] = grid.probe_fat
     o_cells[OUT_CELL0, 0] = 1.0
     if kind == "air":
         _, h_env, env_c = top
@@ -301,6 +312,46 @@ def env_for_baseline(
     return h_ref, room, (float(sink_g), float(sink_c))
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """How blood flow returns after the pack comes off (cold-induced vasoconstriction).
+
+    Under the pack, perfusion is ``cold_factor`` of rest. When the pack comes off it stays
+    lowered for ``hold_min``, then returns linearly to rest over ``recovery_min`` (in
+    ``steps`` equal steps, each a linear phase). How far it is lowered after removal depends
+    on how cold the skin got: fully (``cold_factor``) when the skin surface is at or below
+    ``full_c`` when the pack comes off, not at all when it is still at its starting
+    temperature, linearly in between (rounded to ``1 / quantum`` so phases are reused).
+    ``Recovery()`` with the defaults restores rest flow at once.
+    """
+
+    cold_factor: float = 1.0
+    hold_min: float = 0.0
+    recovery_min: float = 0.0
+    full_c: float = 10.0
+    steps: int = 3
+    quantum: int = 20
+
+    def after_factor(self, skin_start_c: float, skin_end_c: float) -> float:
+        """Perfusion factor held after removal, given the skin at the start and at removal."""
+        span = skin_start_c - self.full_c
+        depth = 1.0 if span <= 0 else (skin_start_c - skin_end_c) / span
+        depth = round(min(max(depth, 0.0), 1.0) * self.quantum) / self.quantum
+        return 1.0 - (1.0 - self.cold_factor) * depth
+
+    def schedule(self, factor: float) -> tuple[tuple[float, float], ...]:
+        """``((until_min, perfusion_factor), ...)`` after removal; the last runs on."""
+        if factor >= 1.0 or self.hold_min + self.recovery_min <= 0:
+            return ((math.inf, 1.0),)
+        pieces = [(self.hold_min, factor)] if self.hold_min > 0 else []
+        if self.recovery_min > 0:
+            for k in range(self.steps):
+                until = self.hold_min + self.recovery_min * (k + 1) / self.steps
+                pieces.append((until, factor + (1.0 - factor) * (k + 0.5) / self.steps))
+        pieces.append((math.inf, 1.0))
+        return tuple(pieces)
+
+
 @dataclass
 class PackState:
     """Pack bookkeeping between steps (melt budget)."""
@@ -323,22 +374,24 @@ def run(
     air_top: tuple,
     application_min: float,
     rewarm_min: float,
-    perfusion_factor: float = 1.0,
+    recovery: Recovery = Recovery(),
     sink: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float | None]]:
     """Run application then rewarming.
 
-    Returns ``(time_min, skin surface, muscle [1 cm, 3 cm], events)``; ``events`` holds
-    ``melting_from_min`` (the pack reached its melting point) and ``melted_min`` (its melt
-    budget ran out), each None if it did not happen during the application.
+    Returns ``(time_min, skin surface, deep [muscle 1 cm, muscle 3 cm, middle of the fat],
+    events)``; ``events`` holds ``melting_from_min`` (the pack reached its melting point),
+    ``melted_min`` (its melt budget ran out), each None if it did not happen during the
+    application, and ``perfusion_after`` (the perfusion factor held after removal).
     """
+    perfusion_factor = recovery.cold_factor
     app_t = _output_times(application_min)
     off_t = _output_times(rewarm_min)
     times = np.concatenate([[0.0], app_t, application_min + off_t])
-    out = np.empty((times.size, 3))
+    out = np.empty((times.size, N_TISSUE_OUT))
     start = phase(skinfold_mm, air_top, 1.0, sink)
     first = start.out_steady + (start.to_modal @ (x0_tissue - start.steady)) @ start.out_modal
-    out[0] = first[:3]
+    out[0] = first[:N_TISSUE_OUT]
     cells = np.asarray(x0_tissue, dtype=float)
     row = 1
     t0 = 0.0
@@ -346,6 +399,7 @@ def run(
     events: dict[str, float | None] = {
         "melting_from_min": 0.0 if pack.phase == "melting" else None,
         "melted_min": None,
+        "perfusion_after": 1.0,
     }
     while pending.size:
         if pack.phase == "melting":
@@ -379,14 +433,14 @@ def run(
             if over.size:
                 stop = int(over[0])
         if stop == pending.size:
-            out[row : row + stop] = values[:, :3]
+            out[row : row + stop] = values[:, :N_TISSUE_OUT]
             row += stop
             if off_t.size:  # the state at the end of application starts the rewarming
                 last = ph.steady + ph.from_modal @ (decay[-1] * y0)
                 cells = last[1:] if ph.with_pack else last
             break
         # record up to and including the switching step, then switch with energy kept
-        out[row : row + stop + 1] = values[: stop + 1, :3]
+        out[row : row + stop + 1] = values[: stop + 1, :N_TISSUE_OUT]
         row += stop + 1
         state = ph.steady + ph.from_modal @ (decay[stop] * y0)
         if pack.phase == "solid":
@@ -406,11 +460,21 @@ def run(
         t0 = float(pending[stop])
         pending = pending[stop + 1 :]
     if off_t.size:
-        ph = phase(skinfold_mm, air_top, 1.0, sink)
-        y0 = ph.to_modal @ (cells - ph.steady)
-        decay = np.exp(np.outer(off_t * 60.0, ph.lam))
-        out[row:] = (ph.out_steady + (decay * y0) @ ph.out_modal)[:, :3]
-    return times, out[:, 0], out[:, 1:3], events
+        factor = recovery.after_factor(float(out[0, 0]), float(out[row - 1, 0]))
+        events["perfusion_after"] = factor
+        t0 = 0.0
+        for until, step_factor in recovery.schedule(factor):
+            ph = phase(skinfold_mm, air_top, step_factor, sink)
+            y0 = ph.to_modal @ (cells - ph.steady)
+            idx = np.nonzero((off_t > t0 + 1e-9) & (off_t <= until + 1e-9))[0]
+            if idx.size:
+                decay = np.exp(np.outer((off_t[idx] - t0) * 60.0, ph.lam))
+                out[row + idx] = (ph.out_steady + (decay * y0) @ ph.out_modal)[:, :N_TISSUE_OUT]
+            if until >= off_t[-1]:
+                break
+            cells = ph.steady + ph.from_modal @ (np.exp((until - t0) * 60.0 * ph.lam) * y0)
+            t0 = until
+    return times, out[:, 0], out[:, 1:], events
 
 
 def _output_times(total_min: float) -> np.ndarray:
