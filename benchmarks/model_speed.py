@@ -36,6 +36,7 @@ def clear_model_caches() -> None:
         solver._input_resistance,
         solver._cell0_thevenin,
         model._session_end,
+        model._model_source_ids,
     ):
         cached.cache_clear()
 

@@ -188,6 +188,28 @@ def cross_validate(values: dict[str, float]) -> dict[str, dict[str, float]]:
     return out
 
 
+def write_cross_validation(cv: dict[str, dict[str, float]]) -> Path:
+    """Write the left-out predictions to ``data/calibration/cross_validation.csv``."""
+    path = ROOT / "data" / "calibration" / "cross_validation.csv"
+    lines = [
+        "# Written by scripts/fit_thermal.py; do not edit by hand (rerun the script).",
+        "# Leave-one-study-out: refit without the point's study group, predict the point with the",
+        "# typical contact. error = left_out_model - measured; empty where the left-out fit cannot",
+        "# predict the point (C7 is the only towel study).",
+        "id,group,quantity,measured,left_out_model,error",
+    ]
+    for p in load_points():
+        value = cv.get(p.group, {}).get(p.id)
+        if value is None or not np.isfinite(value):
+            lines.append(f"{p.id},{p.group},{p.quantity},{p.measured:g},,")
+        else:
+            lines.append(
+                f"{p.id},{p.group},{p.quantity},{p.measured:g},{value:.4f},{value - p.measured:.4f}"
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def perfusion_profile(values: dict[str, float]) -> list[tuple[float, float, float]]:
     """Refit at each cold perfusion factor: (factor, cost, data part of the cost)."""
     rows = []
@@ -228,7 +250,11 @@ def write_parameters(values, fitted_to, intervals) -> Path:
 
 
 def _reset_caches() -> None:
-    for loader in (parameters.load_fitted_parameters, calibration.load_points):
+    for loader in (
+        parameters.load_fitted_parameters,
+        calibration.load_points,
+        calibration.load_cross_validation,
+    ):
         loader.cache_clear()
     model._session_end.cache_clear()
     solver.phase.cache_clear()
@@ -563,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     _reset_caches()
     print("cross-validating (one refit per study) ...")
     cv = cross_validate(values)
+    print("wrote", write_cross_validation(cv).relative_to(ROOT))
     _reset_caches()
     print("perfusion profile ...")
     profile = perfusion_profile(values)

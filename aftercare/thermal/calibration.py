@@ -33,6 +33,8 @@ __all__ = [
     "model_value",
     "compare",
     "matching_points",
+    "load_cross_validation",
+    "cross_validated_skin_error_c",
     "FREE_PARAMETERS",
     "STUDY_GROUPS",
 ]
@@ -322,3 +324,46 @@ def matching_points(
         "label",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+class CrossValidationRow(BaseModel):
+    """One row of ``data/calibration/cross_validation.csv`` (written by the fitting script)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    group: str
+    quantity: Quantity
+    measured: float
+    left_out_model: float | None = None
+    error: float | None = None
+
+
+@cached_loader
+def load_cross_validation() -> pd.DataFrame:
+    """Leave-one-study-out predictions of every calibration point (cached).
+
+    ``scripts/fit_thermal.py`` refits the model without each study group and predicts that
+    group's points with the typical contact. Columns: ``id``, ``group``, ``quantity``,
+    ``measured``, ``left_out_model`` and ``error`` (left-out model - measured; empty where the
+    left-out fit cannot predict the point, as for the only towel study, C7).
+    """
+    rows = read_csv_models(data_path("calibration", "cross_validation.csv"), CrossValidationRow)
+    return pd.DataFrame(
+        [r.model_dump() for r in rows], columns=list(CrossValidationRow.model_fields)
+    )
+
+
+def cross_validated_skin_error_c() -> float:
+    """Root-mean-square error [degC] of skin temperatures predicted for studies left out.
+
+    The figure that says how far a skin temperature from the model can be from what a study
+    it has not seen measured (``docs/calibration.md``, "Cross-validation").
+
+    Examples
+    --------
+    >>> 0 < cross_validated_skin_error_c() < 10
+    True
+    """
+    table = load_cross_validation()
+    errors = table.loc[table["quantity"] == "skin_end_c", "error"].astype(float)
+    return float(np.sqrt(np.mean(errors**2)))

@@ -13,6 +13,7 @@ from .parameters import (
     Barrier,
     HeatSource,
     Pack,
+    Tissue,
     load_barriers,
     load_heat_sources,
     load_modalities,
@@ -176,15 +177,8 @@ def _cold_parameters(modality: str, barrier: str) -> tuple[Pack, float, float]:
 
 
 def _frame(times, skin, deep, attrs: dict) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "time_min": times,
-            "skin_c": skin,
-            "muscle_1cm_c": deep[:, 0],
-            "muscle_3cm_c": deep[:, 1],
-            "fat_c": deep[:, 2],
-        }
-    )
+    # one 2-D block: about twice as fast as a dict of columns
+    frame = pd.DataFrame(np.column_stack([times, skin, deep[:, :3]]), columns=list(COLUMNS))
     frame.attrs.update(attrs)
     return frame
 
@@ -286,7 +280,7 @@ def _cooling(
         pack, h * contact_factor, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
     )
     barrier_row = load_barriers()[barrier]
-    model_sources = tuple(s for q in load_tissue().model_dump().values() for s in q["source_ids"])
+    model_sources = _model_source_ids(load_tissue())
     return _frame(
         times,
         skin,
@@ -309,6 +303,12 @@ def _cooling(
             "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
         },
     )
+
+
+@lru_cache(maxsize=4)
+def _model_source_ids(tissue: Tissue) -> tuple[str, ...]:
+    """Source ids of the sourced tissue inputs (the blood-flow response to cold)."""
+    return tuple(s for name in type(tissue).model_fields for s in getattr(tissue, name).source_ids)
 
 
 def contact_spread_log_sd() -> float:
