@@ -51,7 +51,7 @@ SESSION_COLUMNS = [
 ]
 
 # Sources for the general skin-safety steps (not protocol numbers).
-_SKIN_SIGNS_SOURCES = ("pai-seed", "bugaj1975", "kunesch1987")
+_SKIN_SIGNS_SOURCES = ("pai-seed", "bugaj1975", "kunesch1987", "mitchmedical-frostbite")
 _ASLEEP_SOURCES = ("cryotherapy-chapter", "pmc4395553")
 
 
@@ -479,7 +479,10 @@ def _instructions(
         "Take the ice off at once if the skin goes white, grey, blotchy or blistered, or "
         "becomes numb; some redness that fades is usual.",
         "Numbness means the skin is cold enough to dull pain; below about 10 °C the skin's "
-        "warning receptors stop working, so keep going only until it feels numb.",
+        "warning receptors stop working, so keep going only until it feels numb. In the suite's "
+        "cooling model a 20-minute session in a damp towel ends inside the numb, pre-freeze band "
+        "(3-10 °C), so expect numbness by the end of a session: it is the signal to take the ice "
+        "off.",
         _SKIN_SIGNS_SOURCES,
     )
     for flag in flags:

@@ -32,18 +32,21 @@
 # 1. state the skin temperatures reached by common cold packs in 20 minutes;
 # 2. name the skin temperatures linked to pain relief and to numbness, and say which thresholds
 #    are confirmed and which are not;
-# 3. explain how the barrier, the minutes and the fat layer change cooling;
-# 4. explain why numbness is the signal to stop, and who cannot feel that signal.
+# 3. explain how the barrier, the minutes and the fat layer change cooling, and what happens
+#    after the pack comes off;
+# 4. say how far to trust a modelled temperature, and read the band and study points on a chart;
+# 5. explain why numbness is the signal to stop, and who cannot feel that signal.
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare.charts import cooling_curve
 from aftercare.thermal import barrier_ids, session_end_skin_c, simulate_cooling
+from aftercare.thermal.calibration import cross_validated_skin_error_c
 from aftercare.widgets import CoolingExplorer
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. What the studies measured (about 4 minutes; running total 4 minutes)
+# ## 1. What the studies measured (about 3 minutes; running total 3 minutes)
 #
 # Skin temperature after 20 minutes of cold on the front of the thigh, in healthy volunteers:
 #
@@ -56,10 +59,11 @@ from aftercare.widgets.quiz import quiz
 # | Gel pack | 13.9 °C | [kanlayanaphotporn2005] |
 # | Crushed ice, front of the knee, from 28.4 °C | 13.8 °C | [selfe2009] |
 #
-# Three more findings shape the model: under a compressed ice bag the temperature where pack
-# meets skin reached its lowest after 8-9 minutes [janwantanakul2009]; packs that contain melting ice cooled
-# more than a pack that does not change phase [merrick2003]; and wetted ice cooled more than
-# cubed or crushed ice [dykstra2009].
+# The same 20 minutes of ice ended at 10.2 °C in one study and 13.8 °C in another: studies of
+# one condition differ by several degrees. Three more findings shape the model: under a
+# compressed ice bag the temperature where pack meets skin reached its lowest after 8-9 minutes
+# [janwantanakul2009]; packs that contain melting ice cooled more than a pack that does not
+# change phase [merrick2003]; and wetted ice cooled more than cubed or crushed ice [dykstra2009].
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Thresholds on the charts
@@ -77,28 +81,55 @@ from aftercare.widgets.quiz import quiz
 # during rewarming [pmc4395553]. The charts therefore show no "frostbite line".
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. The cooling model (about 3 minutes; running total 7 minutes)
+# ## 2. The cooling model (about 5 minutes; running total 8 minutes)
 #
 # The model treats the skin, the fat under it and the muscle below as layers that pass heat to
 # one another, with blood flow warming them and a cold pack held at the surface through a
 # barrier. Its few free numbers were fitted to the studies above (the calibration set) and to
 # two studies of fat thickness [otte2002] [myrer2001]; nothing else was tuned.
 #
+# - **Studies differ.** The fit gives each study its own pack-skin contact (how well the pack
+#   touches the skin) and estimates how far those differ. The chart draws that spread as a light
+#   band around each line, and the published study means for the condition shown as markers.
+# - **Blood flow.** Under the pack the cooled tissue loses its blood flow. After the pack comes
+#   off the vessels stay narrowed for a while: skin blood flow was still low 30 minutes after a
+#   cold-water immersion [hohenauer2019] and did not recover during rewarming after device
+#   cooling [pmc4395553]. The model holds it low for 30 minutes, then lets it return.
+# - **A damp towel** soaks up melt water, so the ice touches the skin through water, as wetted
+#   ice does [dykstra2009]; bare ice still cools faster [damptowel-study].
+#
 # A typical case, as in the default protocol: crushed ice in a thin damp towel for 20 minutes
-# over a 10 mm skinfold.
+# over a 10 mm skinfold, then 30 minutes after the pack comes off.
 
 # %% slideshow={"slide_type": "fragment"}
-typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel", application_min=20, skinfold_mm=10)
+typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel", application_min=20, rewarm_min=30, skinfold_mm=10)
 fig = cooling_curve(typical)
 display(fig, metadata={"image/png": {"alt": fig.alt_text}})
 print(fig.caption)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **What this shows.** In this version of the model the default session ends with the skin inside
+# the numb, pre-freeze band (tissue 3-10 °C) [mitchmedical-frostbite], below the 10 °C at which
+# skin touch receptors lose sensitivity [kunesch1987]. The light band shows that under other
+# studies' conditions the skin would end a few degrees warmer or colder. So expect numbness by
+# the end of a default session: it is the signal to take the ice off, not a sign that something
+# went wrong. After removal the skin warms over tens of minutes, not at once.
+#
+# **How far to trust it.** Refitted without one study at a time and asked to predict that study,
+# the model's skin temperatures were off by this much (root-mean-square) [chesterton2002]
+# [kanlayanaphotporn2005] [selfe2009]:
+
+# %% slideshow={"slide_type": "fragment"}
+print(f"Skin temperature for a study the model has not seen: off by {cross_validated_skin_error_c():.1f} °C (root-mean-square)")
+
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Facilitator note: point out that the skin falls quickly in the first minutes and then flattens,
-# while the muscle keeps cooling slowly. Ask the group which layer matters for soreness relief.
+# while the muscle keeps cooling slowly and is still cooling when the pack comes off. Ask the
+# group which layer matters for soreness relief, and what the width of the light band says about
+# quoting one number to a patient.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Explore the model (about 8 minutes; running total 15 minutes)
+# ## 3. Explore the model (about 8 minutes; running total 16 minutes)
 #
 # Change the cold source, the barrier, the minutes of application and the skinfold. The chart
 # shows skin and muscle temperature with the thresholds above.
@@ -111,6 +142,8 @@ print(fig.caption)
 # - **Try 3:** set *Minutes on* to 40. How much colder is the skin at 40 minutes than at 20? Is the
 #   extra time worth it for pain relief?
 # - **Try 4:** set *Cold source* to a gel pack. Does the skin reach the pain-relief line?
+# - **Try 5:** go back to crushed ice in a damp towel and set *Skinfold* to 30 mm. Follow the
+#   muscle lines after the shaded blue part ends: do they warm at once when the pack comes off?
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 CoolingExplorer()
@@ -128,9 +161,21 @@ CoolingExplorer()
 # layer is not a reason for longer sessions.
 #
 # </details>
+#
+# **Think:** in Try 5 the muscle under thick fat was still cooling half an hour after the pack
+# came off. Why, and what does it mean for a second session?
+#
+# <details><summary>Show the answer</summary>
+#
+# The fat holds the cold it took up, and with blood flow still low after cooling
+# [hohenauer2019] [pmc4395553] that cold keeps moving inwards once the pack is off. Tissue does
+# not warm again the moment the ice comes off; a repeat session too soon starts from tissue that
+# is still cold, which is one reason plans space sessions about 2 hours apart [bleakley2006].
+#
+# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Why about 20 minutes (about 3 minutes; running total 18 minutes)
+# ## 4. Why about 20 minutes (about 2 minutes; running total 18 minutes)
 #
 # - Under a compressed ice bag the temperature where pack meets skin reached its lowest at 8-9
 #   minutes [janwantanakul2009]. A gel pack levelled off after 10 minutes, while frozen peas kept
@@ -142,7 +187,9 @@ CoolingExplorer()
 #   after only 20 minutes over a lean hamstring [collins1986] [moeller1997].
 #
 # So 20 minutes is a cap, not a target: it is long enough to reach skin-level pain relief and
-# short enough to keep the known risks low.
+# short enough to keep the known risks low. In the model a default damp-towel session reaches
+# the numb, pre-freeze band before it ends, and under some studies' conditions sooner: the skin,
+# not the clock, decides when to stop.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Why a barrier, and which one (about 3 minutes; running total 21 minutes)
@@ -156,7 +203,8 @@ CoolingExplorer()
 #   [ichikawa2024], probably too little for pain relief.
 #
 # The model below gives the skin temperature at the end of a 20-minute session with crushed ice,
-# for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line.
+# for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line
+# and with the numb, pre-freeze band (3-10 °C).
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for barrier in barrier_ids():
@@ -170,6 +218,8 @@ for barrier in barrier_ids():
 #
 # Read the dry-towel row above. If it stays well above 13.6 °C, as it does in this version of the
 # model, the barrier protects the skin at the cost of the pain relief the ice is meant to give.
+# The damp-towel row sits inside the numb, pre-freeze band: a damp towel soaked by melt water
+# protects against bare ice touching the skin, but not against numbness.
 # The evidence for this trade-off is thin: one study compared a damp towel with bare ice
 # [damptowel-study] and one measured two dry layers [ichikawa2024]; none measured a single dry
 # towel, which the model interpolates. For this reason the suite's default protocol reads the
@@ -184,8 +234,11 @@ for barrier in barrier_ids():
 # As skin cools below about 10 °C, touch receptors stop responding [kunesch1987] and nerve
 # conduction slows by about a third [algafly2007]. The skin goes numb, so further cold, or the
 # pressure of a tight wrap, is no longer felt. Taking the ice off at numbness stops the dose at
-# the point where the body's warning system goes quiet. Skin blood flow also stays low for a
-# while during rewarming, which one study links to cold injury without freezing [pmc4395553].
+# the point where the body's warning system goes quiet. In the model the default session (crushed
+# ice in a damp towel, 20 minutes) ends inside the numb, pre-freeze band [mitchmedical-frostbite],
+# so numbness by the end of a session is expected, and the skin checks are checks for it. Skin
+# blood flow also stays low for a while during rewarming [hohenauer2019], which one study links
+# to cold injury without freezing [pmc4395553].
 #
 # People who **cannot feel or report** that signal need someone else to check the skin, or a
 # different option: reduced sensation from neuropathy (including diabetic neuropathy), cognitive
@@ -209,9 +262,11 @@ for barrier in barrier_ids():
 #
 # Skin temperatures: [chesterton2002] [kanlayanaphotporn2005] [selfe2009] [janwantanakul2009]
 # [merrick2003] [dykstra2009]. Fat: [otte2002] [myrer2001]. Thresholds: [bugaj1975]
-# [algafly2007] [kunesch1987]; unconfirmed: [bleakley-hopkins2010]. Barrier: [damptowel-study]
-# [ichikawa2024]. Injury: [collins1986] [moeller1997] [pmc4395553] [cryotherapy-chapter]. All
-# are studies of healthy volunteers or case reports; none measured tissue after needling.
+# [algafly2007] [kunesch1987] [mitchmedical-frostbite]; unconfirmed: [bleakley-hopkins2010].
+# Barrier: [damptowel-study] [ichikawa2024]. Blood flow after cooling: [hohenauer2019]
+# [pmc4395553]. Injury: [collins1986] [moeller1997] [pmc4395553] [cryotherapy-chapter]. All
+# are studies of healthy volunteers or case reports; none measured tissue after needling. How
+# the model was fitted and how far to trust it: `docs/calibration.md`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Key points
@@ -219,9 +274,14 @@ for barrier in barrier_ids():
 # - Most skin cooling comes in the first 10 minutes or so; the muscle cools slowly, and much
 #   less under thick fat.
 # - Pain relief happens at the skin (below about 13.6 °C), so a 20-minute cap suits the goal.
-# - The barrier sets the dose: a thin damp cloth cools well; a double dry towel hardly at all,
-#   and in this version of the model even a single dry towel keeps the skin above the
+# - The barrier sets the dose: a thin damp cloth cools well, and in the model a default
+#   damp-towel session ends in the numb, pre-freeze band; a double dry towel hardly cools at
+#   all, and in this version of the model even a single dry towel keeps the skin above the
 #   pain-relief line.
+# - Tissue does not warm at once: the skin takes tens of minutes, and under thick fat the muscle
+#   keeps cooling after the pack is off.
+# - Studies of the same condition differ by several degrees; the band on the chart shows it, and
+#   a modelled temperature is a guide, not a prediction for one patient.
 # - Numbness means stop. People who cannot feel or report it need someone to check their skin.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
