@@ -283,23 +283,10 @@ class CoolingChart:
         # colour; it also names the band and the published points.
         handles = [self.lines[c] for c, *_ in TRACES]
         labels = [label for _, _, _, label, _ in TRACES]
-        handles.append(Patch(facecolor="#999999", alpha=0.45, edgecolor="none"))
-        labels.append("spread between studies")
-        handles.append(
-            tuple(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker=marker,
-                    markersize=8,
-                    markerfacecolor=style.COLORS[role],
-                    markeredgecolor="#000000",
-                )
-                for _, role, _, _, marker in TRACES
-            )
-        )
-        labels.append("published study means")
+        attrs = getattr(simulation, "attrs", {}) or {}
+        if self.spread and all(k in attrs for k in SPREAD_ATTRS):
+            handles += self._spread_legend_handles()
+            labels += ["spread between studies", "published study means"]
         self.legend = ax.legend(
             handles,
             labels,
@@ -329,6 +316,23 @@ class CoolingChart:
             *self.markers.values(),
             self.title,
         ]
+
+    @staticmethod
+    def _spread_legend_handles() -> list[Any]:
+        """Legend keys for the band (grey patch) and the published points (the three markers)."""
+        markers = tuple(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=marker,
+                markersize=8,
+                markerfacecolor=style.COLORS[role],
+                markeredgecolor="#000000",
+            )
+            for _, role, _, _, marker in TRACES
+        )
+        return [Patch(facecolor="#999999", alpha=0.45, edgecolor="none"), markers]
 
     def _draw_thresholds(self, ax: Any) -> None:
         """Lines, and bands crossed by lines, labelled in the right margin; other bands inside."""
