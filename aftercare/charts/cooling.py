@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -141,21 +142,59 @@ def _crossing(time: np.ndarray, temp: np.ndarray, level: float) -> float | None:
     return float(time[below[0]]) if len(below) else None
 
 
-def spread_and_points(simulation: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+@dataclass(frozen=True)
+class Band:
+    """The between-study band: ``low`` and ``high`` [°C], one column per ``BAND_COLUMNS``."""
+
+    time: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def at(self, column: str, index: int) -> tuple[float, float]:
+        """(low, high) of one trace at one time index."""
+        j = BAND_COLUMNS.index(column)
+        return float(self.low[index, j]), float(self.high[index, j])
+
+
+#: Column order of :func:`aftercare.thermal.model.band_arrays`.
+BAND_COLUMNS = ("skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A published study mean placed on the chart (``y_low``/``y_high``: its range or NaN)."""
+
+    id: str
+    label: str
+    column: str
+    x: float
+    y: float
+    y_low: float
+    y_high: float
+
+
+@lru_cache(maxsize=256)
+def _matching(modality: str, barrier: str, application_min: float, skinfold_mm: float) -> tuple:
+    from ..thermal.calibration import matching_points
+
+    rows = matching_points(modality, barrier, application_min, skinfold_mm)
+    return tuple(rows.to_dict("records"))
+
+
+def spread_and_points(simulation: pd.DataFrame) -> tuple[Band | None, list[Point]]:
     """The between-study band and the matching published points for a simulation.
 
-    Both come from :mod:`aftercare.thermal` and need the inputs that
+    Both come from :mod:`aftercare.thermal` (:func:`~aftercare.thermal.cooling_band` and
+    :func:`~aftercare.thermal.calibration.matching_points`) and need the inputs that
     :func:`~aftercare.thermal.simulate_cooling` stores in ``attrs``; for any other table the
     band is None and there are no points.
     """
-    from ..thermal import cooling_band
-    from ..thermal.calibration import matching_points
+    from ..thermal.model import band_arrays
 
     attrs = getattr(simulation, "attrs", {}) or {}
-    empty = matching_points("", "", 0, 0)
     if not all(k in attrs for k in SPREAD_ATTRS):
-        return None, empty
-    band = cooling_band(
+        return None, []
+    band = band_arrays(
         attrs["modality"],
         attrs["barrier"],
         attrs["application_min"],
@@ -163,31 +202,24 @@ def spread_and_points(simulation: pd.DataFrame) -> tuple[pd.DataFrame | None, pd
         attrs["skinfold_mm"],
         attrs.get("baseline_given_c"),
     )
-    points = matching_points(
-        attrs["modality"], attrs["barrier"], attrs["application_min"], attrs["skinfold_mm"]
+    rows = _matching(
+        attrs["modality"],
+        attrs["barrier"],
+        float(attrs["application_min"]),
+        float(attrs["skinfold_mm"]),
     )
-    return band, points
-
-
-def _point_positions(points: pd.DataFrame, simulation: pd.DataFrame) -> pd.DataFrame:
-    """Place each published point on the chart: ``x``, ``y`` and the range ``y_low``/``y_high``."""
-    out = points.copy()
-    xs, ys, lows, highs = [], [], [], []
-    for row in points.itertuples():
-        start = float(simulation[row.column].iloc[0])
-        if row.placement == "value":
-            y, low, high = row.measured, row.measured_low, row.measured_high
-        elif row.placement == "fall":
-            y = start - row.measured
-            low, high = start - row.measured_high, start - row.measured_low
+    points = []
+    for row in rows:
+        start = float(simulation[row["column"]].iat[0])
+        if row["placement"] == "value":
+            y, low, high = row["measured"], row["measured_low"], row["measured_high"]
+        elif row["placement"] == "fall":
+            y = start - row["measured"]
+            low, high = start - row["measured_high"], start - row["measured_low"]
         else:  # the time at which the muscle had fallen 7 degC
             y, low, high = start - 7.0, np.nan, np.nan
-        xs.append(row.time_min)
-        ys.append(y)
-        lows.append(low)
-        highs.append(high)
-    out["x"], out["y"], out["y_low"], out["y_high"] = xs, ys, lows, highs
-    return out
+        points.append(Point(row["id"], row["label"], row["column"], row["time_min"], y, low, high))
+    return Band(*band), points
 
 
 class CoolingChart:
@@ -458,8 +490,7 @@ class CoolingChart:
         self.apply_span.set_width(application)
         for column, *_ in TRACES:
             self.lines[column].set_data(time, simulation[column].to_numpy(float))
-        band, points = spread_and_points(simulation) if self.spread else (None, None)
-        placed = _point_positions(points, simulation) if points is not None else None
+        band, placed = spread_and_points(simulation) if self.spread else (None, [])
         self._show_spread(band, placed)
         if title is None:
             parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
@@ -470,31 +501,24 @@ class CoolingChart:
         self._describe(simulation, application, title, band, placed)
         return changed
 
-    def _show_spread(self, band: pd.DataFrame | None, placed: pd.DataFrame | None) -> None:
+    def _show_spread(self, band: Band | None, placed: list[Point]) -> None:
         for column, *_ in TRACES:
             if band is None:
                 self.bands[column].set_xy(np.zeros((1, 2)))
             else:
-                t = band["time_min"].to_numpy(float)
-                low = band[f"{column}_low"].to_numpy(float)
-                high = band[f"{column}_high"].to_numpy(float)
+                t = band.time
+                j = BAND_COLUMNS.index(column)
+                low, high = band.low[:, j], band.high[:, j]
                 self.bands[column].set_xy(
                     np.column_stack(
                         [np.concatenate([t, t[::-1]]), np.concatenate([low, high[::-1]])]
                     )
                 )
-            rows = placed[placed["column"] == column] if placed is not None else None
-            if rows is None or rows.empty:
-                self.markers[column].set_data([], [])
-                self.ranges[column].set_data([], [])
-                continue
-            self.markers[column].set_data(rows["x"].to_numpy(float), rows["y"].to_numpy(float))
-            ranged = rows.dropna(subset=["y_low", "y_high"])
-            xs = np.repeat(ranged["x"].to_numpy(float), 3)
-            ys = np.column_stack(
-                [ranged["y_low"], ranged["y_high"], np.full(len(ranged), np.nan)]
-            ).ravel()
-            xs[2::3] = np.nan
+            rows = [p for p in placed if p.column == column]
+            self.markers[column].set_data([p.x for p in rows], [p.y for p in rows])
+            ranged = [p for p in rows if np.isfinite(p.y_low) and np.isfinite(p.y_high)]
+            xs = [v for p in ranged for v in (p.x, p.x, np.nan)]
+            ys = [v for p in ranged for v in (p.y_low, p.y_high, np.nan)]
             self.ranges[column].set_data(xs, ys)
 
     def _describe(
@@ -502,8 +526,8 @@ class CoolingChart:
         simulation: pd.DataFrame,
         application: float,
         title: str | None,
-        band: pd.DataFrame | None,
-        placed: pd.DataFrame | None,
+        band: Band | None,
+        placed: list[Point],
     ) -> None:
         time = simulation["time_min"].to_numpy(float)
         at_end = np.searchsorted(time, application, side="right") - 1
@@ -516,10 +540,8 @@ class CoolingChart:
                 f"pack comes off at {time[at_end]:g} min"
             )
             if band is not None:
-                words += (
-                    f" (band {band[f'{column}_low'].iloc[at_end]:.1f} to "
-                    f"{band[f'{column}_high'].iloc[at_end]:.1f} °C)"
-                )
+                low, high = band.at(column, at_end)
+                words += f" (band {low:.1f} to {high:.1f} °C)"
             traces.append(
                 f"{words} and reaches its lowest, {values.min():.1f} °C, at "
                 f"{time[int(np.argmin(values))]:g} min"
@@ -545,18 +567,12 @@ class CoolingChart:
                 f"{thr.label} ({where}; {', '.join(thr.source_ids) or 'no source'}; confidence "
                 f"{thr.confidence}{status.replace(', unconfirmed', '')}): {reached}"
             )
-        point_words = []
-        if placed is not None:
-            names = {column: label for column, _r, _d, label, _m in TRACES}
-            for row in placed.itertuples():
-                point_words.append(
-                    f"{row.label}: {names[row.column]} {row.y:.1f} °C at {row.x:g} min"
-                    + (
-                        f" (range {row.y_low:.1f} to {row.y_high:.1f} °C)"
-                        if pd.notna(row.y_low)
-                        else ""
-                    )
-                )
+        names = {column: label for column, _r, _d, label, _m in TRACES}
+        point_words = [
+            f"{p.label}: {names[p.column]} {p.y:.1f} °C at {p.x:g} min"
+            + (f" (range {p.y_low:.1f} to {p.y_high:.1f} °C)" if np.isfinite(p.y_low) else "")
+            for p in placed
+        ]
         spread_alt = ""
         if band is not None:
             spread_alt = (
@@ -588,9 +604,9 @@ class CoolingChart:
             )
         )
         if band is not None:
+            low, high = band.at("skin_c", at_end)
             caption += (
-                f" Between studies it could end from {band['skin_c_low'].iloc[at_end]:.1f} to "
-                f"{band['skin_c_high'].iloc[at_end]:.1f} °C (light band)"
+                f" Between studies it could end from {low:.1f} to {high:.1f} °C (light band)"
                 + (
                     f"; markers: {len(point_words)} published study mean"
                     f"{'s' if len(point_words) != 1 else ''} for this condition."

@@ -28,6 +28,7 @@ __all__ = [
     "simulate_heating",
     "session_end_skin_c",
     "cooling_band",
+    "band_arrays",
     "contact_spread_log_sd",
     "cooling_arrays",
     "heating_arrays",
@@ -136,6 +137,24 @@ def cooling_arrays(
         recovery(overrides),
         sink,
     )
+
+
+def _inputs(
+    modality: str,
+    barrier: str,
+    application_min: float,
+    rewarm_min: float,
+    skinfold_mm: float,
+    baseline_skin_c: float | None,
+) -> tuple[Pack, float, float, float, float, float, float | None]:
+    """Validate the arguments of :func:`simulate_cooling`; resolve the pack, contact, barrier."""
+    pack, h, r = _cold_parameters(modality, barrier)
+    application_min = _num("application_min", application_min)
+    rewarm_min = _num("rewarm_min", rewarm_min)
+    skinfold_mm = _num("skinfold_mm", skinfold_mm)
+    if baseline_skin_c is not None:
+        baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
+    return pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
 
 
 def contact_multiplier(pack: Pack, barrier: Barrier) -> float:
@@ -257,27 +276,11 @@ def simulate_cooling(
     >>> bool(df.skin_c.iloc[20] < df.skin_c.iloc[0])
     True
     """
-    return _cooling(modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c)
-
-
-def _cooling(
-    modality: str,
-    barrier: str,
-    application_min: float,
-    rewarm_min: float,
-    skinfold_mm: float,
-    baseline_skin_c: float | None,
-    contact_factor: float = 1.0,
-) -> pd.DataFrame:
-    """Validated :func:`simulate_cooling` with the contact conductance scaled by a factor."""
-    pack, h, r = _cold_parameters(modality, barrier)
-    application_min = _num("application_min", application_min)
-    rewarm_min = _num("rewarm_min", rewarm_min)
-    skinfold_mm = _num("skinfold_mm", skinfold_mm)
-    if baseline_skin_c is not None:
-        baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
+    pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c = _inputs(
+        modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+    )
     times, skin, deep, events = cooling_arrays(
-        pack, h * contact_factor, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+        pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
     )
     barrier_row = load_barriers()[barrier]
     model_sources = _model_source_ids(load_tissue())
@@ -366,24 +369,50 @@ def cooling_band(
     >>> bool((band.skin_c_low <= band.skin_c_high).all())
     True
     """
-    sd = contact_spread_log_sd()
-    args = (modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c)
-    colder = _cooling(*args, contact_factor=float(np.exp(sd)))
-    warmer = _cooling(*args, contact_factor=float(np.exp(-sd)))
-    frame = pd.DataFrame({"time_min": colder["time_min"]})
-    for name in TEMPERATURES:
-        frame[f"{name}_low"] = np.minimum(colder[name], warmer[name])
-        frame[f"{name}_high"] = np.maximum(colder[name], warmer[name])
     from .calibration import load_points
 
+    times, low, high = band_arrays(
+        modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+    )
+    columns = {"time_min": times}
+    for i, name in enumerate(TEMPERATURES):
+        columns[f"{name}_low"] = low[:, i]
+        columns[f"{name}_high"] = high[:, i]
+    frame = pd.DataFrame(columns)
     frame.attrs.update(
         {
-            "contact_spread_log_sd": sd,
+            "contact_spread_log_sd": contact_spread_log_sd(),
             "what": "between-study spread: pack-skin contact one SD better and one SD poorer",
             "source_ids": tuple(dict.fromkeys(p.source_id for p in load_points() if p.weight > 0)),
         }
     )
     return frame
+
+
+def band_arrays(
+    modality: str,
+    barrier: str,
+    application_min: float,
+    rewarm_min: float = 0,
+    skinfold_mm: float = 10,
+    baseline_skin_c: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays behind :func:`cooling_band`: ``(time_min, low, high)``, temperatures [degC].
+
+    ``low`` and ``high`` have one column per name in ``TEMPERATURES`` (skin, muscle 1 cm,
+    muscle 3 cm, fat). Used by the cooling chart, which redraws on every control change.
+    """
+    pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c = _inputs(
+        modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+    )
+    sd = contact_spread_log_sd()
+    runs = []
+    for factor in (np.exp(sd), np.exp(-sd)):
+        times, skin, deep, _ = cooling_arrays(
+            pack, h * factor, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
+        )
+        runs.append(np.column_stack([skin, deep[:, :3]]))
+    return times, np.minimum(*runs), np.maximum(*runs)
 
 
 @lru_cache(maxsize=4096)
