@@ -441,8 +441,8 @@ def write_report(values, intervals, cv, profile, fat_profile) -> Path:
     lines += [
         "",
         "Parameters at a bound of the fit: " + (", ".join(at_bound) if at_bound else "none") + ". "
-        f"Between-study spread: a typical study's contact lies within a factor "
-        f"{math.exp(spread):.2f} of the typical contact (one SD). The typical parameters were "
+        f"Between-study spread: about two studies in three have a contact within a factor "
+        f"{math.exp(spread):.2f} of the typical one (one SD). The typical parameters were "
         "fitted to: " + ", ".join(fitted["h_ice"].fitted_to) + ".",
         "",
         "Intervals come from the Jacobian of the penalised residuals at the optimum (covariance "
@@ -516,12 +516,13 @@ def write_report(values, intervals, cv, profile, fat_profile) -> Path:
         typ_err, _ = _error_text(p, typ)
         left = cv.get(p.group, {}).get(row.id)
         left_err, left_ok = _error_text(p, left)
+        left_within = "n/a" if left is None else ("yes" if left_ok else "**no**")
         tol = f"{p.tolerance * 100:.0f} %" if p.tolerance_kind == "rel" else f"{p.tolerance:g}"
         lines.append(
             f"| {row.id} | {row.source_id} | {cond} | {row.quantity} (tol. {tol}) | "
             f"{measured} | {_fmt(row.model)} | {own_err} | {'yes' if own_ok else '**no**'} | "
             f"{_fmt(typ)} | {typ_err} | {_fmt(left) if left is not None else 'n/a'} | "
-            f"{left_err} | {'yes' if left_ok else '**no**'} | {row.weight:g} |"
+            f"{left_err} | {left_within} | {row.weight:g} |"
         )
     skin_ids = [p.id for p in points.values() if p.quantity == "skin_end_c"]
     skin_cv = np.array([cv[points[i].group][i] - points[i].measured for i in skin_ids])
