@@ -2,11 +2,32 @@
 
 Playwright's own browser download is never used (it needs the network). The executable is
 ``$CHROMIUM_PATH`` or ``/usr/bin/chromium``; the flags keep it from phoning home.
+
+Chromium's own services (the component updater, the account list, network time) send requests
+even with ``--disable-background-networking``, and those switches change from release to
+release. So two locks that do not depend on them are used:
+
+* ``--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost``: every host name except
+  ``localhost`` fails to resolve inside Chromium, so it makes no DNS lookup and cannot reach a
+  named server; loopback addresses and ``file:`` pages still work.
+* For printing PDFs (``isolate_network=True``), Chromium runs in a new, empty network namespace
+  (``unshare --net``, or ``--net --map-root-user`` without root) where only a down loopback
+  interface exists, so not even its IPv6 reachability probe (a UDP ``connect`` to a public
+  address, which resolver rules do not stop) can reach a network. Where the system forbids
+  namespaces the resolver rules still apply.
+
+``tests/test_hardening.py`` checks both with ``strace -f -e trace=connect,sendto,...``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +40,7 @@ __all__ = [
     "chromium_path",
     "launch_chromium",
     "block_network",
+    "network_namespace_command",
 ]
 
 CHROMIUM_FLAGS = (
@@ -29,6 +51,7 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
 )
 _LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
@@ -48,15 +71,61 @@ def chromium_path() -> Path:
     return path
 
 
+@functools.cache
+def network_namespace_command() -> tuple[str, ...] | None:
+    """The ``unshare`` command that runs a program without network access here, or None.
+
+    Tries ``unshare --net`` (root) and ``unshare --net --map-root-user`` (unprivileged user
+    namespaces) once per process.
+    """
+    unshare = shutil.which("unshare")
+    if unshare is None or not sys.platform.startswith("linux"):
+        return None
+    for command in ((unshare, "--net"), (unshare, "--net", "--map-root-user")):
+        try:
+            done = subprocess.run([*command, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return command
+    return None
+
+
 @contextmanager
-def launch_chromium(extra_args: tuple[str, ...] = ()) -> Iterator[object]:
-    """Yield a Playwright ``Browser`` running the system Chromium (closed on exit)."""
+def _offline_executable(executable: Path) -> Iterator[Path]:
+    """A wrapper that starts ``executable`` in an empty network namespace, if one is allowed."""
+    command = network_namespace_command()
+    if command is None:
+        yield executable
+        return
+    with tempfile.TemporaryDirectory(prefix="aftercare-chromium-") as tmp:
+        wrapper = Path(tmp) / "chromium"
+        wrapper.write_text(
+            f'#!/bin/sh\nexec {shlex.join(command)} -- {shlex.quote(str(executable))} "$@"\n',
+            encoding="utf-8",
+        )
+        wrapper.chmod(0o700)
+        yield wrapper
+
+
+@contextmanager
+def launch_chromium(
+    extra_args: tuple[str, ...] = (), *, isolate_network: bool = False
+) -> Iterator[object]:
+    """Yield a Playwright ``Browser`` running the system Chromium (closed on exit).
+
+    With ``isolate_network`` Chromium runs in an empty network namespace where the system
+    allows it (see the module notes): for printing, which needs only ``file:`` pages.
+    """
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    with sync_playwright() as playwright:
+    with (
+        _offline_executable(executable) if isolate_network else _as_is(executable) as program,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(
-            executable_path=str(executable),
+            executable_path=str(program),
             headless=True,
             args=[*CHROMIUM_FLAGS, *extra_args],
         )
@@ -64,6 +133,11 @@ def launch_chromium(extra_args: tuple[str, ...] = ()) -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def _as_is(executable: Path) -> Iterator[Path]:
+    yield executable
 
 
 def block_network(target: object, blocked: list[str] | None = None) -> None:

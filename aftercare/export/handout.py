@@ -216,15 +216,11 @@ def render_handout(
     return _render(record, lang, protocol, file)[0]
 
 
-def _html_to_pdf(html: str, directory: Path) -> bytes:
-    import tempfile
-
-    from .pdf import print_html_to_pdf
-
-    with tempfile.TemporaryDirectory(prefix=".handout-", dir=directory) as tmp:
-        page = Path(tmp) / "handout.html"
-        page.write_text(html, encoding="utf-8")
-        return print_html_to_pdf(page, slides=False)
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def write_handout(
@@ -257,19 +253,22 @@ def write_handout(
     out = Path(out)
     if out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError("out", str(out), "a file name ending in .html or .pdf")
-    check_writable(out, force=force)
-    if not out.parent.exists():
+    if _same_file(out, Path(patient_file)):
         raise InputError(
-            "out",
-            str(out),
-            "a file in an existing folder",
-            f"The folder {out.parent} does not exist.",
+            "out", str(out), "a file other than --patient", "It would overwrite the patient file."
         )
+    check_writable(out, force=force)
+    if not out.parent.is_dir():
+        what = "is a file" if out.parent.exists() else "does not exist"
+        raise InputError("out", str(out), "a file in an existing folder", f"{out.parent} {what}.")
     record = load_patient_file(patient_file)
     html, context = _render(record, lang, protocol, patient_file)
     data: str | bytes = html
     if out.suffix.lower() == ".pdf":
-        data = _html_to_pdf(html, out.parent)
+        from .pdf import print_html_string_to_pdf
+
+        # Printed from memory: no temporary file holds the patient's sheet.
+        data = print_html_string_to_pdf(html)
     write_atomic(out, data, force=force)
     plan = context["plan"]
     return HandoutResult(out, context["lang"], plan.verdict, len(plan.sessions), plan.protocol.name)
