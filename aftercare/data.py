@@ -117,8 +117,8 @@ def read_text(path: str | Path, *, name: str | None = None, max_bytes: int = MAX
         raise DataError(name, "is a folder, not a file") from None
     except OSError as exc:
         raise DataError(name, f"cannot open the file ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise DataError(name, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
@@ -128,10 +128,12 @@ def read_text(path: str | Path, *, name: str | None = None, max_bytes: int = MAX
             raise DataError(
                 name, f"is {info.st_size:,} bytes; the largest file read is {max_bytes:,} bytes"
             )
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise DataError(name, f"cannot read the file ({exc.strerror})") from None
+    except OSError as exc:
+        raise DataError(name, f"cannot read the file ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:  # grew after the check
         raise DataError(name, f"is larger than {max_bytes:,} bytes, the largest file read")
     try:
@@ -168,6 +170,10 @@ def _allowed_from(error: dict[str, Any]) -> str | None:
     return " and ".join(bounds) or None
 
 
+# pydantic error types for a value that should not be text.
+_NOT_TEXT = ("float_type", "int_type", "bool_type", "float_parsing", "int_parsing", "bool_parsing")
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -199,28 +205,41 @@ def validation_to_data_error(
     of a value are quoted.
     """
     first = exc.errors()[0]
+    kind = first["type"]
     column = prefix + ".".join(str(p) for p in first["loc"]) if first["loc"] else None
     value = first.get("input")
+    # Words a YAML or CSV author uses: a list, a mapping (pydantic says tuple, dictionary).
     problem = first["msg"].removeprefix("Value error, ")
+    problem = problem.replace("valid tuple", "list").replace("valid dictionary", "mapping")
     node = document.locate(first["loc"]) if document is not None else None
     line = node.start_mark.line + 1 if node is not None else None
-    if first["type"] not in ("missing",) and not isinstance(value, dict):
+    allowed = _allowed_from(first)
+    if kind == "extra_forbidden":
+        problem = "unknown key; check its spelling and indentation"
+    elif isinstance(value, dict):
+        problem += f" (it is {_kind(value)})" if kind.endswith("_type") else ""
+    elif kind != "missing":
         written = node.value if isinstance(node, yaml.ScalarNode) else None
         if isinstance(written, str) and not isinstance(value, str):
-            problem = f"{clip(written)}: {problem}"
-            if node.style is None and str(value) != written:
-                problem += f" (YAML reads the unquoted {clip(written)} as {quote(value)}"
-            elif node.style is None:
-                problem += f" (YAML reads the unquoted {clip(written)} as {_kind(value)}"
-            else:
-                problem += f" (it is {_kind(value)}"
-            problem += "; write text in quotes)" if first["type"] == "string_type" else ")"
+            # An unquoted scalar YAML typed: 0700 -> 448, yes -> True, 1.10 -> 1.1.
+            read_as = quote(value) if str(value) != written else _kind(value)
+            hint = "; write text in quotes" if kind == "string_type" else ""
+            problem = (
+                f"{clip(written)}: {problem} "
+                f"(YAML reads the unquoted {clip(written)} as {read_as}{hint})"
+            )
         else:
             problem = f"{quote(value)}: {problem}"
+            if kind == "date_type":
+                problem += " (write a date as YYYY-MM-DD, without quotes)"
+            elif isinstance(value, str) and kind in _NOT_TEXT and written is not None:
+                problem += " (it is text" + (" in quotes" if node.style else "") + ")"
+    if allowed and allowed in problem:
+        allowed = None
     more = len(exc.errors()) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''} in this entry)"
-    return DataError(file, problem, row=row, line=line, column=column, allowed=_allowed_from(first))
+    return DataError(file, problem, row=row, line=line, column=column, allowed=allowed)
 
 
 def as_tuples(value: Any, *, name: str = "<mapping>", depth: int = 0) -> Any:
@@ -438,21 +457,30 @@ def load_yaml(path: Path, *, name: str | None = None) -> YamlDocument:
     """
     name = name or display_name(path)
     text = read_text(path, name=name)
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # the reader refuses control characters here
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, character {mark.column + 1})" if mark else ""
-        what = clip(" ".join(str(exc.problem or exc.context).split()), 200)
+        what = ", ".join(str(part) for part in (exc.context, exc.problem) if part)
+        what = clip(" ".join(what.split()), 200)
         raise DataError(name, f"malformed YAML: {what}{where}") from None
-    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+    except yaml.reader.ReaderError as exc:  # a control character
+        line = text.count("\n", 0, exc.position) + 1
+        raise DataError(
+            name,
+            f"malformed YAML: the character #x{exc.character:04x} is not allowed (line {line})",
+        ) from None
+    except yaml.YAMLError as exc:
         raise DataError(name, f"malformed YAML: {clip(' '.join(str(exc).split()), 200)}") from None
     except RecursionError:
         raise DataError(name, f"nested more than {MAX_NESTING} levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return YamlDocument(name=name, data=data, root=root)
 
 

@@ -308,27 +308,42 @@ def protocol_from_mapping(raw: Any, name: str = "<protocol mapping>") -> Protoco
 
 def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Protocol:
     protocol = validate_model(raw, Protocol, name, document=document, source_file=name)
+
+    def line(*loc: str) -> int | None:  # the line of a key in the protocol's file, if known
+        return document.locate(loc).start_mark.line + 1 if document is not None else None
+
     for rule_name, (low, high, unit) in _RANGES.items():
         value = getattr(protocol.rules, rule_name).value
         if not (low <= value <= high):
             raise DataError(
                 name,
                 f"{value:g} {unit} is out of range",
+                line=line("rules", rule_name, "value"),
                 column=f"rules.{rule_name}.value",
                 allowed=f"{low:g} to {high:g} {unit}",
             )
     for rule_name in _Rules.model_fields:
-        check_source_ids(
-            getattr(protocol.rules, rule_name).source_ids,
-            file=name,
-            column=f"rules.{rule_name}.source_ids",
-        )
+        try:
+            check_source_ids(
+                getattr(protocol.rules, rule_name).source_ids,
+                file=name,
+                column=f"rules.{rule_name}.source_ids",
+            )
+        except DataError as exc:
+            raise DataError(
+                name,
+                exc.problem,
+                line=line("rules", rule_name, "source_ids"),
+                column=exc.column,
+                allowed=exc.allowed,
+            ) from None
     factors = load_factors()
     for factor_id in protocol.factor_levels:
         if factor_id not in factors:
             raise DataError(
                 name,
                 f"unknown factor {quote(factor_id)}",
+                line=line("factor_levels", factor_id),
                 column="factor_levels",
                 allowed=", ".join(factors),
             )
@@ -336,6 +351,7 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
         raise DataError(
             name,
             "day_starts and night_starts are the same time",
+            line=line("rules", "night_starts", "value"),
             column="rules.night_starts.value",
             allowed="two different clock times",
         )

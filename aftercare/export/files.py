@@ -13,11 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import AftercareError
+from ..errors import AftercareError, clip
 
 __all__ = [
     "OutputExistsError",
     "OutputWriteError",
+    "OutputPathError",
     "write_atomic",
     "check_writable",
     "describe_os_error",
@@ -33,6 +34,10 @@ class OutputWriteError(AftercareError):
     """An output could not be written (full disk, read-only or missing folder, ...)."""
 
 
+class OutputPathError(AftercareError):
+    """``--out`` names a place an output cannot or must not go (the message says why)."""
+
+
 _HINTS = {
     errno.ENOSPC: "the disk is full; free some space or choose another --out",
     errno.EDQUOT: "the disk quota is used up; free some space or choose another --out",
@@ -46,7 +51,10 @@ _HINTS = {
 
 def describe_os_error(exc: OSError) -> str:
     """One line: the operating system's reason and what to do about it."""
-    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.strerror:
+        reason = exc.strerror
+    else:  # e.g. shutil.Error, whose text lists every file that failed
+        reason = clip(" ".join(str(exc).split()), 200) or type(exc).__name__
     hint = _HINTS.get(exc.errno or -1)
     return f"{reason} ({hint})" if hint else reason
 

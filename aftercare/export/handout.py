@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .files import check_writable, write_atomic
+from .files import OutputPathError, check_writable, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
@@ -254,13 +254,16 @@ def write_handout(
     if out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError("out", str(out), "a file name ending in .html or .pdf")
     if _same_file(out, Path(patient_file)):
-        raise InputError(
-            "out", str(out), "a file other than --patient", "It would overwrite the patient file."
+        raise OutputPathError(
+            f"--out {out} is the patient file; choose another file (not even --force "
+            "replaces --patient)"
         )
     check_writable(out, force=force)
     if not out.parent.is_dir():
         what = "is a file" if out.parent.exists() else "does not exist"
-        raise InputError("out", str(out), "a file in an existing folder", f"{out.parent} {what}.")
+        raise OutputPathError(
+            f"--out {out}: the folder {out.parent} {what}; choose a file in an existing folder"
+        )
     record = load_patient_file(patient_file)
     html, context = _render(record, lang, protocol, patient_file)
     data: str | bytes = html

@@ -163,7 +163,6 @@ def _as_json(value: object) -> str:
 
 def _explain(exc: ValidationError, file: Path) -> PatientFileError:
     first = exc.errors()[0]
-    loc = [str(p) for p in first["loc"]]
     original = (first.get("ctx") or {}).get("error")
     if isinstance(original, _FactorError):
         return PatientFileError(
@@ -171,7 +170,8 @@ def _explain(exc: ValidationError, file: Path) -> PatientFileError:
             f"unknown factor id {quote(original.factor)}; allowed: " + ", ".join(original.known),
             f"factors[{original.index}]",
         )
-    field = ".".join(loc) if loc else None
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+    field = field.lstrip(".") or None
     value = first.get("input")
     kind = first["type"]
     if kind == "missing":
@@ -185,6 +185,9 @@ def _explain(exc: ValidationError, file: Path) -> PatientFileError:
         problem = f"not valid JSON: {clip((first.get('ctx') or {}).get('error', ''), 120)}"
     else:
         problem = f"{_as_json(value)}: {first['msg'].removeprefix('Value error, ')}"
+        if kind == "date_type":
+            problem += ' (write it as "YYYY-MM-DD")'
+
     more = len(exc.errors()) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
