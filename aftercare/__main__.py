@@ -192,12 +192,13 @@ def _export(args: argparse.Namespace) -> int:
         print(f"{args.out / 'index.html'}  (index)")
     names = [item.path.name for item in written] + list(planned)
     earlier, others = folder.replaced(names)
-    for label, replaced in (("an earlier export", earlier), ("not aftercare (--force)", others)):
+    labels = ("from an earlier export", "that aftercare had not written (--force)")
+    for label, replaced in zip(labels, (earlier, others), strict=True):
         if replaced:
             shown = ", ".join(replaced[:5]) + (
                 f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
             )
-            print(f"replaced {len(replaced)} file(s) written by {label}: {shown}", file=sys.stderr)
+            print(f"replaced {len(replaced)} file(s) {label}: {shown}", file=sys.stderr)
     print(f"done: {len(written)} file(s) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 

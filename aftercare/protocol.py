@@ -188,16 +188,6 @@ class Protocol(BaseModel):
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Protocol:
         return self  # immutable: a deep copy is the object itself
 
-    def __getstate__(self) -> dict[Any, Any]:
-        state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], "factor_levels": dict(self.factor_levels)}
-        return state
-
-    def __setstate__(self, state: dict[Any, Any]) -> None:
-        levels = MappingProxyType(dict(state["__dict__"]["factor_levels"]))
-        state["__dict__"] = {**state["__dict__"], "factor_levels": levels}
-        super().__setstate__(state)
-
     # Rule values as plain attributes.
     @property
     def wait_hours(self) -> float:

@@ -91,21 +91,18 @@ def network_namespace_command() -> tuple[str, ...] | None:
     return None
 
 
-@contextmanager
-def _offline_executable(executable: Path) -> Iterator[Path]:
-    """A wrapper that starts ``executable`` in an empty network namespace, if one is allowed."""
+def _offline_wrapper(executable: Path, folder: Path) -> Path:
+    """A script in ``folder`` that starts ``executable`` without network access, if allowed."""
     command = network_namespace_command()
     if command is None:
-        yield executable
-        return
-    with tempfile.TemporaryDirectory(prefix="aftercare-chromium-") as tmp:
-        wrapper = Path(tmp) / "chromium"
-        wrapper.write_text(
-            f'#!/bin/sh\nexec {shlex.join(command)} -- {shlex.quote(str(executable))} "$@"\n',
-            encoding="utf-8",
-        )
-        wrapper.chmod(0o700)
-        yield wrapper
+        return executable
+    wrapper = folder / "chromium"
+    wrapper.write_text(
+        f'#!/bin/sh\nexec {shlex.join(command)} -- {shlex.quote(str(executable))} "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o700)
+    return wrapper
 
 
 @contextmanager
@@ -116,28 +113,45 @@ def launch_chromium(
 
     With ``isolate_network`` Chromium runs in an empty network namespace where the system
     allows it (see the module notes): for printing, which needs only ``file:`` pages.
+
+    Playwright's driver and Chromium keep their temporary files (the browser profile, which
+    may cache what was printed) in a private folder (mode 0700) that is removed on exit, also
+    when the exit is an exception such as a signal turned into one by the command line.
     """
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    with (
-        _offline_executable(executable) if isolate_network else _as_is(executable) as program,
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(
-            executable_path=str(program),
-            headless=True,
-            args=[*CHROMIUM_FLAGS, *extra_args],
-        )
+    with tempfile.TemporaryDirectory(prefix="aftercare-chromium-") as tmp:
+        program = _offline_wrapper(executable, Path(tmp)) if isolate_network else executable
+        previous = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = tmp  # inherited by the driver, and by Chromium from it
         try:
-            yield browser
+            playwright = sync_playwright().start()
         finally:
-            browser.close()
+            if previous is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = previous
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(program),
+                headless=True,
+                args=[*CHROMIUM_FLAGS, *extra_args],
+            )
+            try:
+                yield browser
+            finally:
+                _quietly(browser.close)
+        finally:
+            _quietly(playwright.stop)
 
 
-@contextmanager
-def _as_is(executable: Path) -> Iterator[Path]:
-    yield executable
+def _quietly(close) -> None:
+    # Closing after an interruption may find the browser or driver already gone.
+    try:
+        close()
+    except Exception:  # noqa: BLE001 - nothing useful to report while unwinding
+        pass
 
 
 def block_network(target: object, blocked: list[str] | None = None) -> None:

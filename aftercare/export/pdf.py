@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
+from ..errors import clip
 from .browser import block_network, launch_chromium
 from .files import write_atomic
 from .notebooks import ExecutedNotebook, ExportError, execute_notebooks, find_notebooks
@@ -69,8 +70,16 @@ def print_many(pages: list[Path | str], *, slides: bool, timeout_ms: int = 30000
 
 
 def _print_all(pages: list[Path | str], slides: bool, timeout_ms: int) -> list[bytes]:
-    with launch_chromium(isolate_network=True) as browser:
-        return [_print(browser, page, slides=slides, timeout_ms=timeout_ms) for page in pages]
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        with launch_chromium(isolate_network=True) as browser:
+            return [_print(browser, page, slides=slides, timeout_ms=timeout_ms) for page in pages]
+    except PlaywrightError as exc:  # Chromium crashed, timed out or could not start
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        fatal = [line.rsplit("] ", 1)[-1] for line in lines if "FATAL:" in line][:1]
+        reason = "; ".join([lines[0], *fatal])
+        raise ExportError(f"Chromium could not print the PDF: {clip(reason, 300)}") from None
 
 
 def _print(browser, source: Path | str, *, slides: bool, timeout_ms: int) -> bytes:
