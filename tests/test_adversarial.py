@@ -407,17 +407,16 @@ def run_capped(args: list[str | Path], tmp_path: Path) -> SimpleNamespace:
 def test_dangerous_inputs_as_real_processes(tmp_path):
     deep = tmp_path / "deep.json"
     deep.write_text('{"needled_at": "09:00", "x": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    bomb = next(c for c in CASES["protocol_edit"] if c["name"] == "alias_bomb_in_a_protocol")
+    bomb_file = tmp_path / "bomb.yaml"  # before: 120 s and 2.6 GB, then killed
+    bomb_file.write_text(seed_text().replace(bomb["old"], bomb["new"], 1), "utf-8")
     sheet = tmp_path / "sheet.html"
     cases = [
         (["handout", "--patient", "/dev/zero", "--out", sheet], "/dev/zero"),
         (["handout", "--patient", _fifo(tmp_path), "--out", sheet], "patient.fifo"),
         (["handout", "--patient", deep, "--out", sheet], "deep.json"),
         (["handout", "--patient", CORPUS / "patients" / "huge_integer.json", "--out", sheet], ""),
-        (
-            ["handout", "--patient", PATIENT, "--out", sheet, "--protocol"]
-            + [CORPUS / "protocols" / "alias_bomb.yaml"],
-            "alias_bomb.yaml",
-        ),
+        (["handout", "--patient", PATIENT, "--out", sheet, "--protocol", bomb_file], "bomb.yaml"),
     ]
     for args, file in cases:
         run = run_capped(args, tmp_path)
