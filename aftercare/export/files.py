@@ -22,6 +22,7 @@ __all__ = [
     "write_atomic",
     "check_writable",
     "describe_os_error",
+    "same_path",
     "file_mode",
 ]
 
@@ -87,6 +88,14 @@ def file_mode(path: Path) -> int:
     except OSError:
         pass
     return mode
+
+
+def same_path(a: Path, b: Path) -> bool:
+    """True if ``a`` and ``b`` name the same file or folder (also through links)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def check_writable(path: Path, *, force: bool) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .files import OutputPathError, check_writable, write_atomic
+from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
@@ -216,13 +216,6 @@ def render_handout(
     return _render(record, lang, protocol, file)[0]
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
 def write_handout(
     patient_file: str | Path,
     out: str | Path,
@@ -253,7 +246,7 @@ def write_handout(
     out = Path(out)
     if out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError("out", str(out), "a file name ending in .html or .pdf")
-    if _same_file(out, Path(patient_file)):
+    if same_path(out, Path(patient_file)):
         raise OutputPathError(
             f"--out {out} is the patient file; choose another file (not even --force "
             "replaces --patient)"

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from ..data import read_text
 from ..errors import DataError, clip
-from .files import OutputWriteError, describe_os_error, write_atomic
+from .files import OutputWriteError, describe_os_error, same_path, write_atomic
 from .notebooks import ExportError, default_notebook_dir
 
 __all__ = [
@@ -134,13 +134,6 @@ class ExportFolder:
         return [n for n in again if n in self.ours], [n for n in again if n not in self.ours]
 
 
-def _same_folder(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
 def open_export_folder(
     out_dir: Path,
     *,
@@ -160,7 +153,7 @@ def open_export_folder(
     """
     out_dir = Path(out_dir)
     for folder in {default_notebook_dir(), *(Path(s).parent for s in sources)}:
-        if _same_folder(out_dir, folder):
+        if same_path(out_dir, folder):
             raise ExportError(
                 f"--out {out_dir} is the folder of the notebooks being exported; the exports "
                 "would mix with them. Choose another folder (for example exports/)."
