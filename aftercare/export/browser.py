@@ -7,9 +7,10 @@ Chromium's own services (the component updater, the account list, network time) 
 even with ``--disable-background-networking``, and those switches change from release to
 release. So two locks that do not depend on them are used:
 
-* ``--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost``: every host name except
-  ``localhost`` fails to resolve inside Chromium, so it makes no DNS lookup and cannot reach a
-  named server; loopback addresses and ``file:`` pages still work.
+* ``--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , ...``:
+  every host name and address except the loopback ones fails to resolve inside Chromium, so it
+  makes no DNS lookup and cannot reach a server off the machine; ``localhost``, ``127.0.0.1``,
+  ``::1`` and ``file:`` pages still work.
 * For printing PDFs (``isolate_network=True``), Chromium runs in a new, empty network namespace
   (``unshare --net``, or ``--net --map-root-user`` without root) where only a down loopback
   interface exists, so not even its IPv6 reachability probe (a UDP ``connect`` to a public
@@ -51,7 +52,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+    # Every host name and address fails to resolve, except the loopback ones (servers the tests
+    # and apps start bind 127.0.0.1); so Chromium sends no DNS query and reaches no named server.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1",
 )
 _LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
