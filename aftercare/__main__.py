@@ -138,33 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export.manifest import ManifestEntry, open_export_folder, record_files
+    from .export.manifest import open_export_folder, planned_outputs, record_files
     from .export.notebooks import execute_notebooks, find_notebooks
-    from .export.render import output_name_for, write_exports
+    from .export.render import write_exports
 
     start = time.perf_counter()
     paths = find_notebooks(args.notebooks or None)
     # Fail on missing assets before spending time on execution.
-    from .export.assets import ASSETS_DIRNAME, copy_assets
+    from .export.assets import copy_assets
 
-    kinds = {"slides": ["slides"], "html": ["html"], "all": ["slides", "html"], "pdf": []}
-    planned = {
-        output_name_for(path.stem, kind): ManifestEntry(kind=kind, source=path.name)
-        for kind in kinds[args.kind]
-        for path in paths
-    }
-    if args.kind == "pdf":
-        from .export.pdf import pdf_name
-
-        planned = {
-            pdf_name(p.stem, args.pdf_from): ManifestEntry(
-                kind=f"{args.pdf_from} pdf", source=p.name
-            )
-            for p in paths
-        }
-    else:
-        planned["index.html"] = ManifestEntry(kind="index")
-        planned[ASSETS_DIRNAME] = ManifestEntry(kind="assets")
+    planned = planned_outputs(paths, args.kind, args.pdf_from)
     folder = open_export_folder(args.out, force=args.force, sources=paths, planned=planned)
     if args.kind != "pdf":
         copy_assets(args.out)
@@ -185,20 +168,17 @@ def _export(args: argparse.Namespace) -> int:
         from .export.pdf import export_pdf
 
         written += export_pdf(None, args.out, kind=args.pdf_from, executed=executed)
-        record_files(args.out, {item.path.name: planned[item.path.name] for item in written})
+        titled = {
+            item.path.name: planned[item.path.name].model_copy(update={"title": item.title})
+            for item in written
+        }
+        record_files(args.out, titled)
     for item in written:
         print(f"{item.path}  ({item.kind}: {item.title})")
     if args.kind != "pdf":
         print(f"{args.out / 'index.html'}  (index)")
-    names = [item.path.name for item in written] + list(planned)
-    earlier, others = folder.replaced(names)
-    labels = ("from an earlier export", "that aftercare had not written (--force)")
-    for label, replaced in zip(labels, (earlier, others), strict=True):
-        if replaced:
-            shown = ", ".join(replaced[:5]) + (
-                f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
-            )
-            print(f"replaced {len(replaced)} file(s) {label}: {shown}", file=sys.stderr)
+    for line in folder.replaced_report([item.path.name for item in written] + list(planned)):
+        print(line, file=sys.stderr)
     print(f"done: {len(written)} file(s) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 

@@ -324,6 +324,10 @@ def test_pdf_export_is_recorded_in_the_manifest(export_cli, tmp_path, monkeypatc
     code, _, err = export_cli("export", "pdf", FIXTURE, "--out", out)
     assert code == 0, err
     assert _manifest(out)["files"] == {
-        "deck.slides.pdf": {"kind": "slides pdf", "title": "", "source": "deck.ipynb"}
+        "deck.slides.pdf": {
+            "kind": "slides pdf",
+            "title": "Fixture deck: cooling after needling",
+            "source": "deck.ipynb",
+        }
     }
     assert sorted(p.name for p in out.iterdir()) == [".aftercare-export.json", "deck.slides.pdf"]

@@ -37,6 +37,7 @@ __all__ = [
     "open_export_folder",
     "read_manifest",
     "record_files",
+    "planned_outputs",
 ]
 
 MANIFEST_NAME = ".aftercare-export.json"
@@ -132,6 +133,43 @@ class ExportFolder:
         """Of ``names`` written now, those that existed: (from earlier exports, others)."""
         again = sorted(n for n in set(names) if n in self.existing)
         return [n for n in again if n in self.ours], [n for n in again if n not in self.ours]
+
+    def replaced_report(self, names: Iterable[str]) -> list[str]:
+        """Lines saying which of ``names`` replaced files (none when nothing was replaced)."""
+        labels = ("from an earlier export", "that aftercare had not written (--force)")
+        lines = []
+        for label, replaced in zip(labels, self.replaced(names), strict=True):
+            if replaced:
+                more = f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
+                shown = ", ".join(replaced[:5]) + more
+                lines.append(f"replaced {len(replaced)} file(s) {label}: {shown}")
+        return lines
+
+
+def planned_outputs(
+    notebooks: Iterable[Path], kind: str, pdf_from: Literal["slides", "html"] = "slides"
+) -> dict[str, ManifestEntry]:
+    """What ``export KIND`` will write for ``notebooks``: name -> entry (titles come later)."""
+    from .assets import ASSETS_DIRNAME
+    from .pdf import pdf_name
+    from .render import output_name_for
+
+    notebooks = list(notebooks)
+    if kind == "pdf":
+        entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"
+        return {
+            pdf_name(p.stem, pdf_from): ManifestEntry(kind=entry_kind, source=p.name)
+            for p in notebooks
+        }
+    kinds = ["slides", "html"] if kind == "all" else [kind]
+    planned = {
+        output_name_for(p.stem, k): ManifestEntry(kind=k, source=p.name)
+        for k in kinds
+        for p in notebooks
+    }
+    planned["index.html"] = ManifestEntry(kind="index")
+    planned[ASSETS_DIRNAME] = ManifestEntry(kind="assets")
+    return planned
 
 
 def open_export_folder(
