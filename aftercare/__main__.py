@@ -8,19 +8,34 @@ python -m aftercare export pdf --from slides --out exports/pdf
 python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare schema > schemas/patient.schema.json
 
-Errors in the input (a bad patient file, a missing asset folder, an existing output without
---force) print one message on stderr and exit with status 2; no traceback.
+Every failure (a bad patient file or protocol, a missing asset folder, an existing output
+without --force, a read-only folder, a full disk) prints one line on stderr naming the file,
+the field and what is allowed, and exits with status 2; never a traceback. SIGINT, SIGTERM and
+SIGHUP stop the command cleanly (temporary files removed; status 130, 143, 129).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["main", "build_parser"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; allowed: 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,15 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     code.add_argument("--no-code", dest="code", action="store_false", help="hide code cells' input")
     export.add_argument(
+        "--force",
+        action="store_true",
+        help="export into a folder that holds files aftercare did not write (files with the "
+        "same names are replaced)",
+    )
+    export.add_argument(
         "--timeout",
-        type=int,
+        type=_positive_int,
         default=600,
         metavar="SECONDS",
         help="longest time one cell may run (default 600)",
     )
     export.add_argument(
         "--jobs",
-        type=int,
+        type=_positive_int,
         default=None,
         metavar="N",
         help="notebooks to execute at once (default: CPUs, at most 4)",
@@ -117,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .export.manifest import open_export_folder, planned_outputs, record_files
     from .export.notebooks import execute_notebooks, find_notebooks
     from .export.render import write_exports
 
@@ -125,7 +147,8 @@ def _export(args: argparse.Namespace) -> int:
     # Fail on missing assets before spending time on execution.
     from .export.assets import copy_assets
 
-    args.out.mkdir(parents=True, exist_ok=True)
+    planned = planned_outputs(paths, args.kind, args.pdf_from)
+    folder = open_export_folder(args.out, force=args.force, sources=paths, planned=planned)
     if args.kind != "pdf":
         copy_assets(args.out)
     executed = execute_notebooks(
@@ -145,10 +168,17 @@ def _export(args: argparse.Namespace) -> int:
         from .export.pdf import export_pdf
 
         written += export_pdf(None, args.out, kind=args.pdf_from, executed=executed)
+        titled = {
+            item.path.name: planned[item.path.name].model_copy(update={"title": item.title})
+            for item in written
+        }
+        record_files(args.out, titled)
     for item in written:
         print(f"{item.path}  ({item.kind}: {item.title})")
     if args.kind != "pdf":
         print(f"{args.out / 'index.html'}  (index)")
+    for line in folder.replaced_report([item.path.name for item in written] + list(planned)):
+        print(line, file=sys.stderr)
     print(f"done: {len(written)} file(s) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 
@@ -166,26 +196,74 @@ def _handout(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Stopped(BaseException):
+    """Raised in the main thread by SIGTERM or SIGHUP so that cleanup code runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_cleanly_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception while the command runs (default: instant death,
+    which would leave temporary files and a browser behind)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    wanted = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: control characters (newlines, terminal escapes) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"error: {_one_line(message)}", file=sys.stderr)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input or a failed write)."""
     from .errors import AftercareError
 
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "export":
-            return _export(args)
-        if args.command == "handout":
-            return _handout(args)
-        from .export.patient_file import patient_schema
+        with _stop_cleanly_on_signals():
+            if args.command == "export":
+                return _export(args)
+            if args.command == "handout":
+                return _handout(args)
+            from .export.patient_file import patient_schema
 
-        print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))
-        return 0
+            print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))
+            return 0
     except AftercareError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # a failure outside the files aftercare writes itself
+        from .export.files import describe_os_error
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{describe_os_error(exc)}")
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except _Stopped as stop:
+        print(f"stopped by signal {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
 
 
 if __name__ == "__main__":

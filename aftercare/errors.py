@@ -7,10 +7,67 @@ given and the allowed values or range. Nothing falls back to a silent default.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Iterable
 from numbers import Real
 
-__all__ = ["AftercareError", "DataError", "InputError", "check_number", "check_choice"]
+__all__ = [
+    "AftercareError",
+    "DataError",
+    "InputError",
+    "check_number",
+    "check_choice",
+    "quote",
+    "clip",
+    "QUOTE_CHARS",
+]
+
+#: At most about this many characters of an offending value are quoted in a message.
+QUOTE_CHARS = 80
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` limits, plus integers too long to print (Python refuses past 4300 digits)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 3 * QUOTE_CHARS:
+            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_SHORT = _ShortRepr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = QUOTE_CHARS
+_SHORT.maxlevel = 3
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 6
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` cut to about :data:`QUOTE_CHARS` characters, for error messages.
+
+    A huge value (a megabyte of text, a 5,000-digit number, a deeply nested list) is never
+    echoed whole; the middle of a long string is replaced by ``...``.
+
+    Examples
+    --------
+    >>> quote("x" * 1000)[:10], len(quote("x" * 1000)) <= 82
+    ("'xxxxxxxxx", True)
+    >>> quote(10**5000)
+    '<an integer of about 5001 digits>'
+    """
+    text = _SHORT.repr(value)
+    return text if len(text) <= QUOTE_CHARS + 2 else text[: QUOTE_CHARS - 3] + "..."
+
+
+def clip(text: object, limit: int = QUOTE_CHARS) -> str:
+    """``str(text)`` cut to ``limit`` characters (``...`` marks the cut), for names in messages.
+
+    Examples
+    --------
+    >>> clip("a" * 100, 10)
+    'aaaaaaa...'
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: max(0, limit - 3)] + "..."
 
 
 class AftercareError(ValueError):
@@ -32,7 +89,7 @@ class InputError(AftercareError):
 
     def __init__(self, field: str, value: object, allowed: str, hint: str = "") -> None:
         self.field, self.value, self.allowed = field, value, allowed
-        message = f"{field} = {value!r} is not allowed; allowed: {allowed}."
+        message = f"{clip(field)} = {quote(value)} is not allowed; allowed: {allowed}."
         if hint:
             message += f" {hint}"
         super().__init__(message)
@@ -42,7 +99,8 @@ class DataError(AftercareError):
     """A data file (protocol, sources, factors, ...) is malformed.
 
     The message names the file and, where they apply, the row (1-based, counting the header as
-    row 1, so it matches a spreadsheet), the column or key, and the allowed values.
+    row 1, so it matches a spreadsheet) or the line of a YAML file, the column or key, and the
+    allowed values. A key longer than :data:`QUOTE_CHARS` characters is cut.
     """
 
     def __init__(
@@ -51,12 +109,14 @@ class DataError(AftercareError):
         problem: str,
         *,
         row: int | None = None,
+        line: int | None = None,
         column: str | None = None,
         allowed: str | None = None,
     ) -> None:
-        self.file, self.row, self.column, self.allowed, self.problem = (
+        self.file, self.row, self.line, self.column, self.allowed, self.problem = (
             file,
             row,
+            line,
             column,
             allowed,
             problem,
@@ -64,8 +124,10 @@ class DataError(AftercareError):
         where = [str(file)]
         if row is not None:
             where.append(f"row {row}")
+        if line is not None:
+            where.append(f"line {line}")
         if column is not None:
-            where.append(f"column/key '{column}'")
+            where.append(f"column/key '{clip(column)}'")
         message = ", ".join(where) + f": {problem}"
         if allowed:
             message += f" (allowed: {allowed})"

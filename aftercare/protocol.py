@@ -32,13 +32,23 @@ Br J Sports Med 40:700-705. doi:10.1136/bjsm.2006.025932
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from types import MappingProxyType
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+)
 
-from .data import data_path, display_name, read_yaml, validation_to_data_error
-from .errors import DataError
+from .data import YamlDocument, data_path, load_yaml, validate_model
+from .errors import DataError, quote
 from .factors import load_factors
 from .sources import check_source_ids
 
@@ -66,10 +76,15 @@ MODALITIES = ("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas
 T = TypeVar("T")
 
 
+# Frozen, no unknown keys, and a model instance handed in is validated again (so a copy made
+# with pydantic's unvalidated ``model_copy(update=...)`` cannot smuggle in a bad value).
+_IMMUTABLE = ConfigDict(frozen=True, extra="forbid", revalidate_instances="always")
+
+
 class Rule(BaseModel, Generic[T]):
     """A protocol number with its evidence: value, source ids and a plain-language basis."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _IMMUTABLE
 
     value: T
     source_ids: tuple[str, ...] = Field(min_length=1)
@@ -77,11 +92,10 @@ class Rule(BaseModel, Generic[T]):
 
 
 def _clock(value: object) -> dt.time:
+    # Only text: an unquoted 07:00 is read by YAML 1.1 as 420 (minutes), 0700 as 448 (octal)
+    # and 7 as 7; none of them is guessed at.
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        # YAML 1.1 reads an unquoted 07:00 as sexagesimal minutes (420).
-        return dt.time(value // 60, value % 60)
     if isinstance(value, str):
         try:
             return dt.time.fromisoformat(value.strip())
@@ -90,8 +104,13 @@ def _clock(value: object) -> dt.time:
     raise ValueError("must be a clock time written HH:MM, from 00:00 to 23:59")
 
 
+# A rule value that is a clock time; checked on the value itself, so an error names the line
+# and the value as written.
+_Clock = Annotated[dt.time, BeforeValidator(_clock)]
+
+
 class _Rules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _IMMUTABLE
 
     wait_hours: Rule[float]
     max_session_minutes: Rule[float]
@@ -100,16 +119,16 @@ class _Rules(BaseModel):
     barrier: Rule[Literal["damp_towel", "dry_towel", "double_dry_towel"]]
     modality: Rule[Literal["crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"]]
     skin_check_minutes: Rule[float]
-    day_starts: Rule[dt.time]
-    night_starts: Rule[dt.time]
+    day_starts: Rule[_Clock]
+    night_starts: Rule[_Clock]
 
-    @field_validator("day_starts", "night_starts", mode="before")
-    @classmethod
-    def _clock_rule(cls, rule: Any) -> Any:
-        if isinstance(rule, dict) and "value" in rule:
-            rule = {**rule, "value": _clock(rule["value"])}
-        return rule
 
+#: Factor id -> cold level, read-only (a ``types.MappingProxyType``); dumped as a plain dict.
+FactorLevels = Annotated[
+    Mapping[str, Literal["ok", "caution", "avoid"]],
+    AfterValidator(lambda levels: MappingProxyType(dict(levels))),
+    PlainSerializer(dict, return_type=dict),
+]
 
 _RANGES: dict[str, tuple[float, float, str]] = {
     "wait_hours": (0, 72, "hours"),
@@ -123,6 +142,12 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 class Protocol(BaseModel):
     """A validated protocol preset. Rule values are exposed as attributes (``wait_hours``...).
 
+    A protocol is immutable: its fields are frozen and ``factor_levels`` is a read-only mapping.
+    Derived values cached on it (``memo``) therefore stay true for its lifetime.
+    :meth:`model_copy` validates its ``update`` like a file and starts a fresh cache, and a
+    protocol built any other way than :func:`load_protocol` or :func:`protocol_from_mapping`
+    (for example ``Protocol.model_construct``) is checked again before it plans anything.
+
     Examples
     --------
     >>> p = load_protocol()
@@ -130,7 +155,7 @@ class Protocol(BaseModel):
     ('seed-article', 20.0, 'dry_towel')
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _IMMUTABLE
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     title: str
@@ -138,15 +163,30 @@ class Protocol(BaseModel):
     effective_date: dt.date
     description: str
     rules: _Rules
-    factor_levels: dict[str, Literal["ok", "caution", "avoid"]] = Field(default_factory=dict)
+    factor_levels: FactorLevels = Field(default_factory=lambda: MappingProxyType({}))
     source_file: str = ""
     # Per-protocol memo of derived values (factor assessments); never part of the data.
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+    # Set by _validate once every check (ranges, source ids, factor ids) has passed.
+    _checked: bool = PrivateAttr(default=False)
 
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int | float) else value
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False):
+        """A copy with ``update`` applied, validated like a protocol file, with a fresh cache.
+
+        (pydantic's own ``model_copy`` neither validates ``update`` nor copies the cache.)
+
+        Examples
+        --------
+        >>> p = load_protocol().model_copy(update={"factor_levels": {"diabetes": "avoid"}})
+        >>> p.factor_level("diabetes")
+        'avoid'
+        """
+        data = {**self.model_dump(exclude={"source_file"}), **(update or {})}
+        data.pop("source_file", None)
+        return _validate(data, self.source_file or "<protocol copy>")
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Protocol:
+        return self  # immutable: a deep copy is the object itself
 
     # Rule values as plain attributes.
     @property
@@ -248,38 +288,52 @@ def list_protocols() -> tuple[str, ...]:
 
 
 def protocol_from_mapping(raw: Any, name: str = "<protocol mapping>") -> Protocol:
-    """Validate a protocol given as a mapping (as parsed from YAML); errors name ``name``."""
+    """Validate a protocol given as a mapping (as parsed from YAML); errors name ``name``.
+
+    Validation is strict (see :func:`aftercare.data.validate_model`): ``"20"`` is not a number
+    and ``1.10`` is not the version text ``"1.10"``.
+    """
     return _validate(raw, name)
 
 
-def _validate(raw: Any, name: str) -> Protocol:
-    if not isinstance(raw, dict):
-        raise DataError(name, "expected a mapping of keys to values at the top level")
-    try:
-        protocol = Protocol.model_validate({**raw, "source_file": name})
-    except ValidationError as exc:
-        raise validation_to_data_error(exc, name) from None
+def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Protocol:
+    protocol = validate_model(raw, Protocol, name, document=document, source_file=name)
+
+    def line(*loc: str) -> int | None:  # the line of a key in the protocol's file, if known
+        return document.locate(loc).start_mark.line + 1 if document is not None else None
+
     for rule_name, (low, high, unit) in _RANGES.items():
         value = getattr(protocol.rules, rule_name).value
         if not (low <= value <= high):
             raise DataError(
                 name,
                 f"{value:g} {unit} is out of range",
+                line=line("rules", rule_name, "value"),
                 column=f"rules.{rule_name}.value",
                 allowed=f"{low:g} to {high:g} {unit}",
             )
     for rule_name in _Rules.model_fields:
-        check_source_ids(
-            getattr(protocol.rules, rule_name).source_ids,
-            file=name,
-            column=f"rules.{rule_name}.source_ids",
-        )
+        try:
+            check_source_ids(
+                getattr(protocol.rules, rule_name).source_ids,
+                file=name,
+                column=f"rules.{rule_name}.source_ids",
+            )
+        except DataError as exc:
+            raise DataError(
+                name,
+                exc.problem,
+                line=line("rules", rule_name, "source_ids"),
+                column=exc.column,
+                allowed=exc.allowed,
+            ) from None
     factors = load_factors()
     for factor_id in protocol.factor_levels:
         if factor_id not in factors:
             raise DataError(
                 name,
-                f"unknown factor {factor_id!r}",
+                f"unknown factor {quote(factor_id)}",
+                line=line("factor_levels", factor_id),
                 column="factor_levels",
                 allowed=", ".join(factors),
             )
@@ -287,9 +341,11 @@ def _validate(raw: Any, name: str) -> Protocol:
         raise DataError(
             name,
             "day_starts and night_starts are the same time",
+            line=line("rules", "night_starts", "value"),
             column="rules.night_starts.value",
             allowed="two different clock times",
         )
+    protocol._checked = True
     return protocol
 
 
@@ -300,7 +356,8 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
     ----------
     name_or_path : str, pathlib.Path, Protocol or None
         ``None`` for the default (``seed-article``); a preset name from ``data/protocols``
-        (``"early-cold"``); or a path to a YAML file. A Protocol is returned as it is.
+        (``"early-cold"``); or a path to a YAML file. A Protocol that was loaded or validated
+        is returned as it is; one built another way is validated first.
 
     Returns
     -------
@@ -318,7 +375,12 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
     0.0
     """
     if isinstance(name_or_path, Protocol):
-        return name_or_path
+        if name_or_path._checked:
+            return name_or_path
+        return _validate(
+            name_or_path.model_dump(exclude={"source_file"}),
+            name_or_path.source_file or "<protocol>",
+        )
     if name_or_path is None:
         name_or_path = DEFAULT_PROTOCOL
     text = str(name_or_path)
@@ -337,5 +399,5 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
                 f"no protocol preset named {text!r}",
                 allowed=", ".join(list_protocols()) + ", or a path to a .yaml file",
             )
-    name = display_name(path)
-    return _validate(read_yaml(path), name)
+    document = load_yaml(path)
+    return _validate(document.data, document.name, document)

@@ -13,7 +13,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .data import cached_loader, data_path, read_csv_models
-from .errors import DataError
+from .errors import DataError, quote
 
 __all__ = ["Source", "load_sources", "get_source", "check_source_ids", "cite", "SOURCE_KINDS"]
 
@@ -102,7 +102,7 @@ def check_source_ids(
             close = sorted(s for s in sources if s[:4] == source_id[:4])[:5]
             raise DataError(
                 file,
-                f"unknown source id {source_id!r}",
+                f"unknown source id {quote(source_id)}",
                 row=row,
                 column=column,
                 allowed=("similar ids: " + ", ".join(close))

@@ -69,7 +69,7 @@ class Therapy(BaseModel):
 
 class _TherapyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    therapies: list[Therapy] = Field(min_length=1)
+    therapies: tuple[Therapy, ...] = Field(min_length=1)
 
 
 @cached_loader

@@ -4,7 +4,8 @@
 #   - installs the package and its dev extras (re-installs when pyproject.toml changes);
 #   - installs the offline web assets (reveal.js, require.js, widget renderer, axe-core)
 #     from the npm registry into js/node_modules, from the committed lock file;
-#   - with --browser: installs Debian's chromium and poppler-utils (apt-get) if missing.
+#   - with --browser: installs Debian's chromium, poppler-utils and strace (apt-get) if missing
+#     (strace lets the tests watch that Chromium makes no network connection).
 # Nothing here is needed at run time from the network: after set-up the suite works offline.
 set -euo pipefail
 
@@ -73,16 +74,17 @@ fi
 # 3. Browser for tests and PDF export -----------------------------------------------------------
 if [[ "$want_browser" == 1 ]]; then
   CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  if [[ ! -x "$CHROMIUM" ]] || ! command -v pdftoppm >/dev/null 2>&1; then
+  if [[ ! -x "$CHROMIUM" ]] || ! command -v pdftoppm >/dev/null 2>&1 \
+      || ! command -v strace >/dev/null 2>&1; then
     SUDO=""
     if [[ "$(id -u)" != 0 ]]; then
-      command -v sudo >/dev/null 2>&1 || die "chromium is missing and you are not root; run: sudo apt-get install -y chromium poppler-utils"
+      command -v sudo >/dev/null 2>&1 || die "chromium is missing and you are not root; run: sudo apt-get install -y chromium poppler-utils strace"
       SUDO="sudo"
     fi
-    say "installing Debian's chromium and poppler-utils (apt-get)"
+    say "installing Debian's chromium, poppler-utils and strace (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null
+    $SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core strace >/dev/null
   fi
 fi
 

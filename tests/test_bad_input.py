@@ -39,8 +39,12 @@ def test_plan_needs_a_patient():
 
 
 def test_unknown_preset_lists_presets():
-    with pytest.raises(DataError, match="early-cold, seed-article"):
+    from aftercare import list_protocols
+
+    with pytest.raises(DataError) as info:
         load_protocol("no-such-preset")
+    assert {"seed-article", "early-cold"} <= set(list_protocols())  # and any a clinic added
+    assert f"allowed: {', '.join(list_protocols())}, or a path" in str(info.value)
 
 
 def _edit_protocol(data_copy, old: str, new: str):

@@ -7,6 +7,7 @@ alt text and an ipywidgets slider whose callback draws a chart.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,88 @@ def test_pdf_has_one_page_per_slide(executed, tmp_path):
     text = "".join(p.extract_text() for p in reader.pages)
     assert "Fixture deck" in text
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# -- the export folder: manifest, --force, what was replaced -------------------------------------
+
+
+@pytest.fixture
+def export_cli(executed, monkeypatch, capsys):
+    """``python -m aftercare export ...`` in-process, reusing the fixture executed once."""
+    from aftercare.__main__ import main
+
+    monkeypatch.setattr(
+        "aftercare.export.notebooks.execute_notebooks", lambda paths, **kw: [executed]
+    )
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / ".aftercare-export.json").read_text(encoding="utf-8"))
+
+
+@needs_assets
+def test_export_keeps_a_manifest_and_says_what_it_replaced(export_cli, tmp_path):
+    out = tmp_path / "course"
+    code, _, err = export_cli("export", "slides", FIXTURE, "--out", out)
+    assert code == 0 and "replaced" not in err
+    manifest = _manifest(out)
+    assert manifest["format"] == "aftercare-export" and manifest["version"] == 1
+    assert manifest["files"]["deck.slides.html"] == {
+        "kind": "slides",
+        "title": "Fixture deck: cooling after needling",
+        "source": "deck.ipynb",
+    }
+    assert set(manifest["files"]) == {"deck.slides.html", "index.html", "assets"}
+    code, _, err = export_cli("export", "slides", FIXTURE, "--out", out)
+    assert code == 0
+    assert "replaced 3 file(s) from an earlier export: assets, deck.slides.html, index.html" in err
+    (out / "notes.txt").write_text("my notes", encoding="utf-8")
+    code, _, err = export_cli("export", "html", FIXTURE, "--out", out)
+    assert code == 2 and "notes.txt" in err and "--force" in err
+    assert not (out / "deck.html").exists()
+    (out / "deck.html").write_text("my own page", encoding="utf-8")
+    code, _, err = export_cli("export", "html", FIXTURE, "--out", out, "--force")
+    assert code == 0, err
+    assert "replaced 1 file(s) that aftercare had not written (--force): deck.html" in err
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert set(_manifest(out)["files"]) == {"deck.slides.html", "deck.html", "index.html", "assets"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="deck.slides.html"' in index and 'href="deck.html"' in index
+    assert "notes.txt" not in index
+
+
+@needs_assets
+def test_an_earlier_manifest_layout_is_still_read(export_cli, tmp_path):
+    out = tmp_path / "course"
+    out.mkdir()
+    (out / "deck.slides.html").write_text("an older deck", encoding="utf-8")
+    old = {"deck.slides.html": {"title": "Old", "kind": "slides", "source": "deck.ipynb"}}
+    (out / ".aftercare-export.json").write_text(json.dumps(old), encoding="utf-8")
+    code, _, err = export_cli("export", "slides", FIXTURE, "--out", out)
+    assert code == 0, err
+    assert "replaced 1 file(s) from an earlier export: deck.slides.html" in err
+
+
+@needs_assets
+def test_pdf_export_is_recorded_in_the_manifest(export_cli, tmp_path, monkeypatch):
+    import aftercare.export.pdf as pdf
+
+    monkeypatch.setattr(pdf, "print_many", lambda pages, **kw: [b"%PDF-1.4 fake"] * len(pages))
+    out = tmp_path / "pdfs"
+    code, _, err = export_cli("export", "pdf", FIXTURE, "--out", out)
+    assert code == 0, err
+    assert _manifest(out)["files"] == {
+        "deck.slides.pdf": {
+            "kind": "slides pdf",
+            "title": "Fixture deck: cooling after needling",
+            "source": "deck.ipynb",
+        }
+    }
+    assert sorted(p.name for p in out.iterdir()) == [".aftercare-export.json", "deck.slides.pdf"]

@@ -13,7 +13,7 @@ import pytest
 from browser import axe_violations, open_offline, serious
 from readability import SYLLABLE_SOURCE, fk_grade, patient_text
 
-from aftercare.export.files import OutputExistsError
+from aftercare.export.files import OutputExistsError, OutputWriteError
 from aftercare.export.handout import render_handout, write_handout
 from aftercare.export.i18n import LANGUAGES, get_translator
 from aftercare.export.patient_file import (
@@ -271,7 +271,9 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(
+        OutputWriteError, match=r"cannot write .*sheet\.html: disk full \(simulated\)"
+    ):
         write_handout(FIXTURE, out, force=True)
     assert out.read_text(encoding="utf-8") == "old sheet"
     assert moves and moves[0][0].parent == out.parent and moves[0][1] == out
@@ -297,7 +299,7 @@ def test_output_must_be_html_or_pdf(tmp_path, cli):
         ({**BASE, "skinfold_mm": 500}, "skinfold_mm", "80"),
         ({**BASE, "hours_since_needling": -1}, "hours_since_needling", "0"),
         ({**BASE, "factors": ["diabetes", "frostbite"]}, "factors[1]", "raynauds"),
-        ({**BASE, "factors": "diabetes"}, "factors", "list"),
+        ({**BASE, "factors": "diabetes"}, "factors", "valid array"),
         ({**BASE, "colour": "blue"}, "colour", "allowed fields"),
         ({**BASE, "awake_from": "07:00", "asleep_from": "07:00"}, "asleep_from", "different"),
         ({**BASE, "needled_on": "27/11/2026"}, "needled_on", "date"),

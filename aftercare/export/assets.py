@@ -15,7 +15,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import AftercareError
+from ..data import read_text
+from ..errors import AftercareError, DataError
 
 __all__ = [
     "AssetsMissingError",
@@ -123,12 +124,24 @@ def copy_assets(out_dir: Path | str, *, modules: Path | None = None) -> Path:
     versions = _versions(modules)
     target = Path(out_dir) / ASSETS_DIRNAME
     stamp = target / _STAMP
-    if stamp.is_file():
-        try:
-            if json.loads(stamp.read_text(encoding="utf-8")) == versions:
-                return target
-        except (ValueError, OSError):
-            pass
+    try:
+        if json.loads(read_text(stamp)) == versions:
+            return target
+    except (DataError, ValueError):
+        pass  # no stamp, or another version: copy
+    try:
+        _copy(modules, target)
+        stamp.write_text(json.dumps(versions, indent=1, sort_keys=True), encoding="utf-8")
+    except OSError as exc:  # e.g. a full disk or a read-only folder
+        from .files import OutputWriteError, describe_os_error
+
+        raise OutputWriteError(
+            f"cannot copy the browser assets into {target}: {describe_os_error(exc)}"
+        ) from None
+    return target
+
+
+def _copy(modules: Path, target: Path) -> None:
     for source, dest in _COPIES:
         src, dst = modules / source, target / dest
         if source.endswith("/"):
@@ -145,8 +158,6 @@ def copy_assets(out_dir: Path | str, *, modules: Path | None = None) -> Path:
     for font in manager_dist.iterdir():
         if font.suffix in _FONT_SUFFIXES:
             shutil.copy2(font, target / "html-manager" / font.name)
-    stamp.write_text(json.dumps(versions, indent=1, sort_keys=True), encoding="utf-8")
-    return target
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .files import check_writable, write_atomic
+from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
@@ -216,17 +216,6 @@ def render_handout(
     return _render(record, lang, protocol, file)[0]
 
 
-def _html_to_pdf(html: str, directory: Path) -> bytes:
-    import tempfile
-
-    from .pdf import print_html_to_pdf
-
-    with tempfile.TemporaryDirectory(prefix=".handout-", dir=directory) as tmp:
-        page = Path(tmp) / "handout.html"
-        page.write_text(html, encoding="utf-8")
-        return print_html_to_pdf(page, slides=False)
-
-
 def write_handout(
     patient_file: str | Path,
     out: str | Path,
@@ -257,19 +246,25 @@ def write_handout(
     out = Path(out)
     if out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError("out", str(out), "a file name ending in .html or .pdf")
+    if same_path(out, Path(patient_file)):
+        raise OutputPathError(
+            f"--out {out} is the patient file; choose another file (not even --force "
+            "replaces --patient)"
+        )
     check_writable(out, force=force)
-    if not out.parent.exists():
-        raise InputError(
-            "out",
-            str(out),
-            "a file in an existing folder",
-            f"The folder {out.parent} does not exist.",
+    if not out.parent.is_dir():
+        what = "is a file" if out.parent.exists() else "does not exist"
+        raise OutputPathError(
+            f"--out {out}: the folder {out.parent} {what}; choose a file in an existing folder"
         )
     record = load_patient_file(patient_file)
     html, context = _render(record, lang, protocol, patient_file)
     data: str | bytes = html
     if out.suffix.lower() == ".pdf":
-        data = _html_to_pdf(html, out.parent)
+        from .pdf import print_html_string_to_pdf
+
+        # Printed from memory: no temporary file holds the patient's sheet.
+        data = print_html_string_to_pdf(html)
     write_atomic(out, data, force=force)
     plan = context["plan"]
     return HandoutResult(out, context["lang"], plan.verdict, len(plan.sessions), plan.protocol.name)

@@ -3,6 +3,11 @@
 No patient name or identifier is required; none is written on the sheet unless given. The
 committed JSON Schema ``schemas/patient.schema.json`` is generated from :class:`PatientFile`
 (``python -m aftercare schema``); a test checks the two agree.
+
+The file is read strictly, as the schema says: it must be a regular UTF-8 file of at most
+1 MB; a key given twice, ``NaN``/``Infinity``, integers of more than 30 digits and nesting
+deeper than 32 levels are errors; and no value is coerced (``true`` is not 1 hour, ``"12"``
+is not 12 mm). Messages quote at most about 80 characters of a value.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import AftercareError, InputError
+from ..data import MAX_INT_DIGITS, MAX_NESTING, as_tuples, read_text
+from ..errors import AftercareError, DataError, InputError, clip, quote
 from ..patient import DEFAULT_SKINFOLD_MM
 from ..patient import HOURS_SINCE_NEEDLING_RANGE_H as _HOURS
 from ..patient import SKINFOLD_RANGE_MM as _SKINFOLD
@@ -24,6 +30,9 @@ __all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_sche
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "patient.schema.json"
 _CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _TEXT = {"max_length": 200}
+# The sheet prints the dates of the plan's days (at most two weeks after needling), so the last
+# allowed date leaves room before the calendar's end (9999-12-31).
+_FIRST_DATE, _LAST_DATE = dt.date(1900, 1, 1), dt.date(9999, 12, 1)
 
 
 class PatientFileError(AftercareError):
@@ -31,7 +40,7 @@ class PatientFileError(AftercareError):
 
     def __init__(self, file: str | Path, problem: str, field: str | None = None) -> None:
         self.file, self.field, self.problem = str(file), field, problem
-        where = f"{file}: field '{field}'" if field else str(file)
+        where = f"{file}: field '{clip(field)}'" if field else str(file)
         super().__init__(f"{where}: {problem}")
 
 
@@ -65,7 +74,13 @@ class PatientFile(BaseModel):
     )
     needled_at: str = Field(pattern=_CLOCK, description="Clock time of needling, HH:MM.")
     needled_on: dt.date | None = Field(
-        default=None, description="Date of needling, YYYY-MM-DD; when given, dates are printed."
+        default=None,
+        ge=_FIRST_DATE,
+        le=_LAST_DATE,
+        description=(
+            f"Date of needling, YYYY-MM-DD ({_FIRST_DATE} to {_LAST_DATE}); when given, dates "
+            "are printed."
+        ),
     )
     awake_from: str | None = Field(
         default=None, pattern=_CLOCK, description="Patient usually awake from, HH:MM."
@@ -135,20 +150,28 @@ class PatientFile(BaseModel):
 class _FactorError(ValueError):
     def __init__(self, index: int, factor: str, known: tuple[str, ...] | list[str]) -> None:
         self.index, self.factor, self.known = index, factor, tuple(known)
-        super().__init__(f"unknown factor id {factor!r}")
+        super().__init__(f"unknown factor id {quote(factor)}")
+
+
+def _as_json(value: object) -> str:
+    """A value as the file wrote it (``true``, not ``True``), cut to about 80 characters."""
+    try:
+        return clip(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return quote(value)
 
 
 def _explain(exc: ValidationError, file: Path) -> PatientFileError:
     first = exc.errors()[0]
-    loc = [str(p) for p in first["loc"]]
     original = (first.get("ctx") or {}).get("error")
     if isinstance(original, _FactorError):
         return PatientFileError(
             file,
-            f"unknown factor id {original.factor!r}; allowed: " + ", ".join(original.known),
+            f"unknown factor id {quote(original.factor)}; allowed: " + ", ".join(original.known),
             f"factors[{original.index}]",
         )
-    field = ".".join(loc) if loc else None
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+    field = field.lstrip(".") or None
     value = first.get("input")
     kind = first["type"]
     if kind == "missing":
@@ -157,13 +180,66 @@ def _explain(exc: ValidationError, file: Path) -> PatientFileError:
         allowed = ", ".join(n.alias or k for k, n in PatientFile.model_fields.items())
         problem = f"unknown field; allowed fields: {allowed}"
     elif kind == "string_pattern_mismatch":
-        problem = f"{value!r} is not a clock time; write it as HH:MM (00:00 to 23:59)"
+        problem = f"{_as_json(value)} is not a clock time; write it as HH:MM (00:00 to 23:59)"
+    elif kind == "json_invalid":
+        problem = f"not valid JSON: {clip((first.get('ctx') or {}).get('error', ''), 120)}"
     else:
-        problem = f"{value!r}: {first['msg'].removeprefix('Value error, ')}"
+        problem = f"{_as_json(value)}: {first['msg'].removeprefix('Value error, ')}"
+        if kind == "date_type":
+            problem += ' (write it as "YYYY-MM-DD")'
+
     more = len(exc.errors()) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
     return PatientFileError(file, problem, field)
+
+
+class _JsonProblem(ValueError):
+    """A JSON construct the schema rules out, found while parsing (not a syntax error)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        twice = next(key for key in keys if keys.count(key) > 1)
+        raise _JsonProblem(f"the key {quote(twice)} is given twice in one object")
+    return dict(pairs)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JsonProblem(
+            f"a number with {len(text.lstrip('-'))} digits; the most allowed is {MAX_INT_DIGITS}"
+        )
+    return int(text)
+
+
+def _no_constant(name: str) -> float:
+    raise _JsonProblem(f"{name} is not a number JSON allows")
+
+
+def _check_json(text: str, path: Path) -> Any:
+    """Parse once with the standard library to refuse what pydantic's parser would accept."""
+    try:
+        raw = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_int=_bounded_int,
+            parse_constant=_no_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise PatientFileError(
+            path, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except _JsonProblem as exc:
+        raise PatientFileError(path, str(exc)) from None
+    except RecursionError:
+        raise PatientFileError(path, f"nested more than {MAX_NESTING} levels deep") from None
+    try:
+        as_tuples(raw, name=str(path))  # refuses nesting deeper than MAX_NESTING
+    except DataError as exc:
+        raise PatientFileError(path, exc.problem) from None
+    return raw
 
 
 def load_patient_file(path: str | Path) -> PatientFile:
@@ -176,21 +252,16 @@ def load_patient_file(path: str | Path) -> PatientFile:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PatientFileError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PatientFileError(path, f"cannot read the file ({exc})") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PatientFileError(
-            path, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        text = read_text(path)
+    except DataError as exc:
+        raise PatientFileError(path, exc.problem) from None
+    raw = _check_json(text, path)
     if not isinstance(raw, dict):
         raise PatientFileError(path, "expected a JSON object {...} at the top level")
     try:
-        record = PatientFile.model_validate(raw)
+        # pydantic's JSON mode in strict mode: JSON types exactly as the schema says, and a date
+        # only as "YYYY-MM-DD" text.
+        record = PatientFile.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise _explain(exc, path) from None
     return record

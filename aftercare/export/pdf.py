@@ -3,6 +3,8 @@
 The deck or page is rendered with its assets into a temporary folder, opened from ``file://``
 with every non-file request blocked, and printed. Decks use reveal.js's ``?print-pdf`` layout:
 one PDF page per slide (fragments are not split and long slides are clipped to one page).
+A self-contained page (a patient sheet) is printed from memory, with no file written.
+Chromium runs without network access (see :mod:`aftercare.export.browser`).
 """
 
 from __future__ import annotations
@@ -11,12 +13,19 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
+from ..errors import clip
 from .browser import block_network, launch_chromium
 from .files import write_atomic
 from .notebooks import ExecutedNotebook, ExportError, execute_notebooks, find_notebooks
 from .render import ExportedFile, write_exports
 
-__all__ = ["export_pdf", "print_html_to_pdf", "print_many"]
+__all__ = [
+    "export_pdf",
+    "pdf_name",
+    "print_html_to_pdf",
+    "print_html_string_to_pdf",
+    "print_many",
+]
 
 _WAIT_WIDGETS = """() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
@@ -35,36 +44,54 @@ def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000)
     return print_many([Path(html_path)], slides=slides, timeout_ms=timeout_ms)[0]
 
 
-def print_many(paths: list[Path], *, slides: bool, timeout_ms: int = 30000) -> list[bytes]:
+def print_html_string_to_pdf(html: str, *, timeout_ms: int = 30000) -> bytes:
+    """Print a self-contained HTML page given as text to an A4 PDF; no file is written."""
+    return print_many([html], slides=False, timeout_ms=timeout_ms)[0]
+
+
+def print_many(pages: list[Path | str], *, slides: bool, timeout_ms: int = 30000) -> list[bytes]:
     """Print several offline pages to PDF with one Chromium; returns the PDFs in order.
 
-    Playwright's sync API refuses to run where an asyncio loop is running (Jupyter, or inside
-    another Playwright session); then the printing runs in a worker thread.
+    Each page is a path to an HTML file (opened from ``file://``) or, as a ``str``, the HTML
+    text of a self-contained page (loaded from memory). Playwright's sync API refuses to run
+    where an asyncio loop is running (Jupyter, or inside another Playwright session); then the
+    printing runs in a worker thread.
     """
     import asyncio
 
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _print_all(paths, slides, timeout_ms)
+        return _print_all(pages, slides, timeout_ms)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print_all, paths, slides, timeout_ms).result()
+        return pool.submit(_print_all, pages, slides, timeout_ms).result()
 
 
-def _print_all(paths: list[Path], slides: bool, timeout_ms: int) -> list[bytes]:
-    with launch_chromium() as browser:
-        return [_print(browser, path, slides=slides, timeout_ms=timeout_ms) for path in paths]
+def _print_all(pages: list[Path | str], slides: bool, timeout_ms: int) -> list[bytes]:
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        with launch_chromium(isolate_network=True) as browser:
+            return [_print(browser, page, slides=slides, timeout_ms=timeout_ms) for page in pages]
+    except PlaywrightError as exc:  # Chromium crashed, timed out or could not start
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        fatal = [line.rsplit("] ", 1)[-1] for line in lines if "FATAL:" in line][:1]
+        reason = "; ".join([lines[0], *fatal])
+        raise ExportError(f"Chromium could not print the PDF: {clip(reason, 300)}") from None
 
 
-def _print(browser, html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
-    url = Path(html_path).resolve().as_uri() + ("?print-pdf" if slides else "")
+def _print(browser, source: Path | str, *, slides: bool, timeout_ms: int) -> bytes:
     page = browser.new_page()
     blocked: list[str] = []
     block_network(page, blocked)
     try:
-        page.goto(url, wait_until="load", timeout=timeout_ms)
+        if isinstance(source, str):
+            page.set_content(source, wait_until="load", timeout=timeout_ms)
+        else:
+            url = Path(source).resolve().as_uri() + ("?print-pdf" if slides else "")
+            page.goto(url, wait_until="load", timeout=timeout_ms)
         if slides:
             page.wait_for_function(
                 "() => window.Reveal && Reveal.isReady() "
@@ -91,8 +118,14 @@ def _print(browser, html_path: Path, *, slides: bool, timeout_ms: int) -> bytes:
     finally:
         page.close()
     if blocked:
-        raise ExportError(f"{html_path}: the page asked for network resources: {blocked[:3]}")
+        where = "the page" if isinstance(source, str) else str(source)
+        raise ExportError(f"{where}: the page asked for network resources: {blocked[:3]}")
     return data
+
+
+def pdf_name(stem: str, kind: Literal["slides", "html"]) -> str:
+    """The file name of a notebook's PDF: ``NAME.slides.pdf`` (deck) or ``NAME.pdf`` (page)."""
+    return stem + (".slides.pdf" if kind == "slides" else ".pdf")
 
 
 def export_pdf(
@@ -116,8 +149,7 @@ def export_pdf(
         pages = write_exports(executed, kind, Path(tmp), index=False)
         pdfs = print_many([p.path for p in pages], slides=kind == "slides")
         for item, data in zip(executed, pdfs, strict=True):
-            suffix = ".slides.pdf" if kind == "slides" else ".pdf"
-            target = out_dir / (item.stem + suffix)
+            target = out_dir / pdf_name(item.stem, kind)
             write_atomic(target, data)
             results.append(ExportedFile(item.path, item.title, f"{kind} pdf", target))
     return results

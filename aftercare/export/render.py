@@ -7,12 +7,11 @@ Shared by :mod:`aftercare.export.slides`, :mod:`aftercare.export.html` and
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .assets import asset_urls, copy_assets
+from .assets import ASSETS_DIRNAME, asset_urls, copy_assets
 from .files import write_atomic
 from .notebooks import ExecutedNotebook
 
@@ -28,7 +27,6 @@ __all__ = [
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 Kind = Literal["slides", "html"]
 _SUFFIX = {"slides": ".slides.html", "html": ".html"}
-_MANIFEST = ".aftercare-export.json"
 #: Shown when a chart carries no alt text of its own (see docs: set output metadata "alt").
 FALLBACK_ALT = "Chart from the notebook (no text description was supplied with this chart)"
 _REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
@@ -92,8 +90,13 @@ def render_notebook(
     return body
 
 
+def output_name_for(stem: str, kind: Kind) -> str:
+    """The file name of a notebook's deck (``NAME.slides.html``) or page (``NAME.html``)."""
+    return stem + _SUFFIX[kind]
+
+
 def output_name(executed: ExecutedNotebook, kind: Kind) -> str:
-    return executed.stem + _SUFFIX[kind]
+    return output_name_for(executed.stem, kind)
 
 
 def write_exports(
@@ -121,35 +124,31 @@ def write_exports(
 def write_index(out_dir: Path, new: list[ExportedFile]) -> Path:
     """Write ``out_dir/index.html`` linking every deck and page exported into ``out_dir``.
 
-    Earlier exports into the same folder are remembered in a small manifest, so exporting
-    slides and then pages gives one index listing both.
+    Earlier exports into the same folder are remembered in its manifest
+    (:mod:`aftercare.export.manifest`), so exporting slides and then pages gives one index
+    listing both.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    manifest_path = out_dir / _MANIFEST
-    entries: dict[str, dict[str, str]] = {}
-    if manifest_path.is_file():
-        try:
-            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except ValueError:
-            entries = {}
-    for item in new:
-        entries[item.path.name] = {
-            "title": item.title,
-            "kind": item.kind,
-            "source": item.source.name,
-        }
-    entries = {name: e for name, e in entries.items() if (out_dir / name).is_file()}
-    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True))
+    from .manifest import ManifestEntry, record_files
+
+    written = {
+        item.path.name: ManifestEntry(kind=item.kind, title=item.title, source=item.source.name)
+        for item in new
+    }
+    written["index.html"] = ManifestEntry(kind="index")
+    if (out_dir / ASSETS_DIRNAME).is_dir():
+        written[ASSETS_DIRNAME] = ManifestEntry(kind="assets")
+    entries = record_files(out_dir, written)
+    entries = {
+        name: e
+        for name, e in entries.items()
+        if e.kind in ("slides", "html") and (out_dir / name).is_file()
+    }
     kind_label = {"slides": "slides", "html": "notebook page"}
     items = [
-        {
-            "href": name,
-            "title": e["title"],
-            "kind": kind_label.get(e["kind"], e["kind"]),
-            "file": e["source"],
-        }
-        for name, e in sorted(entries.items(), key=lambda kv: (kv[1]["source"], kv[1]["kind"]))
+        {"href": name, "title": e.title, "kind": kind_label[e.kind], "file": e.source}
+        for name, e in sorted(entries.items(), key=lambda kv: (kv[1].source, kv[1].kind))
     ]
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"])

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..data import cached_loader, data_path, display_name, read_yaml
+from ..data import YamlDocument, cached_loader, data_path, load_yaml
 from ..errors import DataError
 from ..sources import check_source_ids
 
@@ -164,32 +164,33 @@ class FittedParameter(BaseModel):
     ci95: tuple[float, float] | None = None
 
 
-def _mapping(file: str) -> tuple[str, dict]:
-    path = data_path(*file.split("/"))
-    raw = read_yaml(path)
-    name = display_name(path)
-    if not isinstance(raw, dict) or not raw:
-        raise DataError(name, "expected a non-empty mapping of ids to entries")
-    return name, raw
+def _mapping(file: str) -> YamlDocument:
+    document = load_yaml(data_path(*file.split("/")))
+    if not isinstance(document.data, dict) or not document.data:
+        raise DataError(document.name, "expected a non-empty mapping of ids to entries")
+    return document
 
 
 def _load_keyed(file: str, model: type[BaseModel]) -> dict[str, BaseModel]:
     from pydantic import ValidationError
 
-    from ..data import validation_to_data_error
+    from ..data import as_tuples, validation_to_data_error
 
-    name, raw = _mapping(file)
+    document = _mapping(file)
+    name = document.name
     out = {}
-    for key, entry in raw.items():
+    for key, entry in document.data.items():
         if not isinstance(entry, dict):
             raise DataError(name, "expected a mapping of fields", column=str(key))
-        record = dict(entry)
+        record = as_tuples(entry, name=name)
         if "id" in model.model_fields:
             record["id"] = key
         try:
-            item = model.model_validate(record)
+            item = model.model_validate(record, strict=True)
         except ValidationError as exc:
-            raise validation_to_data_error(exc, name, prefix=f"{key}.") from None
+            raise validation_to_data_error(
+                exc, name, prefix=f"{key}.", document=document.child(key)
+            ) from None
         if hasattr(item, "source_ids"):
             check_source_ids(item.source_ids, file=name, column=f"{key}.source_ids")
         out[str(key)] = item
@@ -199,19 +200,14 @@ def _load_keyed(file: str, model: type[BaseModel]) -> dict[str, BaseModel]:
 @cached_loader
 def load_tissue() -> Tissue:
     """Fixed tissue properties from ``data/tissue.yaml`` (cached)."""
-    from pydantic import ValidationError
+    from ..data import validate_model
 
-    from ..data import validation_to_data_error
-
-    name, raw = _mapping("tissue.yaml")
-    try:
-        tissue = Tissue.model_validate(raw)
-    except ValidationError as exc:
-        raise validation_to_data_error(exc, name) from None
+    document = _mapping("tissue.yaml")
+    tissue = validate_model(document.data, Tissue, document.name, document=document)
     for key in Tissue.model_fields:
         ids = getattr(tissue, key).source_ids
         if ids:  # most entries are textbook values with no source id
-            check_source_ids(ids, file=name, column=f"{key}.source_ids")
+            check_source_ids(ids, file=document.name, column=f"{key}.source_ids")
     return tissue
 
 
