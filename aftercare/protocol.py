@@ -18,10 +18,20 @@ interval_hours         0.5 to 24            start-to-start spacing of sessions, 
 plan_hours             1 to 168             how long the plan runs after needling, hours
 barrier                see data/barriers    never ``none``: ice always has a barrier
 modality               see data/modalities  the cold source
-skin_check_minutes     1 to 20              skin checks when a caution factor is present
-day_starts             HH:MM                default waking time
-night_starts           HH:MM                default bedtime
+max_sessions_per_day   1 to 24              most ice sessions in one calendar day
+factor_max_session_    factor id -> 1 to    a shorter cap for named factors (for example
+minutes                max_session_minutes  a superficial nerve with little fat), minutes
+heat_max_minutes       1 to 60              longest heat application, if heat is used
+skin_check_minutes     1 to 20              skin checks (caution factors; heat)
+day_starts             "HH:MM"              default waking time (quoted in YAML)
+night_starts           "HH:MM"              default bedtime; the night must last at least
+                                            aftercare.clock.MIN_NIGHT_HOURS hours
 =====================  ===================  ==========================================
+
+A rule whose value the cited sources inform but do not settle says so with
+``protocol_choice: true``; the clinician copy of the handout labels it "protocol's choice".
+``title`` is a plain string or one title per language (``title: {en: ..., pt-BR: ...}``; ``en``
+is required), so a translated sheet carries no English.
 
 References
 ----------
@@ -32,13 +42,23 @@ Br J Sports Med 40:700-705. doi:10.1136/bjsm.2006.025932
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_problem, parse_clock
 from .data import data_path, display_name, read_yaml, validation_to_data_error
-from .errors import DataError
+from .errors import DataError, InputError
 from .factors import load_factors
 from .sources import check_source_ids
 
@@ -48,6 +68,7 @@ __all__ = [
     "load_protocol",
     "list_protocols",
     "protocol_from_mapping",
+    "rule_names",
     "DEFAULT_PROTOCOL",
     "BARRIERS_WITH_ICE",
     "MODALITIES",
@@ -62,6 +83,7 @@ BARRIER_LABELS = {
     "double_dry_towel": "two layers of dry towel",
 }
 MODALITIES = ("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas")
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 T = TypeVar("T")
 
@@ -74,20 +96,20 @@ class Rule(BaseModel, Generic[T]):
     value: T
     source_ids: tuple[str, ...] = Field(min_length=1)
     basis: str = Field(min_length=1)
+    #: True when the cited sources inform the value but do not settle it.
+    protocol_choice: bool = False
 
 
 def _clock(value: object) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        # YAML 1.1 reads an unquoted 07:00 as sexagesimal minutes (420).
-        return dt.time(value // 60, value % 60)
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError("must be a clock time written HH:MM, from 00:00 to 23:59")
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 07:00 as sexagesimal minutes (420): refuse, never guess.
+        raise ValueError(f'must be {CLOCK_WORDS} in quotes, for example "07:00"')
+    if not isinstance(value, str):
+        raise ValueError(f'must be {CLOCK_WORDS} in quotes, for example "07:00"')
+    try:
+        return parse_clock(value)
+    except InputError:
+        raise ValueError(f"must be {CLOCK_WORDS}") from None
 
 
 class _Rules(BaseModel):
@@ -99,6 +121,9 @@ class _Rules(BaseModel):
     plan_hours: Rule[float]
     barrier: Rule[Literal["damp_towel", "dry_towel", "double_dry_towel"]]
     modality: Rule[Literal["crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"]]
+    max_sessions_per_day: Rule[int]
+    factor_max_session_minutes: Rule[dict[str, float]]
+    heat_max_minutes: Rule[float]
     skin_check_minutes: Rule[float]
     day_starts: Rule[dt.time]
     night_starts: Rule[dt.time]
@@ -116,6 +141,8 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "max_session_minutes": (1, 60, "minutes"),
     "interval_hours": (0.5, 24, "hours"),
     "plan_hours": (1, 168, "hours"),
+    "max_sessions_per_day": (1, 24, "sessions"),
+    "heat_max_minutes": (1, 60, "minutes"),
     "skin_check_minutes": (1, 20, "minutes"),
 }
 
@@ -133,7 +160,10 @@ class Protocol(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    #: The English title (or the only one); per-language titles in ``title_translations``.
     title: str
+    #: Titles by language tag (``{"en": ..., "pt-BR": ...}``), from ``title: {lang: text}``.
+    title_translations: dict[str, str] = Field(default_factory=dict)
     version: str
     effective_date: dt.date
     description: str
@@ -142,6 +172,23 @@ class Protocol(BaseModel):
     source_file: str = ""
     # Per-protocol memo of derived values (factor assessments); never part of the data.
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _titles(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        if "title_translations" in raw:
+            raise ValueError("write per-language titles as title: {en: ..., pt-BR: ...}")
+        title = raw.get("title")
+        if isinstance(title, dict):
+            bad = [k for k in title if not isinstance(k, str) or not _LANG_TAG.match(k)]
+            if bad:
+                raise ValueError(f"title: {bad[0]!r} is not a language tag such as en or pt-BR")
+            if "en" not in title:
+                raise ValueError("title: give at least the English title (key en)")
+            return {**raw, "title": title["en"], "title_translations": dict(title)}
+        return raw
 
     @field_validator("version", mode="before")
     @classmethod
@@ -178,8 +225,24 @@ class Protocol(BaseModel):
         return self.rules.modality.value
 
     @property
+    def max_sessions_per_day(self) -> int:
+        return self.rules.max_sessions_per_day.value
+
+    @property
+    def heat_max_minutes(self) -> float:
+        return self.rules.heat_max_minutes.value
+
+    @property
     def skin_check_minutes(self) -> float:
         return self.rules.skin_check_minutes.value
+
+    def factor_max_session_minutes(self, factor_id: str) -> float | None:
+        """The shorter session cap the protocol sets for a factor, or None [min]."""
+        return self.rules.factor_max_session_minutes.value.get(factor_id)
+
+    def title_in(self, lang: str) -> str:
+        """The title in language ``lang`` (``"pt-BR"``), else the English or only title."""
+        return self.title_translations.get(lang, self.title)
 
     @property
     def day_starts(self) -> dt.time:
@@ -229,6 +292,8 @@ class Protocol(BaseModel):
             "max_session_minutes": f"{self.max_session_minutes:g}",
             "wait_hours": f"{self.wait_hours:g}",
             "interval_hours": f"{self.interval_hours:g}",
+            "max_sessions_per_day": f"{self.max_sessions_per_day:d}",
+            "heat_max_minutes": f"{self.heat_max_minutes:g}",
             "barrier": self.barrier_label,
         }
         return self._memo["placeholders"]
@@ -240,6 +305,11 @@ class Protocol(BaseModel):
         except KeyError:
             value = self._memo[key] = compute()
             return value
+
+
+def rule_names() -> tuple[str, ...]:
+    """The names of a protocol's rules, in file order."""
+    return tuple(_Rules.model_fields)
 
 
 def list_protocols() -> tuple[str, ...]:
@@ -275,6 +345,20 @@ def _validate(raw: Any, name: str) -> Protocol:
             column=f"rules.{rule_name}.source_ids",
         )
     factors = load_factors()
+    caps = protocol.rules.factor_max_session_minutes.value
+    for factor_id, minutes in caps.items():
+        where = f"rules.factor_max_session_minutes.value.{factor_id}"
+        if factor_id not in factors:
+            raise DataError(
+                name, f"unknown factor {factor_id!r}", column=where, allowed=", ".join(factors)
+            )
+        if not (1 <= minutes <= protocol.max_session_minutes):
+            raise DataError(
+                name,
+                f"{minutes:g} minutes is not a shorter cap",
+                column=where,
+                allowed=f"1 to max_session_minutes ({protocol.max_session_minutes:g}) minutes",
+            )
     for factor_id in protocol.factor_levels:
         if factor_id not in factors:
             raise DataError(
@@ -283,12 +367,13 @@ def _validate(raw: Any, name: str) -> Protocol:
                 column="factor_levels",
                 allowed=", ".join(factors),
             )
-    if protocol.day_starts == protocol.night_starts:
+    problem = night_problem(protocol.day_starts, protocol.night_starts)
+    if problem:
         raise DataError(
             name,
-            "day_starts and night_starts are the same time",
+            f"the default day is {problem}",
             column="rules.night_starts.value",
-            allowed="two different clock times",
+            allowed=f"a night_starts at least {MIN_NIGHT_HOURS} hours before day_starts",
         )
     return protocol
 

@@ -26,6 +26,8 @@ class RedFlag(BaseModel):
     basis: str = Field(min_length=1)
     source_ids: tuple[str, ...] = ()
     confidence: Literal["high", "medium", "low", "unconfirmed"]
+    #: True where the sources name the sign but not the action or wording (the protocol's choice).
+    protocol_choice: bool = False
 
     @model_validator(mode="after")
     def _sources_or_unconfirmed(self) -> RedFlag:

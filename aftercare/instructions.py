@@ -1,0 +1,149 @@
+"""The plain-language steps a plan is assembled from (``data/instructions.yaml``).
+
+Each step has a text and either a protocol ``rule`` (its reason and sources are that rule's
+basis and source ids), its own ``reason`` and ``source_ids``, or ``from_assessment`` (the
+planner takes the reason and sources from the patient's assessment). Placeholders are checked on
+load, so a typo in a clinic's edit is a clear error, not a sheet with ``{braces}`` in it.
+
+Examples
+--------
+>>> step = load_steps()["asleep"]
+>>> step.source_ids
+('cryotherapy-chapter', 'pmc4395553')
+"""
+
+from __future__ import annotations
+
+import string
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .data import cached_loader, data_path, read_yaml_model
+from .errors import DataError
+from .sources import check_source_ids
+
+__all__ = ["Step", "load_steps", "STEP_IDS", "PROTOCOL_VALUES", "threshold_values"]
+
+_FILE = "data/instructions.yaml"
+
+#: The steps the planner assembles (a missing or unknown id in the file is an error).
+STEP_IDS = (
+    "optional",
+    "earliest",
+    "none_left",
+    "barrier",
+    "session_cap",
+    "factor_cap",
+    "spacing",
+    "per_day",
+    "asleep",
+    "skin_signs",
+    "skin_checks",
+    "stop_plan",
+    "supervision",
+    "no_helper",
+    "do_not_use",
+    "heat_safety",
+    "also",
+    "instead",
+    "instead_with_care",
+)
+#: Placeholders every step may use: the protocol's values and this patient's session cap.
+PROTOCOL_VALUES = (
+    "barrier",
+    "wait_hours",
+    "interval_hours",
+    "max_sessions_per_day",
+    "max_session_minutes",
+    "skin_check_minutes",
+    "heat_max_minutes",
+    "plan_hours",
+    "session_minutes",
+)
+
+
+class Step(BaseModel):
+    """One step: text, and where its reason and sources come from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=1)
+    values: tuple[str, ...] = ()
+    rule: str | None = None
+    reason: str | None = None
+    source_ids: tuple[str, ...] = ()
+    from_assessment: bool = False
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Step:
+        own = self.reason is not None or bool(self.source_ids)
+        origins = [self.rule is not None, own, self.from_assessment]
+        if sum(origins) != 1:
+            raise ValueError(
+                "give exactly one of: rule, reason with source_ids, or from_assessment: true"
+            )
+        if own and not (self.reason and self.source_ids):
+            raise ValueError("a step with its own reason needs both reason and source_ids")
+        return self
+
+    def fill(self, values: dict[str, str]) -> str:
+        """The text with its placeholders filled, spaces normalised."""
+        return " ".join(self.text.format_map(values).split())
+
+    def fill_reason(self, values: dict[str, str]) -> str:
+        """The step's own reason with placeholders filled (thresholds), spaces normalised."""
+        return " ".join((self.reason or "").format_map(values).split())
+
+
+class _Steps(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    steps: dict[str, Step]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def threshold_values() -> dict[str, str]:
+    """``{<threshold id>_c: "10"}`` for each line in ``data/thresholds.csv`` (reason texts)."""
+    from .thermal.thresholds import threshold_rows
+
+    return {f"{t.id}_c": f"{t.high_c:g}" for t in threshold_rows() if t.kind == "line"}
+
+
+@cached_loader
+def load_steps() -> dict[str, Step]:
+    """Every step keyed by id; ids, rules, placeholders and source ids are checked."""
+    from .protocol import rule_names
+
+    doc = read_yaml_model(data_path("instructions.yaml"), _Steps)
+    missing = [s for s in STEP_IDS if s not in doc.steps]
+    unknown = [s for s in doc.steps if s not in STEP_IDS]
+    if missing or unknown:
+        problem = f"step {missing[0]!r} is missing" if missing else f"unknown step {unknown[0]!r}"
+        raise DataError(_FILE, problem, column="steps", allowed=", ".join(STEP_IDS))
+    rules = rule_names()
+    thresholds = threshold_values()
+    for step_id, step in doc.steps.items():
+        where = f"steps.{step_id}"
+        if step.rule is not None and step.rule not in rules:
+            raise DataError(
+                _FILE,
+                f"unknown rule {step.rule!r}",
+                column=f"{where}.rule",
+                allowed=", ".join(rules),
+            )
+        if step.source_ids:
+            check_source_ids(step.source_ids, file=_FILE, column=f"{where}.source_ids")
+        allowed_text = set(PROTOCOL_VALUES) | set(step.values)
+        for field, allowed in (("text", allowed_text), ("reason", set(thresholds))):
+            bad = sorted(_placeholders(getattr(step, field) or "") - allowed)
+            if bad:
+                raise DataError(
+                    _FILE,
+                    f"unknown placeholder {{{bad[0]}}}",
+                    column=f"{where}.{field}",
+                    allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
+                )
+    return {s: doc.steps[s] for s in STEP_IDS}
