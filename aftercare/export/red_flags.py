@@ -52,7 +52,7 @@ def load_red_flags() -> tuple[RedFlag, ...]:
     Examples
     --------
     >>> [f.id for f in load_red_flags()][:2]
-    ['chest_breathing', 'infection']
+    ['chest_breathing', 'bleeding_wont_stop']
     """
     doc = read_yaml_model(data_path("red_flags.yaml"), _RedFlags)
     seen: set[str] = set()
