@@ -442,7 +442,16 @@ class FactorAssessment:
         factors = load_factors()
         assessments = assess_therapies(patient, protocol)
         by_id = {a.therapy: a for a in assessments}
-        flags = tuple(_flag(limit) for limit in by_id["ice"].limits)
+        caps = {
+            f: protocol.factor_max_session_minutes(f)
+            for f in patient.present_factors
+            if protocol.factor_max_session_minutes(f) is not None
+        }
+        cap = min([protocol.max_session_minutes, *caps.values()])
+        session_minutes = int(math.floor(cap + 1e-9))
+        cap_factors = tuple(f for f, m in caps.items() if m < protocol.max_session_minutes)
+        values = _values(protocol, session_minutes)
+        flags = tuple(_flag(limit, values) for limit in by_id["ice"].limits)
         verdict = worst_level([f.level for f in flags])
         alternatives = (
             ()
@@ -465,14 +474,6 @@ class FactorAssessment:
             verdict_reason = (
                 "No recorded factor limits ice; follow the protocol's timing and barrier."
             )
-        caps = {
-            f: protocol.factor_max_session_minutes(f)
-            for f in patient.present_factors
-            if protocol.factor_max_session_minutes(f) is not None
-        }
-        cap = min([protocol.max_session_minutes, *caps.values()])
-        session_minutes = int(math.floor(cap + 1e-9))
-        cap_factors = tuple(f for f, m in caps.items() if m < protocol.max_session_minutes)
         part = cls(
             verdict,
             verdict_reason,
@@ -488,7 +489,7 @@ class FactorAssessment:
         return cls(**{**part.__dict__, "steps": steps})
 
 
-def _flag(limit: Limit) -> Flag:
+def _flag(limit: Limit, values: dict[str, str]) -> Flag:
     factor = load_factors()[limit.factor]
     if limit.supervision:
         what = "ice is ruled out unless someone stays with the patient (none recorded)"
@@ -506,16 +507,17 @@ def _flag(limit: Limit) -> Flag:
         factor.clinician_label,
         reason,
         tuple(dict.fromkeys((*limit.source_ids, *factor.source_ids))),
-        factor.instruction,  # placeholders are filled in _steps and by the sheet
+        " ".join(factor.instruction.format_map(values).split()),
         limit.supervision,
     )
 
 
-def _values(protocol: Protocol, part: FactorAssessment) -> dict[str, str]:
+def _values(protocol: Protocol, session_minutes: int) -> dict[str, str]:
+    """Placeholder values for step and factor texts: the protocol's, and this patient's cap."""
     return {
         **protocol.placeholders(),
         "plan_hours": f"{protocol.plan_hours:g}",
-        "session_minutes": f"{part.session_minutes:d}",
+        "session_minutes": f"{session_minutes:d}",
     }
 
 
@@ -526,12 +528,12 @@ def _first_step(
     if starts:
         first = needled_min + starts[0]
         values = {
-            **_values(protocol, part),
+            **_values(protocol, part.session_minutes),
             "first_clock": _clock(first),
             "first_day": str(first // 1440 + 1),
         }
         return _data_step(protocol, "earliest", values)
-    return _data_step(protocol, "none_left", _values(protocol, part))
+    return _data_step(protocol, "none_left", _values(protocol, part.session_minutes))
 
 
 def _data_step(
@@ -554,7 +556,7 @@ def _steps(
 ) -> tuple[Instruction, ...]:
     """The ordered steps except the time-dependent one (inserted second by plan_icing)."""
     steps = load_steps()
-    values = _values(protocol, part)
+    values = _values(protocol, part.session_minutes)
     out: list[Instruction] = []
     flags = {f.factor: f for f in part.flags}
 

@@ -255,8 +255,8 @@ def _check_no_avoided_option_is_offered(plan):
 def _check_every_present_factor_instruction_is_a_step(patient, plan):
     factor_steps = [i.about for i in plan.instructions if i.step == "factor"]
     assert factor_steps == list(patient.present_factors)
-    for step in plan.instructions:
-        assert "{" not in step and "}" not in step, step  # every placeholder filled
+    for text in (*plan.instructions, *(f.instruction for f in plan.flags)):
+        assert "{" not in text and "}" not in text, text  # every placeholder filled
 
 
 @given(patients(), protocols())
