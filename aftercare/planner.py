@@ -435,6 +435,8 @@ class FactorAssessment:
     session_minutes: int
     cap_factors: tuple[str, ...]
     steps: tuple[Instruction, ...]
+    #: Placeholder values for this protocol and cap (see _values), kept for the timed step.
+    values: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, patient: Patient, protocol: Protocol) -> FactorAssessment:
@@ -484,6 +486,7 @@ class FactorAssessment:
             session_minutes,
             cap_factors,
             (),
+            values,
         )
         steps = _steps(patient, protocol, part, factors)
         return cls(**{**part.__dict__, "steps": steps})
@@ -528,12 +531,12 @@ def _first_step(
     if starts:
         first = needled_min + starts[0]
         values = {
-            **_values(protocol, part.session_minutes),
+            **part.values,
             "first_clock": _clock(first),
             "first_day": str(first // 1440 + 1),
         }
         return _data_step(protocol, "earliest", values)
-    return _data_step(protocol, "none_left", _values(protocol, part.session_minutes))
+    return _data_step(protocol, "none_left", part.values)
 
 
 def _data_step(
@@ -556,7 +559,7 @@ def _steps(
 ) -> tuple[Instruction, ...]:
     """The ordered steps except the time-dependent one (inserted second by plan_icing)."""
     steps = load_steps()
-    values = _values(protocol, part.session_minutes)
+    values = part.values
     out: list[Instruction] = []
     flags = {f.factor: f for f in part.flags}
 

@@ -78,12 +78,14 @@ class Translator:
                 return default
             where = f"{context}|{key}" if context else key
             raise CatalogueError(f"{self.path}: no translation for {where!r}")
+        return self._format(text, f"message {key!r}", values)
+
+    def _format(self, text: str, what: str, values: dict[str, object]) -> str:
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError) as exc:
             raise CatalogueError(
-                f"{self.path}: message {key!r} has a bad placeholder "
-                f"({exc}); available: {sorted(values)}"
+                f"{self.path}: {what} has a bad placeholder ({exc}); available: {sorted(values)}"
             ) from None
 
     def data(self, text: str, /, context: str, **values: object) -> str:
@@ -102,13 +104,7 @@ class Translator:
                     f"(add it under msgctxt {context!r}; the text comes from the data files)"
                 )
             found = message
-        try:
-            return found.format(**values)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise CatalogueError(
-                f"{self.path}: data text {message[:60]!r} has a bad placeholder ({exc}); "
-                f"available: {sorted(values)}"
-            ) from None
+        return self._format(found, f"data text {message[:60]!r}", values)
 
     def placeholders(self, key: str, context: str | None = None) -> set[str]:
         text = self.messages.get((context, key), "")
