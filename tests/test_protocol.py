@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from aftercare import DataError, load_protocol, list_protocols
+from aftercare import DataError, list_protocols, load_protocol
 from aftercare.protocol import protocol_from_mapping
 
 BASE = yaml.safe_load(load_protocol().source_path().read_text())
