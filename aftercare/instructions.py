@@ -1,5 +1,7 @@
 """The plain-language steps a plan is assembled from (``data/instructions.yaml``).
 
+The file also holds the clinician-facing wording of verdicts and flags (:func:`wording`).
+
 Each step has a text and either a protocol ``rule`` (its reason and sources are that rule's
 basis and source ids), its own ``reason`` and ``source_ids``, or ``from_assessment`` (the
 planner takes the reason and sources from the patient's assessment). Placeholders are checked on
@@ -22,7 +24,7 @@ from .data import cached_loader, data_path, read_yaml_model
 from .errors import DataError
 from .sources import check_source_ids
 
-__all__ = ["Step", "load_steps", "STEP_IDS", "PROTOCOL_VALUES", "threshold_values"]
+__all__ = ["Step", "load_steps", "wording", "STEP_IDS", "PROTOCOL_VALUES", "threshold_values"]
 
 _FILE = "data/instructions.yaml"
 
@@ -95,9 +97,26 @@ class Step(BaseModel):
         return " ".join((self.reason or "").format_map(values).split())
 
 
+#: Wording keys of the verdicts and flags, and the placeholders each may use.
+VERDICT_WORDS = {
+    "ok": set(),
+    "caution": {"labels"},
+    "avoid": {"labels"},
+    "avoid_without_helper": {"labels"},
+}
+FLAG_WORDS = {
+    "caution": set(),
+    "avoid": set(),
+    "avoid_without_helper": set(),
+    "reason": {"label", "what", "article", "evidence"},
+}
+
+
 class _Steps(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    verdicts: dict[str, str]
+    flags: dict[str, str]
     steps: dict[str, Step]
 
 
@@ -112,12 +131,41 @@ def threshold_values() -> dict[str, str]:
     return {f"{t.id}_c": f"{t.high_c:g}" for t in threshold_rows() if t.kind == "line"}
 
 
-@cached_loader
 def load_steps() -> dict[str, Step]:
     """Every step keyed by id; ids, rules, placeholders and source ids are checked."""
+    return _load().steps
+
+
+def wording(section: str, key: str, **values: str) -> str:
+    """A verdict or flag wording (``section`` "verdicts" or "flags") with its values filled."""
+    return " ".join(getattr(_load(), section)[key].format(**values).split())
+
+
+def _check_wording(doc: _Steps) -> None:
+    for section, keys in (("verdicts", VERDICT_WORDS), ("flags", FLAG_WORDS)):
+        texts = getattr(doc, section)
+        missing = [k for k in keys if k not in texts]
+        unknown = [k for k in texts if k not in keys]
+        if missing or unknown:
+            problem = f"{missing[0]!r} is missing" if missing else f"unknown key {unknown[0]!r}"
+            raise DataError(_FILE, problem, column=section, allowed=", ".join(keys))
+        for key, allowed in keys.items():
+            bad = sorted(_placeholders(texts[key]) - allowed)
+            if bad:
+                raise DataError(
+                    _FILE,
+                    f"unknown placeholder {{{bad[0]}}}",
+                    column=f"{section}.{key}",
+                    allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
+                )
+
+
+@cached_loader
+def _load() -> _Steps:
     from .protocol import rule_names
 
     doc = read_yaml_model(data_path("instructions.yaml"), _Steps)
+    _check_wording(doc)
     missing = [s for s in STEP_IDS if s not in doc.steps]
     unknown = [s for s in doc.steps if s not in STEP_IDS]
     if missing or unknown:
@@ -146,4 +194,7 @@ def load_steps() -> dict[str, Step]:
                     column=f"{where}.{field}",
                     allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
                 )
-    return {s: doc.steps[s] for s in STEP_IDS}
+    return doc.model_copy(update={"steps": {s: doc.steps[s] for s in STEP_IDS}})
+
+
+load_steps.cache_clear = _load.cache_clear  # type: ignore[attr-defined]

@@ -45,7 +45,7 @@ import pandas as pd
 
 from .alternatives import Alternative, Limit, assess_therapies
 from .factors import load_factors, worst_level
-from .instructions import load_steps, threshold_values
+from .instructions import load_steps, threshold_values, wording
 from .patient import Patient
 from .protocol import BARRIER_LABELS, Protocol, load_protocol
 
@@ -463,18 +463,15 @@ class FactorAssessment:
         do_not_use = tuple(
             a for a in assessments if a.delivered_by == "patient" and a.suitability == "avoid"
         )
-        if verdict == "avoid":
-            names = ", ".join(f.label for f in flags if f.level == "avoid")
-            helper = any(f.supervision for f in flags)
-            verdict_reason = f"No ice: the protocol rules out cold with {names}" + (
-                " unless someone stays with the patient (none recorded)." if helper else "."
-            )
-        elif verdict == "caution":
-            names = ", ".join(f.label for f in flags)
-            verdict_reason = f"Ice is possible with extra care because of {names}."
+        if verdict == "ok":
+            verdict_reason = wording("verdicts", "ok")
         else:
-            verdict_reason = (
-                "No recorded factor limits ice; follow the protocol's timing and barrier."
+            named = [f for f in flags if f.level == verdict]
+            helper = verdict == "avoid" and any(f.supervision for f in named)
+            verdict_reason = wording(
+                "verdicts",
+                "avoid_without_helper" if helper else verdict,
+                labels=", ".join(f.label for f in named),
             )
         part = cls(
             verdict,
@@ -494,15 +491,14 @@ class FactorAssessment:
 
 def _flag(limit: Limit, values: dict[str, str]) -> Flag:
     factor = load_factors()[limit.factor]
-    if limit.supervision:
-        what = "ice is ruled out unless someone stays with the patient (none recorded)"
-    elif limit.level == "avoid":
-        what = "ice is ruled out"
-    else:
-        what = "ice only with extra care"
-    reason = (
-        f"{factor.plain_label}: {what}. The source article says: "
-        f"{factor.article_reading}; the evidence says: {factor.evidence_reading}."
+    what = wording("flags", "avoid_without_helper" if limit.supervision else limit.level)
+    reason = wording(
+        "flags",
+        "reason",
+        label=factor.plain_label,
+        what=what,
+        article=factor.article_reading,
+        evidence=factor.evidence_reading,
     )
     return Flag(
         limit.level,

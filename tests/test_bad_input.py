@@ -200,6 +200,8 @@ def test_factors_csv_needs_helper_must_be_true_or_false(data_copy):
         ),
         ("    rule: interval_hours\n", "    rule: spacing_hours\n", "unknown rule 'spacing_hours'"),
         ("  asleep:\n", "  sleeping:\n", "step 'asleep' is missing"),
+        ("because of {labels}.", "because of {names}.", "unknown placeholder {names}"),
+        ("  avoid: ice is ruled out\n", "", "'avoid' is missing"),
         (
             "    rule: interval_hours\n",
             "    rule: interval_hours\n    reason: x\n",
