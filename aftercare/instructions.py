@@ -125,10 +125,21 @@ def _placeholders(text: str) -> set[str]:
 
 
 def threshold_values() -> dict[str, str]:
-    """``{<threshold id>_c: "10"}`` for each line in ``data/thresholds.csv`` (reason texts)."""
+    """Skin-temperature thresholds of ``data/thresholds.csv`` for reason texts [°C].
+
+    A line gives ``{<id>_c}``; a band with both ends gives ``{<id>_low_c}`` and
+    ``{<id>_high_c}``.
+    """
     from .thermal.thresholds import threshold_rows
 
-    return {f"{t.id}_c": f"{t.high_c:g}" for t in threshold_rows() if t.kind == "line"}
+    values = {}
+    for t in threshold_rows():
+        if t.kind == "line":
+            values[f"{t.id}_c"] = f"{t.high_c:g}"
+        elif t.low_c is not None:
+            values[f"{t.id}_low_c"] = f"{t.low_c:g}"
+            values[f"{t.id}_high_c"] = f"{t.high_c:g}"
+    return values
 
 
 def load_steps() -> dict[str, Step]:
