@@ -6,6 +6,7 @@ python -m aftercare export slides --out exports/            # every notebook in 
 python -m aftercare export html notebooks/01_when_to_ice.ipynb --out exports/
 python -m aftercare export pdf --from slides --out exports/pdf
 python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
+python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
 
 Every failure (a bad patient file or protocol, a missing asset folder, an existing output
@@ -131,6 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="protocol preset name or YAML file (default: the patient file's "
         "'protocol', else the default preset)",
     )
+    handout.add_argument(
+        "--copy",
+        default="patient",
+        choices=["patient", "clinician"],
+        help="patient (default): no source ids; clinician: every source id and basis, "
+        "for the record",
+    )
+    handout.add_argument(
+        "--clock",
+        default=None,
+        choices=["12h", "24h"],
+        help="clock style of the times (default: 12h for en, 24h for pt-BR)",
+    )
     handout.add_argument("--force", action="store_true", help="replace --out if it exists")
 
     commands.add_parser("schema", help="print the JSON Schema of the patient file")
@@ -187,11 +201,17 @@ def _handout(args: argparse.Namespace) -> int:
     from .export.handout import write_handout
 
     result = write_handout(
-        args.patient, args.out, lang=args.lang, protocol=args.protocol, force=args.force
+        args.patient,
+        args.out,
+        lang=args.lang,
+        protocol=args.protocol,
+        force=args.force,
+        copy=args.copy,
+        clock=args.clock,
     )
     print(
-        f"{result.path}  ({result.lang}; protocol {result.protocol}; verdict {result.verdict}; "
-        f"{result.sessions} ice session(s))"
+        f"{result.path}  ({result.lang}; {result.copy} copy; protocol {result.protocol}; "
+        f"verdict {result.verdict}; {result.sessions} earliest ice time(s))"
     )
     return 0
 

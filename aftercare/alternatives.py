@@ -1,7 +1,9 @@
 """compare_alternatives: which options suit this patient, and how strong the evidence is.
 
-Suitability comes from the patient's factors (``data/factors.csv``: each therapy names the factor
-columns that apply to it) and, for ice, from the protocol's cold levels. Evidence comes from
+Suitability comes from the patient's factors (``data/factor_levels.csv``: each therapy names the
+options that apply to it) and, for ice, from the protocol's cold levels. The supervision rule: a
+factor that needs someone to stay with the patient (``needs_helper``) rules out self-applied
+cold and heat unless ``Patient.has_helper`` is true. Evidence comes from
 ``data/therapies.yaml``. Suitability is about safety for this patient; the evidence columns say
 separately how well each option is supported.
 
@@ -13,16 +15,17 @@ Brady D et al. Interventions to reduce soreness after dry needling: a systematic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .factors import load_factors, worst_level
+from .instructions import load_steps
 from .patient import Patient
 from .protocol import Protocol, load_protocol
 from .therapies import Therapy, load_therapies
 
-__all__ = ["Alternative", "compare_alternatives", "assess_therapies", "SUITABILITY"]
+__all__ = ["Alternative", "Limit", "compare_alternatives", "assess_therapies", "SUITABILITY"]
 
 SUITABILITY = {"ok": "recommended", "caution": "caution", "avoid": "avoid"}
 COLUMNS = [
@@ -36,6 +39,21 @@ COLUMNS = [
     "evidence_summary",
     "source_ids",
 ]
+#: Options that the supervision rule rules out when self-applied without a helper.
+SUPERVISED_OPTIONS = ("cold", "heat")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Why one present factor limits one option (cold, heat, massage, stretching) here."""
+
+    factor: str
+    option: str
+    level: str  # "caution" or "avoid"
+    plain_reason: str  # for the patient (the sheet translates it)
+    source_ids: tuple[str, ...]
+    protocol_choice: bool  # no source read settles this level
+    supervision: bool = False  # "avoid" because nobody stays with the patient
 
 
 @dataclass(frozen=True)
@@ -51,34 +69,65 @@ class Alternative:
     evidence_level: str
     evidence_summary: str
     source_ids: tuple[str, ...]
+    limits: tuple[Limit, ...] = field(default=(), repr=False)
 
     def __getitem__(self, key: str) -> object:
         return getattr(self, key)
 
 
+def factor_limit(
+    factor_id: str, option: str, patient: Patient, protocol: Protocol, *, self_applied: bool
+) -> Limit | None:
+    """How factor ``factor_id`` limits ``option`` for this patient, or None when it does not.
+
+    The level is the factor table's (for cold: the protocol's, which may override it). The
+    supervision rule: a factor that ``needs_helper`` makes self-applied cold and heat ``avoid``
+    unless ``patient.has_helper``.
+    """
+    factor = load_factors()[factor_id]
+    row = factor.limit(option)
+    level = protocol.factor_level(factor_id) if option == "cold" else factor.level_for(option)
+    supervised = (
+        self_applied
+        and option in SUPERVISED_OPTIONS
+        and factor.needs_helper
+        and not patient.has_helper
+    )
+    if supervised and level != "avoid":
+        step = load_steps()["no_helper"]
+        sources = step.source_ids + tuple(s for s in (row.source_ids if row else ()) if s)
+        return Limit(
+            factor_id, option, "avoid", step.fill({}), tuple(dict.fromkeys(sources)), False, True
+        )
+    if level == "ok":
+        return None
+    if row is not None:
+        return Limit(
+            factor_id, option, level, row.plain_reason, row.source_ids, row.protocol_choice
+        )
+    # The protocol raised a level the factor table leaves at ok.
+    return Limit(factor_id, option, level, factor.plain_label + ".", factor.source_ids, True)
+
+
 def _assess(therapy: Therapy, patient: Patient, protocol: Protocol) -> Alternative:
     factors = load_factors()
-    placeholders = protocol.placeholders()
-    levels: list[str] = []
+    limits: list[Limit] = []
     reasons: list[str] = []
     sources: list[str] = list(therapy.source_ids)
+    self_applied = therapy.delivered_by == "patient"
     for factor_id in patient.present_factors:
-        factor = factors[factor_id]
         for column in therapy.factor_columns:
-            if column == "cold":
-                level = protocol.factor_level(factor_id)
-            else:
-                level = factor.level_for(column)
-            if level == "ok":
+            limit = factor_limit(factor_id, column, patient, protocol, self_applied=self_applied)
+            if limit is None:
                 continue
-            levels.append(level)
-            word = "rules it out" if level == "avoid" else "calls for caution"
+            limits.append(limit)
+            word = "rules it out" if limit.level == "avoid" else "calls for caution"
+            note = " (protocol's choice)" if limit.protocol_choice else ""
             reasons.append(
-                f"{factor.plain_label} {word} ({column}): "
-                + factor.instruction.format_map(placeholders)
+                f"{factors[factor_id].plain_label} {word} ({column}): {limit.plain_reason}{note}"
             )
-            sources.extend(s for s in factor.source_ids if s not in sources)
-    level = worst_level(levels)
+            sources.extend(s for s in limit.source_ids if s not in sources)
+    level = worst_level([limit.level for limit in limits])
     if not reasons:
         reasons.append("No factor recorded for this patient limits this option.")
     if therapy.delivered_by == "clinician":
@@ -96,13 +145,14 @@ def _assess(therapy: Therapy, patient: Patient, protocol: Protocol) -> Alternati
         evidence_level=therapy.evidence_level,
         evidence_summary=" ".join(therapy.evidence_summary.split()),
         source_ids=tuple(sources),
+        limits=tuple(limits),
     )
 
 
 def assess_therapies(patient: Patient, protocol: Protocol) -> tuple[Alternative, ...]:
     """Every therapy assessed for the patient, in table order (used by the planner)."""
     return protocol.memo(
-        ("assess", patient.present_factors),
+        ("assess", patient.present_factors, patient.has_helper),
         lambda: tuple(_assess(t, patient, protocol) for t in load_therapies().values()),
     )
 

@@ -10,12 +10,27 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from .clock import CLOCK_WORDS, night_problem, parse_clock
 from .errors import InputError
 from .factors import factor_ids, load_factors
 
-__all__ = ["Patient", "parse_clock", "HOURS_SINCE_NEEDLING_RANGE_H", "SKINFOLD_RANGE_MM"]
+__all__ = [
+    "Patient",
+    "parse_clock",
+    "HOURS_SINCE_NEEDLING_RANGE_H",
+    "SKINFOLD_RANGE_MM",
+    "WAKING_HOURS_WORDS",
+]
 
 #: Accepted hours since needling [h] and skinfold [mm], (low, high); the handout's patient file
 #: (aftercare.export.patient_file) takes the same ranges.
@@ -30,24 +45,16 @@ _ALLOWED = {
         f"(and at most {HOURS_SINCE_NEEDLING_RANGE_H[1]})"
     ),
     "skinfold_mm": f"{SKINFOLD_RANGE_MM[0]} to {SKINFOLD_RANGE_MM[1]} mm",
-    "needled_at": "a clock time HH:MM (00:00-23:59)",
-    "awake_from": "a clock time HH:MM, or None for the protocol's default",
-    "asleep_from": "a clock time HH:MM, or None for the protocol's default",
+    "needled_at": CLOCK_WORDS,
+    "awake_from": CLOCK_WORDS + ", or None for the protocol's default",
+    "asleep_from": CLOCK_WORDS + ", or None for the protocol's default",
+    "has_helper": "True or False",
 }
-
-
-def parse_clock(value: object, field: str = "time") -> dt.time:
-    """Parse ``"HH:MM"`` (or a ``datetime.time``) into a time; otherwise raise InputError."""
-    if isinstance(value, dt.datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InputError(field, value, "a clock time written HH:MM, from 00:00 to 23:59")
+#: The waking-hours rule in words (error messages and the patient file's schema).
+WAKING_HOURS_WORDS = (
+    "give awake_from and asleep_from together (or neither, for the protocol's default day); "
+    "they must leave a night of at least {hours} hours"
+)
 
 
 class Patient(BaseModel):
@@ -60,9 +67,15 @@ class Patient(BaseModel):
     needled_at : str or datetime.time
         Clock time of needling, default ``"09:00"``.
     awake_from, asleep_from : str, datetime.time or None
-        The patient's waking hours; ``None`` uses the protocol's default day.
+        The patient's waking hours, ``"HH:MM"``; give both or neither (``None`` uses the
+        protocol's default day). They must leave a night of at least
+        :data:`aftercare.clock.MIN_NIGHT_HOURS` hours, so no day is without sleep.
     skinfold_mm : float
         Skinfold over the needled site, 0-80 [mm].
+    has_helper : bool
+        True when someone stays with the patient while cold or heat is on. A factor whose
+        instruction needs such a person (``needs_helper`` in ``data/factors.csv``) rules out
+        self-applied cold and heat unless this is True.
     **factors : bool
         One boolean per factor id in ``data/factors.csv`` (``diabetes``, ``neuropathy``,
         ``raynauds``, ``cold_urticaria``, ...). Missing factors are False.
@@ -91,6 +104,7 @@ class Patient(BaseModel):
         le=SKINFOLD_RANGE_MM[1],
         allow_inf_nan=False,
     )
+    has_helper: StrictBool = False
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -99,7 +113,7 @@ class Patient(BaseModel):
             first = exc.errors()[0]
             original = (first.get("ctx") or {}).get("error")
             if isinstance(original, InputError):
-                raise InputError(original.field, original.value, original.allowed) from None
+                raise original from None
             field = ".".join(str(p) for p in first["loc"]) or "patient"
             allowed = _ALLOWED.get(field, "true or false (a patient factor)")
             message = first["msg"].removeprefix("Value error, ").rstrip(".") + "."
@@ -146,13 +160,29 @@ class Patient(BaseModel):
         return out
 
     @model_validator(mode="after")
-    def _distinct_day(self) -> Patient:
-        if self.awake_from is not None and self.awake_from == self.asleep_from:
+    def _day_has_a_night(self) -> Patient:
+        from .clock import MIN_NIGHT_HOURS
+
+        allowed = WAKING_HOURS_WORDS.format(hours=MIN_NIGHT_HOURS)
+        if (self.awake_from is None) != (self.asleep_from is None):
+            missing = "asleep_from" if self.asleep_from is None else "awake_from"
+            given = "awake_from" if missing == "asleep_from" else "asleep_from"
             raise InputError(
-                "asleep_from",
-                self.asleep_from.strftime("%H:%M"),
-                "a clock time different from awake_from",
+                missing,
+                None,
+                allowed,
+                f"Give {missing} too: {given} alone could leave no night with the protocol's "
+                "default day.",
             )
+        if self.awake_from is not None and self.asleep_from is not None:
+            problem = night_problem(self.awake_from, self.asleep_from)
+            if problem:
+                raise InputError(
+                    "asleep_from",
+                    self.asleep_from.strftime("%H:%M"),
+                    allowed,
+                    f"The waking hours {problem}.",
+                )
         return self
 
     @cached_property

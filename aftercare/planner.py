@@ -1,16 +1,29 @@
 """plan_icing: an icing timeline for one patient under one protocol.
 
-The planner turns a protocol's rules (wait, session length, spacing, plan length, barrier) and a
-patient's factors and waking hours into a schedule of ice sessions, a verdict, flags with their
-reasons and sources, and ordered plain-language instructions.
+The planner turns a protocol's rules (wait, session length, spacing, sessions per day, plan
+length, barrier) and a patient's factors and waking hours into a schedule of the earliest times
+ice may be used, a verdict, flags with their reasons and sources, the self-care options the
+patient must not use, and ordered plain-language instructions. Ice is always optional: the times
+are the earliest a sore patient may use it, never a duty.
+
+This module schedules and assembles. The words and the clinical numbers live in ``data/``:
+step texts and their reasons in ``data/instructions.yaml`` (:mod:`aftercare.instructions`),
+factor instructions and levels in ``data/factors.csv`` and ``data/factor_levels.csv``, numbers
+in the protocol.
 
 Safety invariants (tested as properties over all valid patients and protocols):
 
-* no session is longer than the protocol's ``max_session_minutes``;
+* no session is longer than the protocol's ``max_session_minutes``, or than the shorter cap a
+  present factor has (``factor_max_session_minutes``);
 * no session starts before the wait window ends, or before "now";
-* no session overlaps the patient's sleeping hours;
+* no session overlaps the patient's sleeping hours, and every day has a night (see
+  :mod:`aftercare.clock`);
+* no calendar day has more than ``max_sessions_per_day`` sessions;
 * every session has a barrier, never bare skin;
-* no session at all when a present factor's cold level is ``avoid``;
+* no session at all when a present factor's cold level is ``avoid``, or when a factor needs
+  someone to stay with the patient and nobody is recorded (``Patient.has_helper``);
+* every present factor's instruction is among the steps; no step offers an option the patient
+  must avoid, and every such option is named in ``do_not_use`` with its reason;
 * every flag and instruction names at least one existing source id.
 
 References
@@ -30,12 +43,20 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .alternatives import Alternative, assess_therapies
+from .alternatives import Alternative, Limit, assess_therapies
 from .factors import load_factors, worst_level
+from .instructions import load_steps, threshold_values, wording
 from .patient import Patient
 from .protocol import BARRIER_LABELS, Protocol, load_protocol
 
-__all__ = ["Flag", "Instruction", "IcingPlan", "plan_icing", "SESSION_COLUMNS"]
+__all__ = [
+    "Flag",
+    "Instruction",
+    "IcingPlan",
+    "FactorAssessment",
+    "plan_icing",
+    "SESSION_COLUMNS",
+]
 
 SESSION_COLUMNS = [
     "session",
@@ -50,23 +71,33 @@ SESSION_COLUMNS = [
     "end_clock_time",
 ]
 
-# Sources for the general skin-safety steps (not protocol numbers).
-_SKIN_SIGNS_SOURCES = ("pai-seed", "bugaj1975", "kunesch1987", "mitchmedical-frostbite")
-_ASLEEP_SOURCES = ("cryotherapy-chapter", "pmc4395553")
-
 
 class Instruction(str):
-    """A plain-language step. It is a ``str`` and also carries ``.reason`` and ``.source_ids``."""
+    """A plain-language step. It is a ``str`` and also carries ``.reason`` and ``.source_ids``.
+
+    ``.step`` names where the text comes from: a step id of ``data/instructions.yaml``, or
+    ``"factor"`` for a factor's own instruction; ``.about`` is the factor or therapy id the step
+    is about (``""`` when none).
+    """
 
     reason: str
     source_ids: tuple[str, ...]
+    step: str
+    about: str
 
     def __new__(
-        cls, text: str, reason: str, source_ids: tuple[str, ...] | list[str]
+        cls,
+        text: str,
+        reason: str,
+        source_ids: tuple[str, ...] | list[str],
+        step: str = "",
+        about: str = "",
     ) -> Instruction:
         obj = super().__new__(cls, text)
         obj.reason = reason
         obj.source_ids = tuple(source_ids)
+        obj.step = step
+        obj.about = about
         return obj
 
     @property
@@ -84,6 +115,7 @@ class Flag:
     reason: str  # plain language
     source_ids: tuple[str, ...]
     instruction: str
+    supervision: bool = False  # "avoid" only because nobody stays with the patient
 
     def __getitem__(self, key: str) -> object:
         return getattr(self, key)
@@ -108,6 +140,8 @@ class IcingPlan:
     horizon_h: float
     sleep_windows: tuple[tuple[float, float], ...]
     assessments: tuple[Alternative, ...] = field(repr=False, default=())
+    do_not_use: tuple[Alternative, ...] = ()
+    cap_factors: tuple[str, ...] = ()
 
     @cached_property
     def sessions(self) -> pd.DataFrame:
@@ -149,7 +183,7 @@ class IcingPlan:
     def source_ids(self) -> tuple[str, ...]:
         """Every source id the plan cites."""
         ids: list[str] = []
-        for item in (*self.flags, *self.instructions, *self.alternatives):
+        for item in (*self.flags, *self.instructions, *self.alternatives, *self.do_not_use):
             ids.extend(i for i in item.source_ids if i not in ids)
         return tuple(ids)
 
@@ -174,12 +208,15 @@ class IcingPlan:
         if not self.sessions.empty:
             first = self.sessions.iloc[0]
             lines.append(
-                f"{len(self.sessions)} ice sessions of up to "
-                f"{self.protocol.max_session_minutes:g} min, first on day {first.day} "
-                f"at {first.clock_time}."
+                f"Ice is optional: {len(self.sessions)} earliest times of up to "
+                f"{self.session_minutes} min, first on day {first.day} at {first.clock_time}."
             )
         for flag in self.flags:
             lines.append(f"[{flag.level}] {flag.label}: {flag.reason} {list(flag.source_ids)}")
+        if self.do_not_use:
+            lines.append(
+                "Do not use: " + "; ".join(a.plain_name.lower() for a in self.do_not_use) + "."
+            )
         for number, step in enumerate(self.instructions, start=1):
             lines.append(f"{number}. {step} {list(step.source_ids)}")
         if self.alternatives:
@@ -222,16 +259,30 @@ def _sleep_windows(
 
 
 def _schedule(
-    start_m: int, duration_m: int, interval_m: int, horizon_m: int, windows: list[tuple[int, int]]
+    start_m: int,
+    duration_m: int,
+    interval_m: int,
+    horizon_m: int,
+    windows: list[tuple[int, int]],
+    *,
+    needled_min: int,
+    per_day: int,
 ) -> list[int]:
-    starts = []
+    """Session starts [min after needling]: awake, spaced, at most ``per_day`` a calendar day."""
+    starts: list[int] = []
+    per_day_count: dict[int, int] = {}
     t = start_m
     while t + duration_m <= horizon_m:
         clash = next((w for w in windows if t < w[1] and t + duration_m > w[0]), None)
         if clash is not None:
             t = max(t, clash[1])
             continue
+        day = (needled_min + t) // 1440
+        if per_day_count.get(day, 0) >= per_day:
+            t = (day + 1) * 1440 - needled_min  # the next calendar day's midnight
+            continue
         starts.append(t)
+        per_day_count[day] = per_day_count.get(day, 0) + 1
         t += interval_m
     return starts
 
@@ -267,12 +318,13 @@ def plan_icing(
     *,
     with_skin_temperature: bool = False,
 ) -> IcingPlan:
-    """Plan ice sessions after dry needling for one patient under one protocol.
+    """Plan the earliest ice times after dry needling for one patient under one protocol.
 
     Parameters
     ----------
     patient : Patient
-        Timing (hours since needling, needling clock time, waking hours), skinfold and factors.
+        Timing (hours since needling, needling clock time, waking hours), skinfold, factors and
+        whether someone stays with the patient (``has_helper``).
     protocol : Protocol, str or None
         A Protocol, a preset name or a path to a clinic's YAML file; ``None`` for the default
         (``seed-article``).
@@ -284,31 +336,37 @@ def plan_icing(
     -------
     IcingPlan
         ``verdict`` ("ok", "caution" or "avoid"), ``sessions`` (DataFrame with ``start_h``,
-        ``end_h`` in hours after needling, ``minutes``, ``barrier``, ``clock_time``...),
-        ``flags``, ``instructions`` (each with ``.reason`` and ``.source_ids``) and, when cold
-        is avoided or cautioned, ``alternatives``.
+        ``end_h`` in hours after needling, ``minutes``, ``barrier``, ``clock_time``...: the
+        earliest times ice may be used, not a duty), ``flags``, ``do_not_use`` (self-care options
+        this patient must not use, each with its reasons), ``instructions`` (each with
+        ``.reason`` and ``.source_ids``) and, when cold is avoided or cautioned,
+        ``alternatives``.
 
     Notes
     -----
     Sessions start at the later of the wait window's end and now (``hours_since_needling``),
-    then every ``interval_hours``; a session that would overlap sleep moves to waking time.
-    All times are rounded to whole minutes.
+    then every ``interval_hours``; a session that would overlap sleep moves to waking time, and
+    a calendar day that has had ``max_sessions_per_day`` sessions has no more. A present factor
+    with a shorter cap (``factor_max_session_minutes``) shortens every session. All times are
+    rounded to whole minutes, towards the safe side.
 
     Examples
     --------
     >>> plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))
     >>> plan.verdict, plan.sessions.clock_time.iloc[0], int(plan.sessions.minutes.max())
     ('ok', '12:00', 20)
+    >>> plan.instructions[0].step
+    'optional'
     """
     if not isinstance(patient, Patient):
         raise TypeError(f"patient must be an aftercare.Patient, not {type(patient).__name__}")
     protocol = load_protocol(protocol)
-    # What depends only on the protocol and the present factors is computed once per protocol.
-    factor_part = protocol.memo(
-        ("factor_part", patient.present_factors),
-        lambda: _factor_part(patient, protocol),
+    # What depends only on the protocol, the present factors and the helper is computed once.
+    assessment = protocol.memo(
+        ("factor_assessment", patient.present_factors, patient.has_helper),
+        lambda: FactorAssessment.of(patient, protocol),
     )
-    verdict = factor_part.verdict
+    verdict = assessment.verdict
 
     wake = patient.awake_from or protocol.day_starts
     sleep = patient.asleep_from or protocol.night_starts
@@ -317,192 +375,264 @@ def plan_icing(
     horizon_m = int(math.floor(protocol.plan_hours * 60 + 1e-9))
     wait_m = math.ceil(protocol.wait_hours * 60 - 1e-9)
     now_m = math.ceil(patient.hours_since_needling * 60 - 1e-9)
-    duration_m = int(math.floor(protocol.max_session_minutes + 1e-9))
+    duration_m = assessment.session_minutes
     interval_m = max(math.ceil(protocol.interval_hours * 60 - 1e-9), duration_m)
     windows = _sleep_windows(needled_min, _minutes(wake), _minutes(sleep), horizon_m)
 
     starts = (
         []
         if verdict == "avoid"
-        else _schedule(max(wait_m, now_m), duration_m, interval_m, horizon_m, windows)
+        else _schedule(
+            max(wait_m, now_m),
+            duration_m,
+            interval_m,
+            horizon_m,
+            windows,
+            needled_min=needled_min,
+            per_day=protocol.max_sessions_per_day,
+        )
     )
     if verdict == "avoid":
-        instructions = factor_part.steps
+        instructions = assessment.steps
     else:
-        instructions = (_first_step(protocol, starts, needled_min), *factor_part.steps)
+        first = _first_step(protocol, assessment, starts, needled_min)
+        instructions = (assessment.steps[0], first, *assessment.steps[1:])
 
     return IcingPlan(
         patient=patient,
         protocol=protocol,
         verdict=verdict,
-        verdict_reason=factor_part.verdict_reason,
+        verdict_reason=assessment.verdict_reason,
         session_starts_min=tuple(starts),
         session_minutes=duration_m,
         with_skin_temperature=bool(with_skin_temperature),
-        flags=factor_part.flags,
+        flags=assessment.flags,
         instructions=instructions,
-        alternatives=factor_part.alternatives,
+        alternatives=assessment.alternatives,
         wait_until_h=wait_m / 60,
         first_start_h=starts[0] / 60 if starts else None,
         horizon_h=horizon_m / 60,
         sleep_windows=tuple((max(a, 0) / 60, min(b, horizon_m) / 60) for a, b in windows),
-        assessments=factor_part.assessments,
+        assessments=assessment.assessments,
+        do_not_use=assessment.do_not_use,
+        cap_factors=assessment.cap_factors,
     )
 
 
 @dataclass(frozen=True)
-class _FactorPart:
+class FactorAssessment:
+    """What a set of present factors (and the helper) means for a plan, before any clock time.
+
+    Computed once per protocol, factor set and ``has_helper`` (see :func:`plan_icing`).
+    """
+
     verdict: str
     verdict_reason: str
     flags: tuple[Flag, ...]
     alternatives: tuple[Alternative, ...]
     assessments: tuple[Alternative, ...]
+    do_not_use: tuple[Alternative, ...]
+    session_minutes: int
+    cap_factors: tuple[str, ...]
     steps: tuple[Instruction, ...]
+    #: Placeholder values for this protocol and cap (see _values), kept for the timed step.
+    values: dict[str, str] = field(default_factory=dict, repr=False)
 
-
-def _factor_part(patient: Patient, protocol: Protocol) -> _FactorPart:
-    """Verdict, flags, alternatives and the time-independent steps for a set of factors."""
-    factors = load_factors()
-    placeholders = protocol.placeholders()
-    flags = []
-    for factor_id in patient.present_factors:
-        level = protocol.factor_level(factor_id)
-        if level == "ok":
-            continue
-        factor = factors[factor_id]
-        what = "ice is ruled out" if level == "avoid" else "ice only with extra care"
-        reason = (
-            f"{factor.plain_label}: {what}. The source article says: "
-            f"{factor.article_reading}; the evidence says: {factor.evidence_reading}."
+    @classmethod
+    def of(cls, patient: Patient, protocol: Protocol) -> FactorAssessment:
+        """Assess ``patient``'s factors under ``protocol``."""
+        factors = load_factors()
+        assessments = assess_therapies(patient, protocol)
+        by_id = {a.therapy: a for a in assessments}
+        caps = {
+            f: protocol.factor_max_session_minutes(f)
+            for f in patient.present_factors
+            if protocol.factor_max_session_minutes(f) is not None
+        }
+        cap = min([protocol.max_session_minutes, *caps.values()])
+        session_minutes = int(math.floor(cap + 1e-9))
+        cap_factors = tuple(f for f, m in caps.items() if m < protocol.max_session_minutes)
+        values = _values(protocol, session_minutes)
+        flags = tuple(_flag(limit, values) for limit in by_id["ice"].limits)
+        verdict = worst_level([f.level for f in flags])
+        alternatives = (
+            ()
+            if verdict == "ok"
+            else tuple(a for a in assessments if a.therapy != "ice" and a.suitability != "avoid")
         )
-        flags.append(
-            Flag(
-                level,
-                factor_id,
-                factor.clinician_label,
-                reason,
-                factor.source_ids,
-                factor.instruction.format_map(placeholders),
+        do_not_use = tuple(
+            a for a in assessments if a.delivered_by == "patient" and a.suitability == "avoid"
+        )
+        if verdict == "ok":
+            verdict_reason = wording("verdicts", "ok")
+        else:
+            named = [f for f in flags if f.level == verdict]
+            helper = verdict == "avoid" and any(f.supervision for f in named)
+            verdict_reason = wording(
+                "verdicts",
+                "avoid_without_helper" if helper else verdict,
+                labels=", ".join(f.label for f in named),
             )
+        part = cls(
+            verdict,
+            verdict_reason,
+            flags,
+            alternatives,
+            assessments,
+            do_not_use,
+            session_minutes,
+            cap_factors,
+            (),
+            values,
         )
-    verdict = worst_level([f.level for f in flags])
-    assessments = assess_therapies(patient, protocol)
-    alternatives = (
-        ()
-        if verdict == "ok"
-        else tuple(a for a in assessments if a.therapy != "ice" and a.suitability != "avoid")
+        steps = _steps(patient, protocol, part, factors)
+        return cls(**{**part.__dict__, "steps": steps})
+
+
+def _flag(limit: Limit, values: dict[str, str]) -> Flag:
+    factor = load_factors()[limit.factor]
+    what = wording("flags", "avoid_without_helper" if limit.supervision else limit.level)
+    reason = wording(
+        "flags",
+        "reason",
+        label=factor.plain_label,
+        what=what,
+        article=factor.article_reading,
+        evidence=factor.evidence_reading,
     )
-    if verdict == "avoid":
-        names = ", ".join(f.label for f in flags if f.level == "avoid")
-        verdict_reason = f"No ice: the protocol rules out cold with {names}."
-    elif verdict == "caution":
-        names = ", ".join(f.label for f in flags)
-        verdict_reason = f"Ice is possible with extra care because of {names}."
-    else:
-        verdict_reason = "No recorded factor limits ice; follow the protocol's timing and barrier."
-    steps = _instructions(protocol, verdict, flags, alternatives)
-    return _FactorPart(verdict, verdict_reason, tuple(flags), alternatives, assessments, steps)
+    return Flag(
+        limit.level,
+        limit.factor,
+        factor.clinician_label,
+        reason,
+        tuple(dict.fromkeys((*limit.source_ids, *factor.source_ids))),
+        " ".join(factor.instruction.format_map(values).split()),
+        limit.supervision,
+    )
 
 
-def _first_step(protocol: Protocol, starts: list[int], needled_min: int) -> Instruction:
-    """The time-dependent first step: when the first ice may start."""
+def _values(protocol: Protocol, session_minutes: int) -> dict[str, str]:
+    """Placeholder values for step and factor texts: the protocol's, and this patient's cap."""
+    return {
+        **protocol.placeholders(),
+        "plan_hours": f"{protocol.plan_hours:g}",
+        "session_minutes": f"{session_minutes:d}",
+    }
+
+
+def _first_step(
+    protocol: Protocol, part: FactorAssessment, starts: list[int], needled_min: int
+) -> Instruction:
+    """The time-dependent step: the earliest time ice may be used, or none left."""
     if starts:
-        wait = protocol.rule("wait_hours")
         first = needled_min + starts[0]
+        values = {
+            **part.values,
+            "first_clock": _clock(first),
+            "first_day": str(first // 1440 + 1),
+        }
+        return _data_step(protocol, "earliest", values)
+    return _data_step(protocol, "none_left", part.values)
+
+
+def _data_step(
+    protocol: Protocol, step_id: str, values: dict[str, str], about: str = ""
+) -> Instruction:
+    """A step of data/instructions.yaml with its reason: the protocol rule's basis, or its own."""
+    step = load_steps()[step_id]
+    if step.rule is not None:
+        rule = protocol.rule(step.rule)
         return Instruction(
-            f"Wait until {_clock(first)} on day {first // 1440 + 1} before the first ice "
-            f"({protocol.wait_hours:g} hours after needling at the earliest).",
-            " ".join(wait.basis.split()),
-            wait.source_ids,
+            step.fill(values), " ".join(rule.basis.split()), rule.source_ids, step_id, about
         )
-    length = protocol.rule("plan_hours")
     return Instruction(
-        "There are no ice sessions left in this plan's time window.",
-        " ".join(length.basis.split()),
-        length.source_ids,
+        step.fill(values), step.fill_reason(threshold_values()), step.source_ids, step_id, about
     )
 
 
-def _instructions(
-    protocol: Protocol, verdict: str, flags: list[Flag], alternatives: tuple[Alternative, ...]
+def _steps(
+    patient: Patient, protocol: Protocol, part: FactorAssessment, factors: dict
 ) -> tuple[Instruction, ...]:
-    """The ordered steps after the first (which depends on timing; see _first_step)."""
-    rule = protocol.rule
-    duration_m = int(math.floor(protocol.max_session_minutes + 1e-9))
-    steps: list[Instruction] = []
+    """The ordered steps except the time-dependent one (inserted second by plan_icing)."""
+    steps = load_steps()
+    values = part.values
+    out: list[Instruction] = []
+    flags = {f.factor: f for f in part.flags}
 
-    def add(text: str, reason: str, sources: tuple[str, ...] | list[str]) -> None:
-        steps.append(Instruction(text, " ".join(reason.split()), tuple(sources)))
+    def own(step_id: str, reason: str, sources, about: str = "", **extra: str) -> None:
+        text = steps[step_id].fill({**values, **extra})
+        out.append(Instruction(text, " ".join(reason.split()), tuple(sources), step_id, about))
 
-    if verdict == "avoid":
-        for flag in flags:
-            if flag.level == "avoid":
-                add(flag.instruction, flag.reason, flag.source_ids)
-        for alt in alternatives:
-            if alt.delivered_by == "patient":
-                add(
-                    f"Instead you can try: {alt.plain_name.lower()}"
-                    + (" (with care - see the notes)." if alt.suitability == "caution" else "."),
-                    alt.reasons,
-                    alt.source_ids,
+    def factor_steps() -> None:
+        for factor_id in patient.present_factors:
+            factor = factors[factor_id]
+            flag = flags.get(factor_id)
+            reason = flag.reason if flag else f"{factor.plain_label}: {factor.evidence_reading}."
+            sources = flag.source_ids if flag else factor.source_ids
+            text = " ".join(factor.instruction.format_map(values).split())
+            out.append(Instruction(text, reason, sources, "factor", factor_id))
+
+    def do_not_use_steps() -> None:
+        for alt in part.do_not_use:
+            avoid = [lim for lim in alt.limits if lim.level == "avoid"]
+            # A level that is the protocol's choice has no source of its own: cite the factor's.
+            sources = [s for lim in avoid for s in lim.source_ids] or [
+                s for lim in avoid for s in factors[lim.factor].source_ids
+            ]
+            own(
+                "do_not_use",
+                alt.reasons,
+                tuple(dict.fromkeys(sources)),
+                alt.therapy,
+                option=alt.name.lower(),
+                reasons=" ".join(dict.fromkeys(lim.plain_reason for lim in avoid)),
+            )
+
+    def option_steps() -> None:
+        offered = [a for a in part.alternatives if a.delivered_by == "patient"]
+        for alt in offered:
+            if part.verdict == "avoid":
+                step_id = "instead" if alt.suitability == "recommended" else "instead_with_care"
+            elif alt.suitability == "recommended":
+                step_id = "also"
+            else:
+                continue
+            own(step_id, alt.reasons, alt.source_ids, alt.therapy, option=alt.plain_name.lower())
+        if any(a.therapy == "heat" for a in offered):
+            out.append(_data_step(protocol, "heat_safety", values, "heat"))
+
+    if part.verdict == "avoid":
+        do_not_use_steps()
+        helpers = [f for f in part.flags if f.supervision]
+        if helpers:
+            step = steps["supervision"]
+            labels = ", ".join(factors[f.factor].plain_label for f in helpers)
+            out.append(
+                Instruction(
+                    step.fill({**values, "factor_labels": labels}),
+                    step.fill_reason(threshold_values()),
+                    step.source_ids,
+                    "supervision",
                 )
-        return tuple(steps)
+            )
+        factor_steps()
+        option_steps()
+        return tuple(out)
 
-    barrier = rule("barrier")
-    add(
-        f"Always put {protocol.barrier_label} between the ice and your skin. Never put ice "
-        "straight on bare skin.",
-        barrier.basis,
-        barrier.source_ids,
-    )
-    cap = rule("max_session_minutes")
-    add(
-        f"Keep the ice on for {duration_m} minutes at most, then take it off and let the skin "
-        "warm up.",
-        cap.basis,
-        cap.source_ids,
-    )
-    spacing = rule("interval_hours")
-    add(
-        f"Leave at least {protocol.interval_hours:g} hours from the start of one session to the "
-        "start of the next.",
-        spacing.basis,
-        spacing.source_ids,
-    )
-    add(
-        "Never use ice while asleep or very drowsy: set a timer and stay awake.",
-        "A person asleep cannot feel numbness or pain from the cold; continuous icing has caused "
-        "frostbite and skin blood flow stays low after cooling.",
-        _ASLEEP_SOURCES,
-    )
-    add(
-        "Take the ice off at once if the skin goes white, grey, blotchy or blistered, or "
-        "becomes numb; some redness that fades is usual.",
-        "Numbness means the skin is cold enough to dull pain; below about 10 °C the skin's "
-        "warning receptors stop working, so keep going only until it feels numb. In the suite's "
-        "cooling model a 20-minute session in a damp towel ends inside the numb, pre-freeze band "
-        "(3-10 °C), so expect numbness by the end of a session: it is the signal to take the ice "
-        "off.",
-        _SKIN_SIGNS_SOURCES,
-    )
-    for flag in flags:
-        add(flag.instruction, flag.reason, flag.source_ids)
-    factors = load_factors()
-    checks_said = any("{skin_check_minutes}" in factors[f.factor].instruction for f in flags)
-    if verdict == "caution" and not checks_said:
-        check = rule("skin_check_minutes")
-        add(
-            f"Look at the skin every {protocol.skin_check_minutes:g} minutes while the ice is on.",
-            check.basis,
-            check.source_ids,
-        )
-    length = rule("plan_hours")
-    add(
-        f"Stop the ice plan {protocol.plan_hours:g} hours after needling.",
-        length.basis,
-        length.source_ids,
-    )
-    for alt in alternatives:
-        if alt.delivered_by == "patient" and alt.suitability == "recommended":
-            add(f"You can also use {alt.plain_name.lower()}.", alt.reasons, alt.source_ids)
-    return tuple(steps)
+    out.append(_data_step(protocol, "optional", values))
+    out.append(_data_step(protocol, "barrier", values))
+    if part.cap_factors:
+        labels = ", ".join(factors[f].plain_label for f in part.cap_factors)
+        out.append(_data_step(protocol, "factor_cap", {**values, "factor_labels": labels}))
+    else:
+        out.append(_data_step(protocol, "session_cap", values))
+    for step_id in ("spacing", "per_day", "asleep", "skin_signs"):
+        out.append(_data_step(protocol, step_id, values))
+    factor_steps()
+    checks_said = any("{skin_check_minutes}" in factors[f].instruction for f in flags)
+    if part.verdict == "caution" and not checks_said:
+        out.append(_data_step(protocol, "skin_checks", values))
+    out.append(_data_step(protocol, "stop_plan", values))
+    do_not_use_steps()
+    option_steps()
+    return tuple(out)

@@ -18,10 +18,20 @@ interval_hours         0.5 to 24            start-to-start spacing of sessions, 
 plan_hours             1 to 168             how long the plan runs after needling, hours
 barrier                see data/barriers    never ``none``: ice always has a barrier
 modality               see data/modalities  the cold source
-skin_check_minutes     1 to 20              skin checks when a caution factor is present
-day_starts             HH:MM                default waking time
-night_starts           HH:MM                default bedtime
+max_sessions_per_day   1 to 24              most ice sessions in one calendar day
+factor_max_session_    factor id -> 1 to    a shorter cap for named factors (for example
+minutes                max_session_minutes  a superficial nerve with little fat), minutes
+heat_max_minutes       1 to 60              longest heat application, if heat is used
+skin_check_minutes     1 to 20              skin checks (caution factors; heat)
+day_starts             "HH:MM"              default waking time (quoted in YAML)
+night_starts           "HH:MM"              default bedtime; the night must last at least
+                                            aftercare.clock.MIN_NIGHT_HOURS hours
 =====================  ===================  ==========================================
+
+A rule whose value the cited sources inform but do not settle says so with
+``protocol_choice: true``; the clinician copy of the handout labels it "protocol's choice".
+``title`` is a plain string or one title per language (``title: {en: ..., pt-BR: ...}``; ``en``
+is required), so a translated sheet carries no English.
 
 References
 ----------
@@ -32,6 +42,7 @@ Br J Sports Med 40:700-705. doi:10.1136/bjsm.2006.025932
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -45,10 +56,12 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    model_validator,
 )
 
+from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_problem, parse_clock
 from .data import YamlDocument, data_path, load_yaml, validate_model
-from .errors import DataError, quote
+from .errors import DataError, InputError, quote
 from .factors import load_factors
 from .sources import check_source_ids
 
@@ -58,6 +71,7 @@ __all__ = [
     "load_protocol",
     "list_protocols",
     "protocol_from_mapping",
+    "rule_names",
     "DEFAULT_PROTOCOL",
     "BARRIERS_WITH_ICE",
     "MODALITIES",
@@ -72,6 +86,7 @@ BARRIER_LABELS = {
     "double_dry_towel": "two layers of dry towel",
 }
 MODALITIES = ("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas")
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 T = TypeVar("T")
 
@@ -89,24 +104,35 @@ class Rule(BaseModel, Generic[T]):
     value: T
     source_ids: tuple[str, ...] = Field(min_length=1)
     basis: str = Field(min_length=1)
+    #: True when the cited sources inform the value but do not settle it.
+    protocol_choice: bool = False
 
 
 def _clock(value: object) -> dt.time:
     # Only text: an unquoted 07:00 is read by YAML 1.1 as 420 (minutes), 0700 as 448 (octal)
-    # and 7 as 7; none of them is guessed at.
+    # and 7 as 7; none of them is guessed at. A parsed time (a validated copy) passes through.
     if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError("must be a clock time written HH:MM, from 00:00 to 23:59")
+        return parse_clock(value)
+    if not isinstance(value, str):
+        raise ValueError(f'must be {CLOCK_WORDS} in quotes, for example "07:00"')
+    try:
+        return parse_clock(value)
+    except InputError:
+        raise ValueError(f"must be {CLOCK_WORDS}") from None
 
 
 # A rule value that is a clock time; checked on the value itself, so an error names the line
 # and the value as written.
 _Clock = Annotated[dt.time, BeforeValidator(_clock)]
+
+
+def _read_only(value_type: Any) -> Any:
+    """A str-keyed mapping field, read-only once validated (``MappingProxyType``), dumped as a dict."""
+    return Annotated[
+        Mapping[str, value_type],
+        AfterValidator(lambda mapping: MappingProxyType(dict(mapping))),
+        PlainSerializer(dict, return_type=dict),
+    ]
 
 
 class _Rules(BaseModel):
@@ -118,23 +144,24 @@ class _Rules(BaseModel):
     plan_hours: Rule[float]
     barrier: Rule[Literal["damp_towel", "dry_towel", "double_dry_towel"]]
     modality: Rule[Literal["crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"]]
+    max_sessions_per_day: Rule[int]
+    factor_max_session_minutes: Rule[_read_only(float)]
+    heat_max_minutes: Rule[float]
     skin_check_minutes: Rule[float]
     day_starts: Rule[_Clock]
     night_starts: Rule[_Clock]
 
 
 #: Factor id -> cold level, read-only (a ``types.MappingProxyType``); dumped as a plain dict.
-FactorLevels = Annotated[
-    Mapping[str, Literal["ok", "caution", "avoid"]],
-    AfterValidator(lambda levels: MappingProxyType(dict(levels))),
-    PlainSerializer(dict, return_type=dict),
-]
+FactorLevels = _read_only(Literal["ok", "caution", "avoid"])
 
 _RANGES: dict[str, tuple[float, float, str]] = {
     "wait_hours": (0, 72, "hours"),
     "max_session_minutes": (1, 60, "minutes"),
     "interval_hours": (0.5, 24, "hours"),
     "plan_hours": (1, 168, "hours"),
+    "max_sessions_per_day": (1, 24, "sessions"),
+    "heat_max_minutes": (1, 60, "minutes"),
     "skin_check_minutes": (1, 20, "minutes"),
 }
 
@@ -152,13 +179,16 @@ class Protocol(BaseModel):
     --------
     >>> p = load_protocol()
     >>> p.name, p.max_session_minutes, p.barrier
-    ('seed-article', 20.0, 'dry_towel')
+    ('seed-article', 20.0, 'damp_towel')
     """
 
     model_config = _IMMUTABLE
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    #: The English title (or the only one); per-language titles in ``title_translations``.
     title: str
+    #: Titles by language tag (``{"en": ..., "pt-BR": ...}``), from ``title: {lang: text}``.
+    title_translations: _read_only(str) = Field(default_factory=lambda: MappingProxyType({}))
     version: str
     effective_date: dt.date
     description: str
@@ -187,6 +217,21 @@ class Protocol(BaseModel):
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Protocol:
         return self  # immutable: a deep copy is the object itself
+
+    @model_validator(mode="before")
+    @classmethod
+    def _titles(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        title = raw.get("title")
+        if isinstance(title, dict):
+            bad = [k for k in title if not isinstance(k, str) or not _LANG_TAG.match(k)]
+            if bad:
+                raise ValueError(f"title: {bad[0]!r} is not a language tag such as en or pt-BR")
+            if "en" not in title:
+                raise ValueError("title: give at least the English title (key en)")
+            return {**raw, "title": title["en"], "title_translations": dict(title)}
+        return raw
 
     # Rule values as plain attributes.
     @property
@@ -218,8 +263,24 @@ class Protocol(BaseModel):
         return self.rules.modality.value
 
     @property
+    def max_sessions_per_day(self) -> int:
+        return self.rules.max_sessions_per_day.value
+
+    @property
+    def heat_max_minutes(self) -> float:
+        return self.rules.heat_max_minutes.value
+
+    @property
     def skin_check_minutes(self) -> float:
         return self.rules.skin_check_minutes.value
+
+    def factor_max_session_minutes(self, factor_id: str) -> float | None:
+        """The shorter session cap the protocol sets for a factor, or None [min]."""
+        return self.rules.factor_max_session_minutes.value.get(factor_id)
+
+    def title_in(self, lang: str) -> str:
+        """The title in language ``lang`` (``"pt-BR"``), else the English or only title."""
+        return self.title_translations.get(lang, self.title)
 
     @property
     def day_starts(self) -> dt.time:
@@ -269,6 +330,8 @@ class Protocol(BaseModel):
             "max_session_minutes": f"{self.max_session_minutes:g}",
             "wait_hours": f"{self.wait_hours:g}",
             "interval_hours": f"{self.interval_hours:g}",
+            "max_sessions_per_day": f"{self.max_sessions_per_day:d}",
+            "heat_max_minutes": f"{self.heat_max_minutes:g}",
             "barrier": self.barrier_label,
         }
         return self._memo["placeholders"]
@@ -280,6 +343,11 @@ class Protocol(BaseModel):
         except KeyError:
             value = self._memo[key] = compute()
             return value
+
+
+def rule_names() -> tuple[str, ...]:
+    """The names of a protocol's rules, in file order."""
+    return tuple(_Rules.model_fields)
 
 
 def list_protocols() -> tuple[str, ...]:
@@ -328,6 +396,20 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
                 allowed=exc.allowed,
             ) from None
     factors = load_factors()
+    caps = protocol.rules.factor_max_session_minutes.value
+    for factor_id, minutes in caps.items():
+        where = f"rules.factor_max_session_minutes.value.{factor_id}"
+        if factor_id not in factors:
+            raise DataError(
+                name, f"unknown factor {factor_id!r}", column=where, allowed=", ".join(factors)
+            )
+        if not (1 <= minutes <= protocol.max_session_minutes):
+            raise DataError(
+                name,
+                f"{minutes:g} minutes is not a shorter cap",
+                column=where,
+                allowed=f"1 to max_session_minutes ({protocol.max_session_minutes:g}) minutes",
+            )
     for factor_id in protocol.factor_levels:
         if factor_id not in factors:
             raise DataError(
@@ -337,13 +419,14 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
                 column="factor_levels",
                 allowed=", ".join(factors),
             )
-    if protocol.day_starts == protocol.night_starts:
+    problem = night_problem(protocol.day_starts, protocol.night_starts)
+    if problem:
         raise DataError(
             name,
-            "day_starts and night_starts are the same time",
+            f"the default day is {problem}",
             line=line("rules", "night_starts", "value"),
             column="rules.night_starts.value",
-            allowed="two different clock times",
+            allowed=f"a night_starts at least {MIN_NIGHT_HOURS} hours before day_starts",
         )
     protocol._checked = True
     return protocol

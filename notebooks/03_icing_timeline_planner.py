@@ -64,9 +64,13 @@ pd.DataFrame(default.rule_table())
 # <details><summary>Show the answer</summary>
 #
 # The article gives the wait ("a few hours"), the 20-minute cap and the towel barrier [pai-seed].
-# It gives no number of hours, no spacing between sessions and no plan length. The suite reads
-# "a few" as 3 hours, takes 2-hourly spacing from an ankle-sprain trial [bleakley2006] and a
-# 72-hour plan from the soreness trials [martinpintado2016] [diciolla2021]. Each basis says so.
+# It gives no number of hours, no spacing between sessions, no limit per day and no plan
+# length. The suite reads "a few" as 3 hours, takes 2-hourly spacing from an ankle-sprain trial
+# [bleakley2006], allows at most 4 sessions a day (handouts say "several times a day"
+# [aftercare-blogs]) and stops the plan at 48 hours, when soreness in the untreated group of one
+# trial was already low [martinpintado2015]. These rules carry `protocol_choice: true`: the
+# sources inform them but do not settle them. Ice itself is optional: the times are the earliest
+# a sore patient may use it.
 #
 # </details>
 
@@ -74,7 +78,9 @@ pd.DataFrame(default.rule_table())
 # ## 2. A typical patient (about 4 minutes; running total 8 minutes)
 #
 # A patient with no health problems is needled at 09:00, gets up at 07:00 and goes to bed at
-# 23:00. Here is the first day of the plan, as the clinician would read it out.
+# 23:00. Here is the first day of the plan, as the clinician would read it out. Each time is the
+# **earliest** time ice may be used if the area is sore: ice is optional, and a patient who is
+# not sore needs none.
 
 # %% slideshow={"slide_type": "fragment"}
 typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), default)
@@ -101,7 +107,9 @@ print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start
 # ### The session cap and the spacing
 #
 # Every session lasts at most the cap (20 minutes) and starts at least the spacing (2 hours)
-# after the start of the one before. Those two numbers fix the rhythm of the plan. To see the
+# after the start of the one before, and a day holds at most 4 sessions (`max_sessions_per_day`),
+# which is why the first day above stops at 18:00 although the patient is awake until 23:00.
+# Those numbers fix the rhythm of the plan. To see the
 # spacing at work, make a copy of the default in memory with sessions every 3 hours instead of 2
 # (notebook 08 shows how a clinic does this in a file) and compare the first day.
 
@@ -116,7 +124,9 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).se
 #
 # The planner never places a session while the patient is asleep: a sleeping person cannot
 # notice numbness [cryotherapy-chapter]. A patient needled at 19:00 who sleeps from 23:00 to
-# 06:30 gets one session before bed, and the plan resumes in the morning.
+# 06:30 gets one session before bed, and the plan resumes in the morning. The waking hours are
+# given as a pair ("HH:MM"), and they must leave a night: a single time, or two times only
+# minutes apart, is refused with an error that names the field to fix.
 
 # %% slideshow={"slide_type": "fragment"}
 evening = plan_icing(Patient(hours_since_needling=0, needled_at="19:00", awake_from="06:30", asleep_from="23:00"), default)

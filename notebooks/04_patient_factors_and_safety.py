@@ -67,11 +67,18 @@ from aftercare.widgets.quiz import quiz
 # | Condition | Article [pai-seed] | Teaching lists [cameron-lists] | Suite default |
 # |---|---|---|---|
 # | Diabetes | be careful, watch the skin | not listed itself; the risks come with neuropathy and poor circulation | caution |
-# | Neuropathy (reduced feeling) | be careful, watch the skin | cold: precaution; heat: contraindication | cold caution, heat avoid |
+# | Neuropathy (reduced feeling) | be careful, watch the skin | cold: precaution; heat: contraindication | cold caution only with someone who stays (avoid alone), heat avoid |
 # | Raynaud's | be careful, watch the skin | cold: contraindication | avoid |
 #
 # A cold-therapy device leaflet goes further and lists diabetes as a reason not to use its
 # device [deroyal-ifu]; it is one device's instructions, so its confidence is low.
+#
+# **Who checks the skin?** "Precaution" for cold with impaired sensation means someone checks
+# the skin often [cameron-lists]. The planner makes that a rule: a factor whose instruction
+# needs someone to stay with the patient (neuropathy, cognitive impairment, a young child or
+# frail older person) rules out self-applied cold and heat unless the patient record says
+# someone does (`Patient(has_helper=True)`). Below, the neuropathy plan is for a patient on
+# their own, then with a helper.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The three plans side by side
@@ -82,6 +89,8 @@ from aftercare.widgets.quiz import quiz
 for factor in ("diabetes", "neuropathy", "raynauds"):
     plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True}))
     print(f"{factor}: {plan.verdict.upper()}. {plan.flags[0].instruction}\n")
+helped = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", neuropathy=True, has_helper=True))
+print(f"neuropathy, someone stays with the patient: {helped.verdict.upper()}.", "Do not use:", ", ".join(a.name for a in helped.do_not_use))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** why does the suite's default treat Raynaud's as "avoid" when the article says only
@@ -105,22 +114,28 @@ for factor in ("diabetes", "neuropathy", "raynauds"):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. All the factors (about 5 minutes; running total 14 minutes)
 #
-# The full table, from `data/factors.csv`, with each factor's level for cold and for heat and
-# what each source says. A factor can restrict one option and not another: a bleeding tendency
-# restricts heat, not ice; Raynaud's restricts ice, not heat.
+# The full table, from `data/factors.csv` and `data/factor_levels.csv`, with each factor's level
+# for cold, heat, massage and stretching and whether it needs a helper. A factor can restrict
+# one option and not another: a bleeding tendency restricts heat, not ice; Raynaud's restricts
+# ice, not heat; a clot in a vein restricts heat and massage. The patient's sheet names every
+# option a factor rules out in a "Do not use" box, with its plain reason.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
-print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_string(index=False))
+print(table[["clinician_label", "cold", "heat", "massage", "stretching", "needs_helper"]].to_string(index=False))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Terms in the table: **Cold urticaria or cold hypersensitivity** (hives after cold), **cryoglobulinaemia** (blood
 # proteins that clump in the cold), **paroxysmal cold haemoglobinuria** (red cells that break
 # down after cold), **peripheral vascular disease** (poor blood flow in the limbs), and a
 # **Superficial nerve at the site with little fat** (a nerve close to the skin with little fat over it, as at the outer
-# knee). Most labels rest on the teaching lists [cameron-lists] and the consensus document
-# [houghton2010], with medium confidence; the superficial-nerve caution rests on case reports of
-# nerve palsy after icing [malone1992] [moeller1997] [covington1993] [collins1986].
+# knee). Each level carries the sources that say it. Most rest on the teaching lists
+# [cameron-lists], with medium confidence; the consensus document is not cited for a level
+# because its wording was not read [houghton2010]. The superficial-nerve caution rests on case
+# reports of nerve palsy after icing [malone1992] [moeller1997] [covington1993] [collins1986],
+# and the protocol shortens the session for it (10 minutes in the default). Where no source read
+# settles a level (massage over a clot, heat or massage over an infection), the table marks it
+# as the protocol's choice.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. What to watch on the skin (about 4 minutes; running total 18 minutes)
@@ -129,8 +144,9 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_str
 # notices how it feels. Take the ice off at once if:
 #
 # - the skin turns **white, grey or blotchy**, or blisters;
-# - the skin goes **numb**: pain relief begins as the skin cools [bugaj1975], but numbness means
-#   the skin's receptors have stopped reporting [kunesch1987];
+# - the skin goes **numb**: pain relief begins as the skin cools [bugaj1975], but below about
+#   10 °C the skin's touch receptors become much less sensitive [kunesch1987], so the skin's
+#   warnings weaken just when they matter;
 # - near the outer knee or elbow, the hand or foot **tingles, feels numb or weak**: nerve palsies
 #   have followed icing over lean sites [malone1992] [moeller1997].
 #

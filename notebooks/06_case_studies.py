@@ -215,8 +215,9 @@ case.reveal()
 #   session before bed?
 # - **Try 3:** (case 3) tick *Raynaud's disease or phenomenon* and set *Protocol preset* to *early-cold*. Does the
 #   verdict change? Why not?
-# - **Try 4:** (case 8) tick *Diabetes mellitus*, *Peripheral neuropathy or impaired sensation at the site* and *Child or frail older adult*. Which
-#   steps need a second person?
+# - **Try 4:** (case 8) tick *Diabetes mellitus*, *Peripheral neuropathy or impaired sensation at the site* and *Child or frail older adult*. Then
+#   tick *Someone stays with the patient while cold or heat is on*. What changes for ice, and
+#   why does heat stay ruled out?
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
@@ -230,10 +231,12 @@ PlannerApp(needled_at="09:00")
 # Case 1 most clearly: the wait before the first ice comes from the article alone [pai-seed],
 # and no trial tested it. Case 6's sleep rule is reasoning from case reports of injury with long
 # or continuous icing [cryotherapy-chapter] [collins1986], not a trial. The classifications in
-# cases 2, 3 and 8 rest on teaching lists [cameron-lists], and case 4 on case reports
-# [malone1992]. Case 5 rests on measured cooling data [otte2002], and case 7 on a consensus
-# document's heat precautions [houghton2010]. Almost nothing here comes from a trial of aftercare
-# after needling, because few exist.
+# cases 2, 3 and 8 rest on teaching lists [cameron-lists] (case 8 also on the planner's
+# supervision rule, which turns "use cold only with someone checking the skin" into "avoid" for a
+# patient who lives alone), and case 4 on case reports [malone1992]. Case 5 rests on measured
+# cooling data [otte2002], and case 7 on the teaching lists' heat contraindications
+# [cameron-lists]. Almost nothing here comes from a trial of aftercare after needling, because
+# few exist.
 #
 # </details>
 
@@ -250,8 +253,9 @@ PlannerApp(needled_at="09:00")
 #
 # - Screen every patient for the factors before giving an ice plan; ask about sleep and about
 #   their own plans for heat or long icing.
-# - Caution means ice with extra steps and, often, a second person; avoid means offer another
-#   option.
+# - Caution means ice with extra steps and, often, a second person; when that person is needed
+#   and nobody stays with the patient, the planner rules out self-applied ice and heat. Avoid
+#   means offer another option, and the sheet names what not to use.
 # - Where the answer rests on an expert rule, say so to the patient and the team.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

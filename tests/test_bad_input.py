@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from aftercare import DataError, InputError, Patient, load_protocol, plan_icing
@@ -19,7 +21,17 @@ from aftercare.sources import load_sources
         ({"skinfold_mm": "thick"}, "skinfold_mm", "0 to 80 mm"),
         ({"needled_at": "25:00"}, "needled_at", "HH:MM"),
         ({"awake_from": "morning"}, "awake_from", "HH:MM"),
-        ({"awake_from": "07:00", "asleep_from": "07:00"}, "asleep_from", "different"),
+        ({"awake_from": "07:00", "asleep_from": "07:00"}, "asleep_from", "at least 4 hours"),
+        ({"awake_from": "07:00", "asleep_from": "06:59"}, "asleep_from", "at least 4 hours"),
+        ({"awake_from": "23:00"}, "asleep_from", "together"),
+        ({"asleep_from": "07:00"}, "awake_from", "together"),
+        ({"needled_at": "09:00:30"}, "needled_at", "no seconds"),
+        ({"needled_at": "9:00"}, "needled_at", "HH:MM"),
+        ({"awake_from": "07:00+02:00", "asleep_from": "23:00"}, "awake_from", "no UTC offset"),
+        ({"awake_from": dt.time(7, 0, 30), "asleep_from": "23:00"}, "awake_from", "no seconds"),
+        ({"needled_at": dt.datetime(2026, 1, 1, 9, 0)}, "needled_at", "HH:MM"),
+        ({"has_helper": "yes"}, "has_helper", "True or False"),
+        ({"has_helper": 1}, "has_helper", "True or False"),
         ({"flu": True}, "flu", "raynauds"),
         ({"diabetes": "yes"}, "diabetes", "True or False"),
     ],
@@ -31,6 +43,12 @@ def test_patient_errors_name_field_and_range(fields, named, allowed):
     assert message.startswith(named)
     assert allowed in message
     assert info.value.field == named
+
+
+def test_one_sided_waking_time_names_the_field_to_give():
+    """The issue's reproduction: awake_from alone equal to the default night_starts."""
+    with pytest.raises(InputError, match="Give asleep_from too"):
+        Patient(needled_at="09:00", awake_from="23:00")
 
 
 def test_plan_needs_a_patient():
@@ -64,6 +82,13 @@ def _edit_protocol(data_copy, old: str, new: str):
         ("value: 2\n", "value: 0\n", "rules.interval_hours.value", "0.5 to 24 hours"),
         ("value: damp_towel", "value: none", "rules.barrier.value", "double_dry_towel"),
         ('value: "07:00"', 'value: "7 am"', "rules.day_starts", "HH:MM"),
+        ('value: "23:00"', "value: 23:00", "rules.night_starts", "in quotes"),
+        ('value: "07:00"', 'value: "07:00:30"', "rules.day_starts", "no seconds"),
+        ('value: "23:00"', 'value: "05:00"', "rules.night_starts", "at least 4 hours"),
+        ("value: 4\n", "value: 0\n", "rules.max_sessions_per_day.value", "1 to 24 sessions"),
+        ("superficial_nerve: 10", "superficial_nerve: 30", "superficial_nerve", "shorter"),
+        ("superficial_nerve: 10", "frostbite: 10", "factor_max_session_minutes", "raynauds"),
+        ("  en: ", "  fr-FRANCE: x\n  en: ", "title", "language tag"),
         (
             "factor_levels: {}",
             "factor_levels: {raynauds: maybe}",
@@ -72,7 +97,7 @@ def _edit_protocol(data_copy, old: str, new: str):
         ),
         ("factor_levels: {}", "factor_levels: {flu: avoid}", "factor_levels", "raynauds"),
         (
-            "source_ids: [bleakley2006]",
+            "source_ids: [bleakley2006, bugaj1975]",
             "source_ids: [made-up-2020]",
             "interval_hours.source_ids",
             "ids",
@@ -120,17 +145,88 @@ def test_clinic_file_outside_data_folder(tmp_path):
         load_protocol(tmp_path / "bad.yaml")
 
 
-def test_factor_table_bad_level_names_row_and_column(data_copy):
-    path = data_copy / "factors.csv"
+def _edit_levels(data_copy, start: str, old: str, new: str) -> int:
+    path = data_copy / "factor_levels.csv"
     lines = path.read_text().splitlines(keepends=True)
-    index = next(i for i, line in enumerate(lines) if line.startswith("raynauds,"))
-    lines[index] = lines[index].replace(",avoid,ok,ok,ok,", ",sometimes,ok,ok,ok,", 1)
+    index = next(i for i, line in enumerate(lines) if line.startswith(start))
+    assert old in lines[index]
+    lines[index] = lines[index].replace(old, new, 1)
     path.write_text("".join(lines))
+    return index + 1
+
+
+def test_factor_table_bad_level_names_row_and_column(data_copy):
+    row = _edit_levels(data_copy, "raynauds,cold,", ",avoid,", ",sometimes,")
     with pytest.raises(DataError) as info:
         load_factors()
     message = str(info.value)
-    assert "data/factors.csv" in message and f"row {index + 1}" in message
-    assert "'cold'" in message and "'ok', 'caution' or 'avoid'" in message
+    assert "data/factor_levels.csv" in message and f"row {row}" in message
+    assert "'level'" in message and "'caution' or 'avoid'" in message
+
+
+@pytest.mark.parametrize(
+    ("start", "old", "new", "words"),
+    [
+        ("raynauds,cold,", "raynauds,", "frostbite,", "unknown factor 'frostbite'"),
+        ("raynauds,cold,", ",cameron-lists,false,", ",,false,", "protocol_choice"),
+        ("raynauds,cold,", ",cold,", ",ice,", "'cold', 'heat', 'massage' or 'stretching'"),
+        ("raynauds,cold,", ",false,", ",maybe,", "protocol_choice"),
+        ("cold_urticaria,cold,", "cold_urticaria,", "raynauds,", "duplicate key 'raynauds/cold'"),
+    ],
+)
+def test_factor_levels_errors_name_row(data_copy, start, old, new, words):
+    row = _edit_levels(data_copy, start, old, new)
+    with pytest.raises(DataError) as info:
+        load_factors()
+    message = str(info.value)
+    assert "data/factor_levels.csv" in message and f"row {row}" in message, message
+    assert words in message, message
+
+
+def test_factors_csv_needs_helper_must_be_true_or_false(data_copy):
+    path = data_copy / "factors.csv"
+    path.write_text(
+        path.read_text()
+        .replace("neuropathy,", "neuropathy,", 1)
+        .replace("(numbness or nerve damage),true,", "(numbness or nerve damage),sometimes,", 1)
+    )
+    with pytest.raises(DataError, match=r"factors.csv, row \d+.*needs_helper"):
+        load_factors()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (
+            "Use ice no more than {max_sessions_per_day}",
+            "Use ice no more than {per_daay}",
+            "unknown placeholder {per_daay}",
+        ),
+        ("    rule: interval_hours\n", "    rule: spacing_hours\n", "unknown rule 'spacing_hours'"),
+        ("  asleep:\n", "  sleeping:\n", "step 'asleep' is missing"),
+        ("because of {labels}.", "because of {names}.", "unknown placeholder {names}"),
+        ("  avoid: ice is ruled out\n", "", "'avoid' is missing"),
+        (
+            "    rule: interval_hours\n",
+            "    rule: interval_hours\n    reason: x\n",
+            "exactly one of",
+        ),
+    ],
+)
+def test_instructions_file_errors_name_the_step(data_copy, old, new, words):
+    from aftercare.instructions import load_steps
+
+    path = data_copy / "instructions.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    load_steps.cache_clear()
+    try:
+        with pytest.raises(DataError) as info:
+            load_steps()
+    finally:
+        load_steps.cache_clear()
+    assert "data/instructions.yaml" in str(info.value) and words in str(info.value)
 
 
 def test_csv_stray_comma_names_row(data_copy):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,12 @@ from types import SimpleNamespace
 
 import pytest
 from browser import axe_violations, open_offline, serious
+from markupsafe import escape
 from readability import SYLLABLE_SOURCE, fk_grade, patient_text
 
 from aftercare.export.files import OutputExistsError, OutputWriteError
-from aftercare.export.handout import render_handout, write_handout
-from aftercare.export.i18n import LANGUAGES, get_translator
+from aftercare.export.handout import handout_context, render_handout, write_handout
+from aftercare.export.i18n import DATA_CONTEXTS, LANGUAGES, CatalogueError, get_translator
 from aftercare.export.patient_file import (
     SCHEMA_PATH,
     PatientFile,
@@ -56,6 +58,12 @@ def write_json(tmp_path: Path, data: dict, name: str = "patient.json") -> Path:
 
 def render(data: dict, lang: str = "en", **kw) -> str:
     return render_handout(PatientFile.model_validate(data), lang=lang, **kw)
+
+
+def section(html: str, heading_id: str) -> str:
+    """The HTML of the sheet's section labelled by ``heading_id`` ("" when absent)."""
+    match = re.search(rf'aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
+    return match.group(1) if match else ""
 
 
 @pytest.fixture
@@ -124,7 +132,9 @@ def test_sheet_shows_clock_times_protocol_and_disclaimer():
 
 def test_avoid_sheet_has_no_ice_times_and_offers_alternatives():
     html = render(PATIENTS["avoid"])
-    assert "Do not use ice" in html and "Put ice on at" not in html
+    box = section(html, "h-dont")
+    assert "Ice or cold packs." in box and "Earliest times" not in html
+    assert "Cold can close down the small blood vessels in your skin." in box
     assert "What to do instead of ice" in html
     assert "Raynaud" in html
     assert "Gentle stretches." in html
@@ -139,8 +149,11 @@ def test_red_flags_come_from_data_with_sources():
     assert "No dry-needling-specific source found" in infection.basis
     html = render(PATIENTS["ok"])
     assert "chest pain" in html and "fever" in html
-    assert "weagle2021" in html
-    assert "No source about dry needling was found for this sign." in html
+    assert "weagle2021" not in html  # the patient copy shows no source ids
+    assert "No source about dry needling" not in html
+    record = render(PATIENTS["ok"], copy="clinician")
+    assert "weagle2021" in record
+    assert "No source about dry needling was found for this sign." in record
 
 
 def test_red_flag_without_source_must_be_unconfirmed(data_copy):
@@ -166,12 +179,253 @@ def test_no_name_written_unless_given():
     assert "For: Ana Example" in html
 
 
+# -- safety content: factor instructions, "Do not use", warning signs -------------------------
+
+ALL_FACTORS = [
+    "diabetes", "neuropathy", "raynauds", "cold_urticaria", "cold_intolerance",
+    "cryoglobulinaemia", "cold_haemoglobinuria", "peripheral_vascular_disease",
+    "regenerating_nerve", "superficial_nerve", "open_skin", "bleeding_risk",
+    "cognitive_impairment", "hypertension_cardiac", "age_extremes", "pregnancy",
+    "malignancy_at_site", "dvt_at_site", "infection_at_site",
+]  # fmt: skip
+#: The ten profiles of the issue's closing table.
+PROFILES = {
+    "no factor": {},
+    "diabetes": {"factors": ["diabetes"]},
+    "neuropathy alone": {"factors": ["neuropathy"]},
+    "neuropathy with helper": {"factors": ["neuropathy"], "has_helper": True},
+    "Raynaud's": {"factors": ["raynauds"]},
+    "DVT": {"factors": ["dvt_at_site"]},
+    "bleeding risk": {"factors": ["bleeding_risk"]},
+    "cognitive impairment": {"factors": ["cognitive_impairment"]},
+    "superficial nerve": {"factors": ["superficial_nerve"]},
+    "every factor": {"factors": ALL_FACTORS},
+}
+
+
+def test_factor_table_in_test_matches_data():
+    from aftercare.factors import factor_ids
+
+    assert sorted(ALL_FACTORS) == sorted(factor_ids())
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("helper", [False, True])
+def test_every_factor_instruction_reaches_the_sheet(lang, helper):
+    from aftercare.factors import load_factors
+
+    html = render({**BASE, "factors": ALL_FACTORS, "has_helper": helper}, lang=lang)
+    health = section(html, "h-health")
+    tr = get_translator(lang)
+    values = {"skin_check_minutes": "5", "session_minutes": "10"}
+    for factor in load_factors().values():
+        text = tr.data(factor.instruction, context="factor.instruction", **values)
+        assert escape(text) in health, (lang, factor.id)
+        assert escape(tr(factor.id, context="factor")) in health
+    assert "Do not strap or tie the pack on tight" in health or lang != "en"
+
+
+@pytest.mark.parametrize(
+    ("profile", "avoided", "reason"),
+    [
+        (
+            "neuropathy alone",
+            {"ice", "heat"},
+            "You may not feel it when heat is burning your skin.",
+        ),
+        ("DVT", {"heat", "massage"}, "Rubbing over a blood clot in a vein is not safe."),
+        ("bleeding risk", {"heat"}, "Heat can make bleeding or a bruise worse."),
+        ("cognitive impairment", {"ice", "heat"}, "It may be hard to notice or to say when heat"),
+        ("Raynaud's", {"ice"}, "Cold can close down the small blood vessels in your skin."),
+        ("neuropathy with helper", {"heat"}, "You may not feel it when heat is burning your skin."),
+    ],
+)
+def test_do_not_use_box_names_each_avoided_option_with_its_reason(profile, avoided, reason):
+    from aftercare.therapies import load_therapies
+
+    html = render({**BASE, **PROFILES[profile]})
+    box, offered = section(html, "h-dont"), section(html, "h-alt")
+    tr = get_translator("en")
+    self_care = [t for t, row in load_therapies().items() if row.delivered_by == "patient"]
+    for therapy in self_care:
+        name = escape(tr(therapy, context="therapy.avoid"))
+        assert (name in box) == (therapy in avoided), (therapy, box)
+        if therapy in avoided:
+            assert escape(tr(therapy, context="therapy")) not in offered
+    assert escape(reason) in box
+    if "heat" in avoided:
+        assert "Put a towel between the heat and your skin." not in html
+    if "ice" in avoided:
+        assert "Earliest times" not in html
+
+
+def test_no_do_not_use_box_when_nothing_is_ruled_out_and_heat_has_its_safety_lines():
+    html = render({**BASE})
+    assert 'id="h-dont"' not in html
+    offered = section(html, "h-alt")
+    for line in (
+        "Make it warm, not hot.",
+        "Put a towel between the heat and your skin.",
+        "Keep it on for 20 minutes or less.",
+        "Look at your skin after 5 minutes.",
+        "Never use heat while you sleep, and never lie on a heat pack.",
+    ):
+        assert line in offered, line
+
+
+def test_sheet_says_ice_is_optional_and_times_are_earliest():
+    html = render({**BASE})
+    assert "Ice is optional. You do not have to use it." in html
+    assert "They are the earliest times, not times you must use ice." in html
+    assert "no more than 4 times a day" in html
+    assert re.search(r"This plan counts on you sleeping from 11:00\sPM to 7:00\sAM", html)
+    assert "Use ice at the times below" not in html
+
+
+def test_supervision_is_explained_on_the_sheet():
+    alone = section(render({**BASE, **PROFILES["neuropathy alone"]}), "h-dont")
+    assert "Someone needs to stay with you and look at your skin the whole time" in alone
+    helped = render({**BASE, **PROFILES["neuropathy with helper"]})
+    assert "Someone needs to stay with you" not in helped
+    assert "Earliest times" in helped  # ice allowed with care when someone stays
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_warning_signs_each_with_what_to_do(lang):
+    html = render({**BASE, "clinic_phone": "555-0100"}, lang=lang)
+    tr = get_translator(lang)
+    call = section(html, "h-call")
+    emergency, clinic = call.split(escape(tr("call.clinic_phone", phone="555-0100")))
+    assert escape(tr("call.emergency")) in emergency
+    flags = {f.id: f for f in load_red_flags()}
+    for flag_id in ("chest_breathing", "bleeding_wont_stop"):
+        assert flags[flag_id].action == "emergency"
+        assert escape(tr(flag_id, context="red_flag")) in emergency
+    for flag_id in ("faint_drowsy", "bruise_growing", "nerve_after_needling"):
+        assert flags[flag_id].action == "clinic"
+        assert escape(tr(flag_id, context="red_flag")) in clinic
+    if lang == "en":
+        assert "do not drive until it passes" in clinic
+        assert "above all if you take a blood thinner" in clinic
+        assert "from the needling itself" in clinic
+        assert "even the next day" in emergency and "2 hours" not in call
+
+
+def test_red_flags_cite_only_what_their_sources_say():
+    flags = {f.id: f for f in load_red_flags()}
+    chest = flags["chest_breathing"]
+    assert "day after" in chest.basis and "2 hours" not in chest.basis
+    assert chest.protocol_choice  # the neck and shoulders are the protocol's addition
+    for flag in flags.values():
+        assert flag.source_ids or flag.confidence == "unconfirmed"
+
+
+# -- copies, languages, clock -----------------------------------------------------------------
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("profile", ["no factor", "neuropathy alone", "DVT", "every factor"])
+def test_patient_copy_has_no_source_ids_and_clinician_copy_has_all(lang, profile):
+    from aftercare.sources import load_sources
+
+    data = {**BASE, **PROFILES[profile]}
+    patient = _visible_text(render(data, lang=lang))
+    words = set(re.findall(r"[\w.-]+", patient))
+    assert not words & set(load_sources()), words & set(load_sources())
+    tr = get_translator(lang)
+    assert tr("foot.no_source") not in patient and tr("foot.sources") not in patient
+    clinician_html = render(data, lang=lang, copy="clinician")
+    record = _visible_text(clinician_html)
+    plan = handout_context(PatientFile.model_validate(data), lang=lang)["plan"]
+    for source_id in {*plan.source_ids, *(i for f in load_red_flags() for i in f.source_ids)}:
+        assert source_id in record, source_id
+    for rule in plan.protocol.rule_table():
+        assert escape(rule["basis"]) in clinician_html, rule["rule"]
+    assert escape(tr("record.choice")) in record and escape(tr("foot.no_source")) in record
+
+
+def _refused_by_argparse(capsys, option: str, value: str) -> None:
+    from aftercare.__main__ import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["handout", "--patient", str(FIXTURE), "--out", "x.html", option, value])
+    assert info.value.code == 2 and option in capsys.readouterr().err
+
+
+def test_clinician_copy_from_the_command_line(tmp_path, cli, capsys):
+    out = tmp_path / "record.html"
+    run = cli("handout", "--patient", str(FIXTURE), "--out", str(out), "--copy", "clinician")
+    assert run.returncode == 0 and "clinician copy" in run.stdout
+    assert escape("For the clinician's record") in out.read_text(encoding="utf-8")
+    _refused_by_argparse(capsys, "--copy", "doctor")
+
+
+def test_portuguese_sheet_has_no_english_title_and_plain_titles_still_work(tmp_path):
+    from aftercare import load_protocol
+
+    proto = load_protocol()
+    pt_title = proto.title_translations["pt-BR"]
+    html = render(PATIENTS["caution"], lang="pt-BR")
+    assert escape(pt_title) in html and escape(proto.title) not in html
+    assert escape(proto.title) in render(PATIENTS["caution"])
+    text = proto.source_path().read_text(encoding="utf-8")
+    start, end = text.index("title:"), text.index("version:")
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(text[:start] + 'title: "Clínica Sol: gelo opcional"\n' + text[end:])
+    assert load_protocol(clinic).title_in("pt-BR") == "Clínica Sol: gelo opcional"
+    html = render({**PATIENTS["ok"], "protocol": str(clinic)}, lang="pt-BR")
+    assert "Clínica Sol: gelo opcional" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "clock", "shown", "hidden"),
+    [
+        ("en", None, r"12:30\sPM, 2:30\sPM", "14:30"),
+        ("en", "24h", "12:30, 14:30", "PM"),
+        ("pt-BR", None, "12:30, 14:30", "PM"),
+        ("pt-BR", "12h", r"12:30\sPM, 2:30\sPM", "14:30"),
+    ],
+)
+def test_clock_style_per_language_and_on_request(lang, clock, shown, hidden):
+    times = section(render(PATIENTS["ok"], lang=lang, clock=clock), "h-ice")
+    assert re.search(shown, times) and hidden not in times
+
+
+def test_clock_option_on_the_command_line(tmp_path, cli, capsys):
+    out = tmp_path / "sheet.html"
+    run = cli("handout", "--patient", str(FIXTURE), "--out", str(out), "--clock", "24h")
+    assert run.returncode == 0, run.stderr
+    assert "13:00" in out.read_text(encoding="utf-8")
+    _refused_by_argparse(capsys, "--clock", "25h")
+
+
+#: Words that would assume the reader's gender (masculine and feminine forms).
+GENDERED = (
+    "acordado", "acordada", "sozinho", "sozinha", "cansado", "cansada", "tonto", "tonta",
+    "sonolento", "sonolenta", "deitado", "deitada", "sentado", "sentada", "obrigado",
+    "obrigada", "preocupado", "preocupada", "atento", "atenta", "o paciente", "a paciente",
+    "seu médico", "sua médica",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_portuguese_wording_does_not_assume_the_readers_gender(profile):
+    text = _visible_text(render({**BASE, **PROFILES[profile]}, lang="pt-BR")).lower()
+    found = [w for w in GENDERED if re.search(rf"\b{w}\b", text)]
+    assert not found, found
+
+
 # -- plain language ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", sorted(PATIENTS))
+@pytest.mark.parametrize("case", sorted(PROFILES))
 def test_english_sheet_reads_at_or_below_grade_8(case):
-    text = patient_text(render(PATIENTS[case]))
+    text = patient_text(render({**BASE, **PROFILES[case]}))
     grade = fk_grade(text)
     print(f"{case}: Flesch-Kincaid grade {grade:.1f} (syllables: {SYLLABLE_SOURCE})")
     assert len(text.split()) > 150
@@ -185,7 +439,9 @@ def test_portuguese_sheet_is_in_portuguese():
     html = render(PATIENTS["caution"], lang="pt-BR")
     assert '<html lang="pt-BR">' in html
     for phrase in (
-        "Quando usar gelo",
+        "Se você quiser usar gelo",
+        "O gelo é opcional",
+        "Horários mais cedo",
         "Nunca coloque gelo direto na pele",
         "Quando pedir ajuda",
         "Ligue 192",
@@ -200,7 +456,8 @@ def test_catalogues_are_complete_and_placeholders_match():
     from aftercare.therapies import load_therapies
 
     en, pt = get_translator("en"), get_translator("pt-BR")
-    assert set(en.messages) == set(pt.messages)
+    keys = {k for k in pt.messages if k[0] not in DATA_CONTEXTS}
+    assert set(en.messages) == keys  # data text is English in data/, translated elsewhere
     for key in en.messages:
         assert en.messages[key] and pt.messages[key], key
         assert en.placeholders(key[1], key[0]) == pt.placeholders(key[1], key[0]), key
@@ -209,9 +466,37 @@ def test_catalogues_are_complete_and_placeholders_match():
             assert tr.has(flag.id, "red_flag"), flag.id
         for factor in factor_ids():
             assert tr.has(factor, "factor"), factor
-        for therapy in load_therapies():
+        for therapy, row in load_therapies().items():
             assert tr.has(therapy, "therapy"), therapy
+            if row.delivered_by == "patient":
+                assert tr.has(therapy, "therapy.avoid"), therapy
     assert set(LANGUAGES) == {"en", "pt-BR"}
+
+
+def test_every_data_text_has_its_translation():
+    """Factor instructions and plain reasons reach a translated sheet through its catalogue."""
+    from aftercare.factors import load_factors
+    from aftercare.instructions import load_steps
+
+    texts = {("factor.instruction", f.instruction) for f in load_factors().values()}
+    texts |= {
+        ("reason", lim.plain_reason) for f in load_factors().values() for lim in f.limits.values()
+    }
+    texts.add(("reason", load_steps()["no_helper"].fill({})))
+    for lang in LANGUAGES:
+        tr = get_translator(lang)
+        for context, text in texts:
+            translated = tr.data(
+                text, context=context, skin_check_minutes="5", session_minutes="10"
+            )
+            assert translated and "{" not in translated, (lang, text)
+            if lang == "en":
+                assert translated == text.format(skin_check_minutes="5", session_minutes="10")
+            else:
+                assert translated != text, (lang, text)
+    # An untranslated data text is refused, never printed in English on a translated sheet.
+    with pytest.raises(CatalogueError, match="no translation for the data text"):
+        get_translator("pt-BR").data("A new instruction nobody translated.", context="reason")
 
 
 def test_catalogues_are_read_from_po_files_not_compiled():
@@ -301,7 +586,10 @@ def test_output_must_be_html_or_pdf(tmp_path, cli):
         ({**BASE, "factors": ["diabetes", "frostbite"]}, "factors[1]", "raynauds"),
         ({**BASE, "factors": "diabetes"}, "factors", "valid array"),
         ({**BASE, "colour": "blue"}, "colour", "allowed fields"),
-        ({**BASE, "awake_from": "07:00", "asleep_from": "07:00"}, "asleep_from", "different"),
+        ({**BASE, "awake_from": "07:00", "asleep_from": "07:00"}, "asleep_from", "at least 4"),
+        ({**BASE, "awake_from": "23:00"}, "asleep_from", "Give asleep_from too"),
+        ({**BASE, "awake_from": "07:00:00", "asleep_from": "23:00"}, "awake_from", "HH:MM"),
+        ({**BASE, "has_helper": "yes"}, "has_helper", "boolean"),
         ({**BASE, "needled_on": "27/11/2026"}, "needled_on", "date"),
     ],
 )
@@ -372,7 +660,7 @@ def test_handout_passes_axe(tmp_path, chromium, axe_path, lang):
 
 
 @pytest.mark.browser
-def test_handout_pdf_is_one_or_two_pages(tmp_path, cli):
+def test_handout_pdf_is_one_or_two_pages_and_fills_page_one(tmp_path, cli):
     from pypdf import PdfReader
 
     if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).is_file():
@@ -394,8 +682,39 @@ def test_handout_pdf_is_one_or_two_pages(tmp_path, cli):
         assert 1 <= len(reader.pages) <= 2
         text = " ".join(p.extract_text() for p in reader.pages)
         assert ("When to get help" if lang == "en" else "Quando pedir ajuda") in text
+        # Page 1 is not left half empty: its text runs into the bottom fifth of the page.
+        lowest: list[float] = []
+
+        def visit(text, cm, tm, font, size, found=lowest):
+            if text.strip():
+                found.append(tm[5])
+
+        page = reader.pages[0]
+        page.extract_text(visitor_text=visit)
+        height = float(page.mediabox.height)
+        assert min(lowest) < 0.2 * height, (lang, min(lowest), height)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "patient.json",
         "sheet-en.pdf",
         "sheet-pt-BR.pdf",
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_day_column_does_not_wrap_in_print(tmp_path, chromium, lang):
+    out = tmp_path / "sheet.html"
+    data = {**PATIENTS["caution"], "needled_on": "2026-11-25", "clinic_name": "Riverside"}
+    write_handout(write_json(tmp_path, data), out, lang=lang)
+    # A4 less the sheet's 14 mm side margins, at 96 px per inch.
+    page, log = open_offline(chromium, out, viewport={"width": 688, "height": 1000})
+    page.emulate_media(media="print")
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('th[scope="row"]')].map(th => {
+            const range = document.createRange();
+            range.selectNodeContents(th);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        })"""
+    )
+    page.context.close()
+    assert lines and set(lines) == {1}, lines

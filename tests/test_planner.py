@@ -67,6 +67,7 @@ def test_caution_factor_keeps_sessions_and_asks_for_skin_checks():
     assert plan.verdict == "caution"
     assert not plan.sessions.empty
     text = " ".join(plan.instructions)
+    assert any(s.step == "factor" and s.about == "diabetes" for s in plan.instructions)
     assert f"every {protocol.skin_check_minutes:g} minutes" in text
     assert plan.alternatives  # alternatives offered when cold is cautioned
 
@@ -78,11 +79,81 @@ def test_caution_and_avoid_together_is_avoid():
 
 
 def test_neuropathy_rules_out_heat_but_not_massage():
-    table = compare_alternatives(Patient(neuropathy=True)).set_index("therapy")
+    table = compare_alternatives(Patient(neuropathy=True, has_helper=True)).set_index("therapy")
     assert table.loc["heat", "suitability"] == "avoid"
     assert table.loc["ice", "suitability"] == "caution"
     assert table.loc["massage", "suitability"] == "recommended"
     assert "Reduced feeling" in table.loc["heat", "reasons"]
+
+
+def test_neuropathy_alone_rules_out_self_applied_cold_and_heat():
+    """The supervision rule: neuropathy needs someone with the patient; nobody is recorded."""
+    plan = plan_icing(Patient(neuropathy=True))
+    assert plan.verdict == "avoid" and plan.sessions.empty
+    assert [f.supervision for f in plan.flags] == [True]
+    assert "unless someone stays with the patient" in plan.verdict_reason
+    avoided = {a.therapy: a for a in plan.do_not_use}
+    assert set(avoided) == {"ice", "heat"}
+    assert avoided["ice"].limits[0].supervision
+    assert "heat is burning your skin" in avoided["heat"].limits[0].plain_reason
+    # Clinician-applied cold spray is not self-applied: the rule does not touch it.
+    table = compare_alternatives(Patient(neuropathy=True)).set_index("therapy")
+    assert table.loc["spray_and_stretch", "suitability"] == "caution"
+
+
+def test_dvt_rules_out_heat_and_massage_and_says_why():
+    plan = plan_icing(Patient(dvt_at_site=True))
+    assert plan.verdict == "ok"  # cold is not limited by a clot
+    avoided = {a.therapy: a for a in plan.do_not_use}
+    assert set(avoided) == {"heat", "massage"}
+    massage = avoided["massage"].limits[0]
+    assert massage.protocol_choice and massage.source_ids == ()  # no source read: labelled
+    steps = [s for s in plan.instructions if s.step == "do_not_use"]
+    assert [s.about for s in steps] == ["heat", "massage"]
+    assert all(s.source_ids for s in steps)
+
+
+def test_instructions_say_ice_is_optional_and_times_are_earliest():
+    plan = plan_icing(Patient(needled_at="09:00"))
+    first, earliest = plan.instructions[:2]
+    assert first.step == "optional" and "do not have to use it" in first
+    assert earliest.step == "earliest" and "earliest times" in earliest and "12:00" in earliest
+    assert "vorawanthanachai" in first.source_ids  # cold pack no better than alternatives
+
+
+def test_max_sessions_per_day_caps_each_calendar_day():
+    protocol = load_protocol()
+    plan = plan_icing(Patient(needled_at="07:00", hours_since_needling=0))
+    per_day = plan.sessions.groupby("day").size()
+    assert per_day.max() == protocol.max_sessions_per_day
+    assert any(s.step == "per_day" for s in plan.instructions)
+    raw = yaml.safe_load(protocol.source_path().read_text())
+    raw["rules"]["max_sessions_per_day"]["value"] = 1
+    one = plan_icing(Patient(needled_at="07:00"), protocol_from_mapping(raw, "one.yaml"))
+    assert one.sessions.groupby("day").size().max() == 1
+    assert len(one.sessions) == one.sessions.day.nunique()
+
+
+def test_superficial_nerve_gets_the_protocols_shorter_cap():
+    protocol = load_protocol()
+    cap = protocol.factor_max_session_minutes("superficial_nerve")
+    assert cap is not None and cap < protocol.max_session_minutes
+    plan = plan_icing(Patient(superficial_nerve=True))
+    assert set(plan.sessions.minutes) == {cap} and plan.cap_factors == ("superficial_nerve",)
+    text = " ".join(plan.instructions)
+    assert f"{cap:g} minutes at most (not the usual {protocol.max_session_minutes:g})" in text
+    assert "Do not strap or tie the pack on tight" in text
+    step = next(s for s in plan.instructions if s.step == "factor_cap")
+    assert "moeller1997" in step.source_ids
+    # Without the factor, the protocol's own cap.
+    assert set(plan_icing(Patient()).sessions.minutes) == {protocol.max_session_minutes}
+
+
+def test_skin_signs_reason_says_receptors_become_less_sensitive():
+    step = next(s for s in plan_icing(Patient()).instructions if s.step == "skin_signs")
+    assert "less sensitive" in step.reason and "stop working" not in step.reason
+    assert "10 °C" in step.reason  # from data/thresholds.csv (receptor_desensitisation)
+    assert "kunesch1987" in step.source_ids
 
 
 def test_compare_alternatives_has_one_row_per_therapy_with_sources():
@@ -116,7 +187,8 @@ def test_every_instruction_is_a_string_with_reason_and_sources():
 def test_plan_after_window_has_no_sessions_and_says_so():
     plan = plan_icing(Patient(hours_since_needling=100))
     assert plan.sessions.empty
-    assert "no ice sessions left" in plan.instructions[0]
+    assert plan.instructions[1].step == "none_left"
+    assert "no ice times left" in plan.instructions[1]
 
 
 def test_protocol_factor_override_changes_the_verdict():

@@ -1,10 +1,17 @@
 """A one- or two-page aftercare sheet for one patient, in English or Brazilian Portuguese.
 
-The sheet shows the ice schedule as clock times (from :func:`aftercare.plan_icing`), how to
-apply the ice, what the skin should and should not look like, what to do instead when cold is
-not suitable, when to get help (``data/red_flags.yaml``), the clinic's protocol title, version
-and date, and that the sheet is education and the clinician's instruction, not individual
-medical advice. All wording comes from the translation catalogues (:mod:`.i18n`); all text a
+The sheet says first that ice is optional, then names in a "Do not use" box every self-care
+option this patient must not use, with its plain reason (from :func:`aftercare.plan_icing`'s
+``do_not_use``). It shows the earliest times ice may be used as clock times, how to apply it,
+what the skin should and should not look like, each present factor's own instruction
+(``data/factors.csv``), what else can help (with heat's safety lines where heat is allowed),
+when to get help (``data/red_flags.yaml``), the clinic's protocol title (in the sheet's
+language where the protocol gives one), version and date, and that the sheet is education and
+the clinician's instruction, not individual medical advice.
+
+Two copies: ``copy="patient"`` (the default) carries no source ids; ``copy="clinician"`` adds
+every source id and, in a closing "for the record" section, the basis of every rule, level and
+warning sign used. All wording comes from the translation catalogues (:mod:`.i18n`); all text a
 user supplies is HTML-escaped (Jinja2 autoescape). Files are written atomically and an
 existing file is kept unless ``force`` is given.
 """
@@ -16,32 +23,47 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, check_choice
 from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
-__all__ = ["HandoutResult", "handout_context", "render_handout", "write_handout"]
+__all__ = [
+    "COPIES",
+    "CLOCKS",
+    "HandoutResult",
+    "handout_context",
+    "render_handout",
+    "write_handout",
+]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _OUT_SUFFIXES = (".html", ".htm", ".pdf")
+#: ``patient``: no source ids; ``clinician``: every id and basis, for the record.
+COPIES = ("patient", "clinician")
+#: Clock styles; ``None`` takes the language's usual one (12h for en, 24h for pt-BR).
+CLOCKS = ("12h", "24h")
+_CLOCK_PATTERNS = {"12h": "h:mm a", "24h": "HH:mm"}
 
 
 @dataclass(frozen=True)
 class HandoutResult:
-    """What was written: the file, the language and the plan it shows."""
+    """What was written: the file, the language, the copy and the plan it shows."""
 
     path: Path
     lang: str
     verdict: str
     sessions: int
     protocol: str
+    copy: str = "patient"
 
 
-def _fmt_time(clock: str, locale: str) -> str:
+def _fmt_time(clock: str | dt.time, locale: str, style: str | None) -> str:
     from babel.dates import format_time
 
-    return format_time(dt.time.fromisoformat(clock), format="short", locale=locale)
+    time = dt.time.fromisoformat(clock) if isinstance(clock, str) else clock
+    pattern = _CLOCK_PATTERNS[style] if style else "short"
+    return format_time(time, format=pattern, locale=locale)
 
 
 def _fmt_date(day: dt.date, locale: str, *, short: bool = False) -> str:
@@ -52,31 +74,119 @@ def _fmt_date(day: dt.date, locale: str, *, short: bool = False) -> str:
     return format_date(day, format="medium", locale=locale)
 
 
+def _ids(ids: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(ids)
+
+
+def _grouped(pairs: Any) -> list[dict[str, Any]]:
+    """``(text, factor label)`` pairs as ``{"text", "factors"}``, each text once, in order."""
+    groups: dict[str, list[str]] = {}
+    for text, label in pairs:
+        labels = groups.setdefault(text, [])
+        if label not in labels:
+            labels.append(label)
+    return [{"text": text, "factors": labels} for text, labels in groups.items()]
+
+
 def handout_context(
     record: PatientFile,
     *,
     lang: str = "en",
     protocol: str | None = None,
     file: str | Path = "<patient>",
+    copy: str = "patient",
+    clock: str | None = None,
 ) -> dict[str, Any]:
-    """Everything the handout template shows, already translated (plain strings)."""
-    from .. import compare_alternatives, load_protocol, plan_icing
+    """Everything the handout template shows, already translated (plain strings).
+
+    Parameters
+    ----------
+    record : PatientFile
+    lang : {"en", "pt-BR"}
+    protocol : str, optional
+        Preset name or YAML path; default: the record's ``protocol`` or the default preset.
+    file : path
+        The patient file's name, for error messages.
+    copy : {"patient", "clinician"}
+        The patient copy has no source ids; the clinician copy shows every id and basis.
+    clock : {"12h", "24h"} or None
+        Clock style; ``None`` for the language's usual one.
+    """
+    from .. import load_protocol, plan_icing
     from ..factors import load_factors
     from ..therapies import load_therapies
     from .red_flags import load_red_flags
 
     lang = normalise_lang(lang)
+    check_choice("copy", copy, COPIES)
+    if clock is not None:
+        check_choice("clock", clock, CLOCKS)
+    clinician = copy == "clinician"
     _ = get_translator(lang)
     locale = _.locale
     patient = build_patient(record, file)
     proto = load_protocol(protocol or record.protocol)
     plan = plan_icing(patient, proto)
     factors = load_factors()
+    therapies = load_therapies()
+
+    def time_text(value: str | dt.time) -> str:
+        return _fmt_time(value, locale, clock)
 
     def factor_label(fid: str) -> str:
         return _(fid, context="factor", default=factors[fid].plain_label)
 
-    # Ice schedule grouped by day, as local clock times.
+    def therapy_label(tid: str) -> str:
+        default = therapies[tid].plain_name if tid in therapies else tid
+        return _(tid, context="therapy", default=default)
+
+    values = {
+        "skin_check_minutes": f"{proto.skin_check_minutes:g}",
+        "session_minutes": f"{plan.session_minutes:d}",
+        "max_session_minutes": f"{proto.max_session_minutes:g}",
+    }
+
+    # Do not use: every self-care option this patient must avoid, with its plain reasons.
+    do_not_use = []
+    for alt in plan.do_not_use:
+        avoid = [lim for lim in alt.limits if lim.level == "avoid"]
+        do_not_use.append(
+            {
+                "name": _(alt.therapy, context="therapy.avoid"),
+                "reasons": _grouped(
+                    (_.data(lim.plain_reason, context="reason"), factor_label(lim.factor))
+                    for lim in avoid
+                ),
+                "sources": _ids(tuple(dict.fromkeys(s for lim in avoid for s in lim.source_ids))),
+                "choice": any(lim.protocol_choice for lim in avoid),
+            }
+        )
+
+    # Each present factor's own instruction, through the catalogues (same text said once).
+    health = [
+        {
+            **item,
+            "sources": _ids(
+                tuple(
+                    dict.fromkeys(
+                        s
+                        for fid in patient.present_factors
+                        if factor_label(fid) in item["factors"]
+                        for s in factors[fid].source_ids
+                    )
+                )
+            ),
+        }
+        for item in _grouped(
+            (
+                _.data(factors[fid].instruction, context="factor.instruction", **values),
+                factor_label(fid),
+            )
+            for fid in patient.present_factors
+        )
+    ]
+
+    # The earliest ice times grouped by day, as local clock times.
     days = []
     sessions = plan.sessions
     for day, rows in sessions.groupby("day", sort=True):
@@ -87,39 +197,35 @@ def handout_context(
             if date
             else _("ice.day", day=day)
         )
-        days.append({"label": label, "times": [_fmt_time(t, locale) for t in rows["clock_time"]]})
+        days.append({"label": label, "times": [time_text(t) for t in rows["clock_time"]]})
     example = None
     if len(sessions):
         first = sessions.iloc[0]
         example = _(
             "ice.example",
-            start=_fmt_time(first.clock_time, locale),
-            end=_fmt_time(first.end_clock_time, locale),
+            start=time_text(first.clock_time),
+            end=time_text(first.end_clock_time),
         )
-    minutes = f"{plan.session_minutes:g}"
+    wake = patient.awake_from or proto.day_starts
+    sleep = patient.asleep_from or proto.night_starts
 
-    # Options besides or instead of ice.
-    therapies = load_therapies()
-    if plan.verdict == "ok":
-        table = compare_alternatives(patient, proto)
-        options = [
-            (r.therapy, r.suitability, r.delivered_by)
-            for r in table.itertuples()
-            if r.therapy != "ice" and r.suitability == "recommended"
-        ]
-    else:
-        options = [(a.therapy, a.suitability, a.delivered_by) for a in plan.alternatives]
-
-    def therapy_label(tid: str) -> str:
-        default = therapies[tid].plain_name if tid in therapies else tid
-        return _(tid, context="therapy", default=default)
-
+    # Options besides or instead of ice: self-care options this patient may use.
     self_care = [
-        {"text": therapy_label(t), "caution": s == "caution"}
-        for t, s, by in options
-        if by == "patient"
+        {
+            "id": a.therapy,
+            "text": therapy_label(a.therapy),
+            "caution": a.suitability == "caution",
+            "sources": _ids(a.source_ids),
+        }
+        for a in plan.assessments
+        if a.delivered_by == "patient" and a.therapy != "ice" and a.suitability != "avoid"
     ]
-    clinician_care = [therapy_label(t) for t, s, by in options if by == "clinician"]
+    clinician_care = [
+        therapy_label(a.therapy)
+        for a in plan.assessments
+        if a.delivered_by == "clinician" and a.suitability != "avoid" and plan.verdict != "ok"
+    ]
+    heat_offered = any(item["id"] == "heat" for item in self_care)
 
     # When to get help.
     flags = []
@@ -127,16 +233,12 @@ def handout_context(
         flags.append(
             {
                 "action": flag.action,
-                "text": _(flag.id, context="red_flag", default=flag.label),
-                "sources": ", ".join(flag.source_ids) if flag.source_ids else _("foot.no_source"),
+                "text": _(flag.id, context="red_flag"),
+                "sources": _ids(flag.source_ids) if flag.source_ids else _("foot.no_source"),
             }
         )
 
-    sources: list[str] = []
-    for ids in [plan.source_ids, *[f.source_ids for f in load_red_flags()]]:
-        sources.extend(i for i in ids if i not in sources)
-
-    needled_time = _fmt_time(record.needled_at, locale)
+    needled_time = time_text(record.needled_at)
     header = []
     if record.name:
         header.append(_("doc.for", name=record.name))
@@ -153,37 +255,120 @@ def handout_context(
     if record.clinic_phone:
         header.append(_("doc.clinic_phone", phone=record.clinic_phone))
 
-    barrier = proto.barrier
     return {
         "lang": lang,
         "t": _,
+        "copy": copy,
+        "clinician": clinician,
         "title": _("doc.title"),
         "clinic_name": record.clinic_name,
         "header": header,
         "intro": _("intro.sore"),
         "verdict": plan.verdict,
-        "minutes": minutes,
+        "minutes": f"{plan.session_minutes:d}",
+        "per_day": f"{proto.max_sessions_per_day:d}",
         "days": days,
         "example": example,
+        "waking": _("ice.waking", wake=time_text(wake), sleep=time_text(sleep)),
+        "do_not_use": do_not_use,
+        "health": health,
         "caution_factors": [factor_label(f.factor) for f in plan.flags],
-        "avoid_factors": [factor_label(f.factor) for f in plan.flags if f.level == "avoid"],
         "check_minutes": f"{proto.skin_check_minutes:g}",
-        "barrier_text": _(barrier, context="barrier", default=proto.barrier_label),
+        "barrier_text": _(proto.barrier, context="barrier", default=proto.barrier_label),
         "self_care": self_care,
         "clinician_care": clinician_care,
+        "heat_offered": heat_offered,
+        "heat_minutes": f"{proto.heat_max_minutes:g}",
         "emergency_flags": [f for f in flags if f["action"] == "emergency"],
         "clinic_flags": [f for f in flags if f["action"] == "clinic"],
         "clinic_phone": record.clinic_phone,
         "note": record.note,
         "protocol_line": _(
             "foot.protocol",
-            title=proto.title,
+            title=proto.title_in(lang),
             version=proto.version,
             date=_fmt_date(proto.effective_date, locale),
         ),
-        "sources": sources,
+        "record": _record(plan, load_red_flags(), factors) if clinician else None,
+        "sources": list(
+            dict.fromkeys([*plan.source_ids, *(i for f in load_red_flags() for i in f.source_ids)])
+        ),
         "plan": plan,
     }
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def _record(plan: Any, red_flags: Any, factors: Any) -> list[dict[str, Any]]:
+    """The clinician copy's "for the record" rows: item, basis, sources, protocol's choice.
+
+    The basis texts are the data files' own (English) wording.
+    """
+    proto = plan.protocol
+    rows: list[dict[str, Any]] = []
+    for entry in proto.rule_table():
+        rule = proto.rule(entry["rule"])
+        rows.append(
+            {
+                "item": f"{entry['rule']} = {_value_text(entry['value'])}",
+                "basis": entry["basis"],
+                "sources": _ids(entry["source_ids"]),
+                "choice": rule.protocol_choice,
+            }
+        )
+    for flag in plan.flags:
+        rows.append(
+            {
+                "item": f"{flag.label}: ice {flag.level}",
+                "basis": flag.reason,
+                "sources": _ids(flag.source_ids),
+                "choice": False,
+            }
+        )
+    for alt in plan.assessments:
+        for lim in alt.limits:
+            if alt.delivered_by != "patient" or alt.therapy == "ice":
+                continue
+            rows.append(
+                {
+                    "item": f"{factors[lim.factor].clinician_label}: {alt.therapy} {lim.level}",
+                    "basis": lim.plain_reason
+                    + (" Supervision rule: no helper recorded." if lim.supervision else ""),
+                    "sources": _ids(lim.source_ids or factors[lim.factor].source_ids),
+                    "choice": lim.protocol_choice,
+                }
+            )
+    said = {row["basis"] for row in rows}
+    for step in plan.instructions:
+        if step.reason in said:  # a step that rests on a rule already listed
+            continue
+        said.add(step.reason)
+        rows.append(
+            {
+                "item": str(step),
+                "basis": step.reason,
+                "sources": _ids(step.source_ids),
+                "choice": False,
+            }
+        )
+    for flag in red_flags:
+        rows.append(
+            {
+                "item": f"Warning sign ({flag.action}): {' '.join(flag.label.split())}",
+                "basis": " ".join(flag.basis.split()) + f" Confidence: {flag.confidence}.",
+                "sources": _ids(flag.source_ids) or "none found",
+                "choice": flag.protocol_choice,
+            }
+        )
+    return rows
 
 
 def _environment():
@@ -198,10 +383,8 @@ def _environment():
     )
 
 
-def _render(
-    record: PatientFile, lang: str, protocol: str | None, file: str | Path
-) -> tuple[str, dict[str, Any]]:
-    context = handout_context(record, lang=lang, protocol=protocol, file=file)
+def _render(record: PatientFile, **options: Any) -> tuple[str, dict[str, Any]]:
+    context = handout_context(record, **options)
     return _environment().get_template("handout.html.j2").render(**context), context
 
 
@@ -211,9 +394,14 @@ def render_handout(
     lang: str = "en",
     protocol: str | None = None,
     file: str | Path = "<patient>",
+    copy: str = "patient",
+    clock: str | None = None,
 ) -> str:
-    """The handout as an HTML page (self-contained: inline CSS, no scripts, no network)."""
-    return _render(record, lang, protocol, file)[0]
+    """The handout as an HTML page (self-contained: inline CSS, no scripts, no network).
+
+    Options as in :func:`handout_context`.
+    """
+    return _render(record, lang=lang, protocol=protocol, file=file, copy=copy, clock=clock)[0]
 
 
 def write_handout(
@@ -223,6 +411,8 @@ def write_handout(
     lang: str = "en",
     protocol: str | None = None,
     force: bool = False,
+    copy: str = "patient",
+    clock: str | None = None,
 ) -> HandoutResult:
     """Read a patient file and write its aftercare sheet to ``out`` (``.html`` or ``.pdf``).
 
@@ -238,6 +428,10 @@ def write_handout(
         Protocol preset name or YAML path; default: the file's ``protocol`` or the default preset.
     force : bool
         Replace an existing ``out``; without it an existing file is an error.
+    copy : {"patient", "clinician"}
+        ``patient`` (default): no source ids; ``clinician``: every source id and basis.
+    clock : {"12h", "24h"} or None
+        Clock style; default the language's usual one (12h for en, 24h for pt-BR).
 
     Examples
     --------
@@ -257,8 +451,13 @@ def write_handout(
         raise OutputPathError(
             f"--out {out}: the folder {out.parent} {what}; choose a file in an existing folder"
         )
+    check_choice("copy", copy, COPIES)
+    if clock is not None:
+        check_choice("clock", clock, CLOCKS)
     record = load_patient_file(patient_file)
-    html, context = _render(record, lang, protocol, patient_file)
+    html, context = _render(
+        record, lang=lang, protocol=protocol, file=patient_file, copy=copy, clock=clock
+    )
     data: str | bytes = html
     if out.suffix.lower() == ".pdf":
         from .pdf import print_html_string_to_pdf
@@ -267,4 +466,6 @@ def write_handout(
         data = print_html_string_to_pdf(html)
     write_atomic(out, data, force=force)
     plan = context["plan"]
-    return HandoutResult(out, context["lang"], plan.verdict, len(plan.sessions), plan.protocol.name)
+    return HandoutResult(
+        out, context["lang"], plan.verdict, len(plan.sessions), plan.protocol.name, copy
+    )

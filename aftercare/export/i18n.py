@@ -1,9 +1,15 @@
 """Translation catalogues for patient handouts (gettext ``.po`` files read with Babel).
 
 Catalogues live in ``aftercare/export/locale/<locale>/LC_MESSAGES/handout.po`` (``en``,
-``pt_BR``). Message ids are symbolic keys (``"how.barrier"``), so the English wording too lives
-in a catalogue that a clinic can edit, not in code. Placeholders use ``{name}`` (Python
-``str.format``). ``.po`` files are read at run time; compiled ``.mo`` files are not needed.
+``pt_BR``). The sheet's own wording uses symbolic keys (``"how.barrier"``), so the English
+wording too lives in a catalogue that a clinic can edit, not in code. Text that comes from the
+data files (a factor's ``instruction`` in ``data/factors.csv``, a plain reason in
+``data/factor_levels.csv`` or ``data/instructions.yaml``) is English in its one home and is
+translated the gettext way: the message id is the English text itself, under a context
+(``msgctxt "factor.instruction"``). :meth:`Translator.data` prints the English text as it is
+and refuses to print a sheet in another language whose catalogue lacks it, so a translated sheet
+never falls back to English. Placeholders use ``{name}`` (Python ``str.format``). ``.po`` files
+are read at run time; compiled ``.mo`` files are not needed.
 """
 
 from __future__ import annotations
@@ -15,12 +21,24 @@ from pathlib import Path
 
 from ..errors import AftercareError, InputError
 
-__all__ = ["LANGUAGES", "LOCALE_DIR", "Translator", "get_translator", "normalise_lang"]
+__all__ = [
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "SOURCE_LANG",
+    "DATA_CONTEXTS",
+    "Translator",
+    "get_translator",
+    "normalise_lang",
+]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Language tags accepted by ``--lang`` mapped to catalogue folder (Babel locale) names.
 LANGUAGES = {"en": "en", "pt-BR": "pt_BR"}
 DOMAIN = "handout"
+#: The language of the data files' text (message ids of data text are in this language).
+SOURCE_LANG = "en"
+#: Contexts whose message ids are English text from the data files (see the module notes).
+DATA_CONTEXTS = ("factor.instruction", "reason")
 
 
 class CatalogueError(AftercareError):
@@ -60,13 +78,33 @@ class Translator:
                 return default
             where = f"{context}|{key}" if context else key
             raise CatalogueError(f"{self.path}: no translation for {where!r}")
+        return self._format(text, f"message {key!r}", values)
+
+    def _format(self, text: str, what: str, values: dict[str, object]) -> str:
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError) as exc:
             raise CatalogueError(
-                f"{self.path}: message {key!r} has a bad placeholder "
-                f"({exc}); available: {sorted(values)}"
+                f"{self.path}: {what} has a bad placeholder ({exc}); available: {sorted(values)}"
             ) from None
+
+    def data(self, text: str, /, context: str, **values: object) -> str:
+        """Data-file text (English) in this catalogue's language, formatted with ``values``.
+
+        English sheets print ``text`` itself (unless the English catalogue overrides it);
+        other languages must have a translation, else :class:`CatalogueError` names the
+        catalogue, the context and the text to add.
+        """
+        message = " ".join(text.split())
+        found = self.messages.get((context, message))
+        if not found:
+            if self.lang != SOURCE_LANG:
+                raise CatalogueError(
+                    f"{self.path}: no translation for the data text {message!r} "
+                    f"(add it under msgctxt {context!r}; the text comes from the data files)"
+                )
+            found = message
+        return self._format(found, f"data text {message[:60]!r}", values)
 
     def placeholders(self, key: str, context: str | None = None) -> set[str]:
         text = self.messages.get((context, key), "")

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..clock import CLOCK_PATTERN, MIN_NIGHT_HOURS
 from ..data import MAX_INT_DIGITS, MAX_NESTING, as_tuples, read_text
 from ..errors import AftercareError, DataError, InputError, clip, quote
 from ..patient import DEFAULT_SKINFOLD_MM
@@ -28,7 +29,7 @@ from ..patient import SKINFOLD_RANGE_MM as _SKINFOLD
 __all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_schema", "SCHEMA_PATH"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "patient.schema.json"
-_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_CLOCK = CLOCK_PATTERN
 _TEXT = {"max_length": 200}
 # The sheet prints the dates of the plan's days (at most two weeks after needling), so the last
 # allowed date leaves room before the calendar's end (9999-12-31).
@@ -83,10 +84,17 @@ class PatientFile(BaseModel):
         ),
     )
     awake_from: str | None = Field(
-        default=None, pattern=_CLOCK, description="Patient usually awake from, HH:MM."
+        default=None,
+        pattern=_CLOCK,
+        description=(
+            "Patient usually awake from, HH:MM. Give it with asleep_from (or neither, for the "
+            f"protocol's default day); the night must last at least {MIN_NIGHT_HOURS} hours."
+        ),
     )
     asleep_from: str | None = Field(
-        default=None, pattern=_CLOCK, description="Patient usually asleep from, HH:MM."
+        default=None,
+        pattern=_CLOCK,
+        description="Patient usually asleep from, HH:MM (given together with awake_from).",
     )
     skinfold_mm: float = Field(
         default=DEFAULT_SKINFOLD_MM,
@@ -94,6 +102,15 @@ class PatientFile(BaseModel):
         le=_SKINFOLD[1],
         allow_inf_nan=False,
         description=f"Skinfold over the needled site ({_SKINFOLD[0]}-{_SKINFOLD[1]}) [mm].",
+    )
+    has_helper: bool = Field(
+        default=False,
+        strict=True,
+        description=(
+            "True when someone stays with the patient while cold or heat is on. Without it, a "
+            "factor that needs such a person (for example neuropathy) rules out self-applied "
+            "cold and heat."
+        ),
     )
     factors: list[str] = Field(
         default_factory=list,
@@ -143,6 +160,7 @@ class PatientFile(BaseModel):
             "awake_from": self.awake_from,
             "asleep_from": self.asleep_from,
             "skinfold_mm": self.skinfold_mm,
+            "has_helper": self.has_helper,
             **{f: True for f in self.factors},
         }
 

@@ -26,6 +26,8 @@ class RedFlag(BaseModel):
     basis: str = Field(min_length=1)
     source_ids: tuple[str, ...] = ()
     confidence: Literal["high", "medium", "low", "unconfirmed"]
+    #: True where the sources name the sign but not the action or wording (the protocol's choice).
+    protocol_choice: bool = False
 
     @model_validator(mode="after")
     def _sources_or_unconfirmed(self) -> RedFlag:
@@ -50,7 +52,7 @@ def load_red_flags() -> tuple[RedFlag, ...]:
     Examples
     --------
     >>> [f.id for f in load_red_flags()][:2]
-    ['chest_breathing', 'infection']
+    ['chest_breathing', 'bleeding_wont_stop']
     """
     doc = read_yaml_model(data_path("red_flags.yaml"), _RedFlags)
     seen: set[str] = set()

@@ -29,8 +29,9 @@ __all__ = ["PlannerApp"]
 class PlannerApp(ChartApp):
     """Plan icing after dry needling for one patient, with instant chart updates.
 
-    Controls: one checkbox per patient factor (``data/factors.csv``), hours since needling [h],
-    needling time (clock), skinfold [mm] and the protocol preset. The chart is
+    Controls: one checkbox per patient factor (``data/factors.csv``), whether someone stays with
+    the patient (``has_helper``), hours since needling [h], needling time (clock), skinfold [mm]
+    and the protocol preset. The chart is
     :class:`aftercare.charts.TimelineChart`; below it are the verdict, the flags and the
     instructions, each with its reason and source ids.
 
@@ -90,6 +91,13 @@ class PlannerApp(ChartApp):
             "aftercare-skinfold",
         )
         controls["protocol"] = protocol_dropdown(self.protocols, protocol)
+        controls["has_helper"] = widgets.Checkbox(
+            value=start.has_helper,
+            description="Someone stays with the patient while cold or heat is on",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
+        controls["has_helper"].add_class("aftercare-has-helper")
         boxes, factor_grid = factor_checkboxes(start)
         controls.update(boxes)
         self._factor_ids = tuple(boxes)
@@ -101,6 +109,7 @@ class PlannerApp(ChartApp):
                 widgets.HBox([controls["skinfold_mm"], controls["protocol"]]),
                 widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
                 factor_grid,
+                controls["has_helper"],
                 self.verdict,
             ]
         )
@@ -127,6 +136,7 @@ class PlannerApp(ChartApp):
             hours_since_needling=float(c["hours_since_needling"].value),
             needled_at=needled,
             skinfold_mm=float(c["skinfold_mm"].value),
+            has_helper=bool(c["has_helper"].value),
             **{f: bool(c[f].value) for f in self._factor_ids},
         )
         return plan_icing(patient, self.protocols[c["protocol"].value])
