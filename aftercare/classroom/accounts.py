@@ -63,34 +63,9 @@ def ensure_system_user(name: str, home: Path) -> pwd.struct_passwd:
     ClassroomError
         When ``useradd`` fails or the name belongs to someone else.
     """
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        command = [
-            "useradd",
-            "--system",
-            "--user-group",
-            "--no-create-home",
-            "--home-dir",
-            str(home),
-            "--shell",
-            "/usr/sbin/nologin",
-            "--comment",
-            USER_COMMENT,
-            name,
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-        except FileNotFoundError:
-            raise ClassroomError(
-                "useradd not found: as root the classroom makes one system user per learner "
-                "(Debian: apt-get install passwd)"
-            ) from None
-        if done.returncode != 0 and not _exists(name):
-            raise ClassroomError(
-                f"useradd {name} failed: {(done.stderr or done.stdout).strip() or done.returncode}"
-            )
-        entry = pwd.getpwnam(name)
+    if not _exists(name):
+        _useradd(name, home)
+    entry = pwd.getpwnam(name)
     if entry.pw_gecos.split(",")[0] != USER_COMMENT:
         raise ClassroomError(
             f"a system user {name!r} already exists and was not made by the classroom "
@@ -98,6 +73,32 @@ def ensure_system_user(name: str, home: Path) -> pwd.struct_passwd:
             "as a non-root user"
         )
     return entry
+
+
+def _useradd(name: str, home: Path) -> None:
+    command = [
+        "useradd",
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--home-dir",
+        str(home),
+        "--shell",
+        "/usr/sbin/nologin",
+        "--comment",
+        USER_COMMENT,
+        name,
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise ClassroomError(
+            "useradd not found: as root the classroom makes one system user per learner "
+            "(Debian: apt-get install passwd)"
+        ) from None
+    if done.returncode != 0 and not _exists(name):  # another classroom may have just made it
+        problem = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
+        raise ClassroomError(f"useradd {name} failed: {problem}")
 
 
 def _exists(name: str) -> bool:
