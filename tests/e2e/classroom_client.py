@@ -164,6 +164,7 @@ class Kernel:
     waiters: dict[str, asyncio.Future] = field(default_factory=dict)
     patch_waiter: tuple[str, asyncio.Future] | None = None
     errors: list[str] = field(default_factory=list)
+    streams: list[str] = field(default_factory=list)  # what the code printed
     reader: asyncio.Task | None = None
 
     async def read_forever(self) -> None:
@@ -195,6 +196,8 @@ class Kernel:
                     and not future.done()
                 ):
                     future.set_result(time.perf_counter())
+            elif kind == "stream":
+                self.streams.append(content.get("text", ""))
             elif kind == "error":
                 self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
             if kind == "execute_reply" and parent in self.waiters:
