@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from classroom_client import PASSWORD, PLANNER_NOTEBOOK, Learner, start_room
-from harness import ARTIFACTS, CHROMIUM_ARGS, CHROMIUM, chromium_available, run_all_cells
+from harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_available, run_all_cells
 from test_planner_browser import _CANVAS_FACTS, CHANGED, CHART, PIXELS
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
