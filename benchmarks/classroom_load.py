@@ -124,7 +124,8 @@ async def move_slider(result: Result, minutes: float, interval_s: float) -> None
 
 
 def learner_memory() -> dict[str, dict[str, float]]:
-    """Per learner: resident (RSS) and proportional (PSS) memory of server + kernels [MB]."""
+    """Per learner: resident (RSS) and proportional (PSS) memory of server + kernels [MB], and
+    the CPU time they have used [s] (user + system, children that ended included)."""
     import psutil
 
     found: dict[str, dict[str, float]] = {}
@@ -135,12 +136,14 @@ def learner_memory() -> dict[str, dict[str, float]]:
         try:
             user = process.environ().get("JUPYTERHUB_USER", "?")
             tree = [process, *process.children(recursive=True)]
-            rss = pss = 0.0
+            rss = pss = cpu = 0.0
             for member in tree:
                 info = member.memory_full_info()
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
-            found[user] = {"rss": rss / MB, "pss": pss / MB, "processes": len(tree)}
+                times = member.cpu_times()
+                cpu += times.user + times.system + times.children_user + times.children_system
+            found[user] = {"rss": rss / MB, "pss": pss / MB, "cpu_s": cpu, "processes": len(tree)}
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return found
@@ -184,6 +187,7 @@ async def run(args: argparse.Namespace, room: Room) -> dict:
             r.failures.append("start: not working before the deadline")
     working = [r for r in results if r.working_s is not None]
     print(f"working: {len(working)} of {len(results)} learners; load now: {uptime()}", flush=True)
+    at_start = await asyncio.to_thread(learner_memory)
     memory: dict[str, dict[str, float]] = {}
 
     async def sample_memory_late() -> None:
@@ -198,7 +202,7 @@ async def run(args: argparse.Namespace, room: Room) -> dict:
     for r in results:
         if r.learner is not None:
             await r.learner.close()
-    return {"results": results, "memory": memory, "hub_mb": hub_mb}
+    return {"results": results, "memory": memory, "at_start": at_start, "hub_mb": hub_mb}
 
 
 def report(args: argparse.Namespace, outcome: dict, load_before: str, load_after: str) -> dict:
@@ -245,6 +249,18 @@ def report(args: argparse.Namespace, outcome: dict, load_before: str, load_after
             f"max {max(rss):.0f}; PSS mean {statistics.mean(pss):.0f}, max {max(pss):.0f}"
         )
         print(f"hub + proxy + culler RSS [MB]: {outcome['hub_mb']:.0f}")
+    start_cpu = [v["cpu_s"] for v in outcome["at_start"].values()]
+    both = [n for n in memory if n in outcome["at_start"]]
+    if start_cpu and both:
+        busy = [
+            (memory[n]["cpu_s"] - outcome["at_start"][n]["cpu_s"]) / (args.minutes * 60 - 10)
+            for n in both
+        ]
+        print(
+            "CPU per learner: to start (spawn, kernel, notebook 03) "
+            f"{statistics.mean(start_cpu):.1f} s; while moving the slider every "
+            f"{args.interval:g} s {100 * statistics.mean(busy):.1f} % of one core"
+        )
     last_working = max(working) if working else float("inf")
     goals = {
         f"{args.users} of {args.users} served": len(served) == args.users,
