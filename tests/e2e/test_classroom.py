@@ -86,8 +86,9 @@ def test_a_wrong_password_stays_on_the_login_page(room):
 
 def test_one_learner_cannot_reach_another_learners_server(room):
     async def go():
-        one = await _logged_in(room, "learner01")
-        two = await _logged_in(room, "learner02")
+        one, two = await asyncio.gather(
+            _logged_in(room, "learner01"), _logged_in(room, "learner02")
+        )
         try:
             kernel_id = (
                 await two.api(
@@ -222,9 +223,8 @@ def test_two_learners_run_the_planner_and_the_instructor_stops_a_server(room):
                 page.screenshot(path=str(ARTIFACTS / f"classroom_{name}.png"))
 
             admin = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            _log_in(admin, room.url, "instructor", room.instructor_password)
-            admin.wait_for_url("**/user/instructor/**", timeout=120000)
-            admin.goto(f"{room.url}/hub/admin")
+            _log_in(admin, room.url, "instructor", room.instructor_password, then="/hub/admin")
+            admin.wait_for_url("**/hub/admin**", timeout=60000)
             row = admin.locator("tr", has_text="learner02")
             row.get_by_role("button", name="Stop Server").click()
             row.get_by_role("button", name="Start Server").wait_for(timeout=60000)
@@ -240,8 +240,8 @@ def test_two_learners_run_the_planner_and_the_instructor_stops_a_server(room):
     assert _run(learner02_server_stopped())
 
 
-def _log_in(page, url: str, name: str, password: str) -> None:
-    page.goto(f"{url}/hub/login")
+def _log_in(page, url: str, name: str, password: str, then: str = "") -> None:
+    page.goto(f"{url}/hub/login" + (f"?next={then}" if then else ""))
     page.fill("#username_input", name)
     page.fill("#password_input", password)
     page.click("#login_submit")
