@@ -139,7 +139,10 @@ def hub_config(
     c.CourseSpawner.run_as_users = as_root
     learner = learner or LearnerPython(sys.executable)
     c.Spawner.cmd = [learner.executable, "-m", "jupyterhub.singleuser"]
-    c.Spawner.environment = dict(learner.env)
+    # Kernel websockets authenticate with the token JupyterLab gets in its page, not the cookie:
+    # all servers share one origin, so a cookie-only websocket could be opened from a page in
+    # another learner's server (JupyterHub's own advice where subdomains are not used).
+    c.Spawner.environment = {**learner.env, "JUPYTERHUB_ALLOW_WEBSOCKET_COOKIE_AUTH": "0"}
     c.Spawner.default_url = START_PAGE
     c.Spawner.args = [
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",

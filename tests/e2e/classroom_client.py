@@ -268,6 +268,7 @@ class Learner:
         self.base_url, self.name, self.password = base_url, name, password
         self.http = httpx.AsyncClient(base_url=base_url, follow_redirects=True, timeout=120)
         self.prefix = f"/user/{name}"
+        self.page_token = ""
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -302,6 +303,9 @@ class Learner:
             # the server's OAuth handshake with the hub), else back to the hub's pending page.
             lab = await self.http.get(f"{self.prefix}/lab")
             if lab.status_code == 200 and urlparse(str(lab.url)).path.startswith(self.prefix):
+                # JupyterLab's page carries the token its websockets authenticate with.
+                found = re.search(r'"token":\s*"([^"]*)"', lab.text)
+                self.page_token = found.group(1) if found else ""
                 return
             await asyncio.sleep(0.5)
         raise TimeoutError(f"{self.name}: server not ready after {timeout_s} s")
@@ -335,7 +339,7 @@ class Learner:
         ws_url = (
             self.base_url.replace("http", "ws", 1)
             + f"{self.prefix}/api/kernels/{session['kernel']['id']}/channels"
-            + f"?session_id={client_session}"
+            + f"?session_id={client_session}&token={self.page_token}"
         )
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
         request = HTTPRequest(ws_url, headers={"Cookie": cookies, "Sec-Fetch-Mode": "websocket"})
