@@ -1,6 +1,6 @@
 """The classroom's settings, JupyterHub configuration, course copy and command line (no hub).
 
-The running classroom (logins, isolation, the browser) is tested in tests/e2e/test_classroom.py.
+The running classroom (logins, isolation, the browser) is tested in tests/e2e/test_classroom_hub.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Start a classroom on 127.0.0.1 and act as its learners over HTTP and the kernel websocket.
 
-Shared by the classroom tests (``tests/e2e/test_classroom*.py``) and
+Shared by the classroom tests (``tests/e2e/test_classroom_hub.py``) and
 ``benchmarks/classroom_load.py``. :func:`classroom` runs ``python -m aftercare classroom`` under
 ``timeout`` in its own process group on a free port and stops it by its process id.
 :class:`Learner` does what a learner's browser does: the hub's login form, waiting for the
