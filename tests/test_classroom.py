@@ -247,3 +247,20 @@ def test_the_command_refuses_bad_input_in_one_line(argv, environ, problem, monke
 def test_the_state_folder_is_ignored_by_git():
     root = Path(__file__).resolve().parents[1]
     assert "/.classroom/" in (root / ".gitignore").read_text().split()
+
+
+def test_the_kubernetes_values_match_the_one_machine_classroom():
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    values = yaml.safe_load((root / "deploy" / "zero-to-jupyterhub" / "values.yaml").read_text())
+    hub = values["hub"]["config"]
+    assert hub["JupyterHub"]["authenticator_class"] == "shared-password"
+    assert hub["Authenticator"]["admin_users"] == ["instructor"]
+    assert hub["Authenticator"]["allowed_users"] == learner_names(30)
+    assert "SharedPasswordAuthenticator" not in hub  # passwords come with --set, never here
+    single = values["singleuser"]
+    assert single["defaultUrl"] == START_PAGE
+    assert "copy_course" in " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
+    assert values["cull"] == {"enabled": True, "timeout": 3600, "every": 300, "users": False}
+    assert values["proxy"]["https"]["enabled"] is True

@@ -71,8 +71,13 @@ class Room:
             self.process.wait(5)
 
 
-def start_room(state: Path, users: int, limit_s: int, password: str = PASSWORD) -> Room:
-    """Start ``python -m aftercare classroom`` on a free port; wait until the hub answers."""
+def start_room(
+    state: Path, users: int, limit_s: int, password: str = PASSWORD, options: tuple = ()
+) -> Room:
+    """Start ``python -m aftercare classroom`` on a free port; wait until the hub answers.
+
+    ``options`` are more command-line options (e.g. ``("--idle-minutes=1",)``).
+    """
     port = free_port()
     state.mkdir(parents=True, exist_ok=True)
     log = state.parent / f"{state.name}.log"
@@ -91,6 +96,7 @@ def start_room(state: Path, users: int, limit_s: int, password: str = PASSWORD) 
                 f"--users={users}",
                 f"--port={port}",
                 f"--state={state}",
+                *options,
             ],
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -70,6 +72,16 @@ def test_the_hub_says_how_learners_are_separated(room):
         assert "runs as their own system user" in log
     else:
         assert "learners are NOT isolated from each other's files" in log
+
+
+def test_the_idle_culler_runs_as_a_hub_service(room):
+    # jupyterhub-idle-culler lists the users (with its role's scopes) as soon as it starts;
+    # that it stops an idle server was checked by hand with --idle-minutes 1 (docs/classroom.md).
+    deadline = time.monotonic() + 30
+    pattern = re.compile(r"200 GET /hub/api/users\S* \(idle-culler@127\.0\.0\.1\)")
+    while not pattern.search(room.log.read_text()):
+        assert time.monotonic() < deadline, "the idle culler never listed the users"
+        time.sleep(0.5)
 
 
 def test_a_wrong_password_stays_on_the_login_page(room):
