@@ -75,11 +75,17 @@ def learner_python(state: Path, *, as_root: bool) -> LearnerPython:
         env_dir = state / "python"
         python = env_dir / "bin" / "python"
         if not python.exists():
-            subprocess.run(
+            made = subprocess.run(
                 [str(base), "-m", "venv", "--without-pip", str(env_dir)],
-                check=True,
                 capture_output=True,
+                text=True,
             )
+            if made.returncode != 0:
+                problem = (made.stderr or made.stdout).strip().splitlines() or ["no output"]
+                raise ClassroomError(
+                    f"{base} -m venv {env_dir} failed ({problem[-1]}); on Debian: apt-get "
+                    f"install python{sys.version_info.major}.{sys.version_info.minor}-venv"
+                )
         own_packages = sysconfig.get_paths()["purelib"]
         purelib = subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
