@@ -264,3 +264,27 @@ def test_the_kubernetes_values_match_the_one_machine_classroom():
     assert "copy_course" in " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
     assert values["cull"] == {"enabled": True, "timeout": 3600, "every": 300, "users": False}
     assert values["proxy"]["https"]["enabled"] is True
+
+
+def test_a_python_in_a_private_folder_is_not_usable_by_other_users(tmp_path):
+    import sys
+
+    from aftercare.classroom.interpreter import learner_python, usable_by_others
+
+    private = tmp_path / "private"
+    private.mkdir()
+    tool = private / "tool"
+    tool.write_text("#!/bin/sh\n")
+    tool.chmod(0o755)
+    tmp_path.chmod(0o755)
+    private.chmod(0o700)
+    try:
+        assert not usable_by_others(tool)
+        private.chmod(0o711)
+        assert usable_by_others(tool) is all(
+            p.stat().st_mode & stat.S_IXOTH for p in tool.resolve().parents
+        )
+    finally:
+        private.chmod(0o755)
+    # Without root every server runs as this user, with this interpreter.
+    assert learner_python(tmp_path, as_root=False).executable == sys.executable
