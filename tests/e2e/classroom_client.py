@@ -30,6 +30,7 @@ from urllib.parse import quote, urlparse
 
 import httpx
 from tornado.httpclient import HTTPRequest
+from tornado.simple_httpclient import HTTPTimeoutError
 from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -348,8 +349,23 @@ class Learner:
             + f"?session_id={client_session}&token={self.page_token}"
         )
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
-        request = HTTPRequest(ws_url, headers={"Cookie": cookies, "Sec-Fetch-Mode": "websocket"})
-        ws = await websocket_connect(request, max_message_size=64 * 1024 * 1024)
+        # The server answers the handshake once the new kernel is up, which takes a while when
+        # a whole room starts at once: wait up to 2 minutes, and try again as JupyterLab does
+        # (it reconnects a kernel with a growing pause) instead of failing on the first try.
+        for attempt in range(3):
+            request = HTTPRequest(
+                ws_url,
+                headers={"Cookie": cookies, "Sec-Fetch-Mode": "websocket"},
+                connect_timeout=60,
+                request_timeout=120,
+            )
+            try:
+                ws = await websocket_connect(request, max_message_size=64 * 1024 * 1024)
+                break
+            except HTTPTimeoutError:
+                if attempt == 2:
+                    raise
+                await asyncio.sleep(2**attempt)
         kernel = Kernel(ws, client_session)
         kernel.reader = asyncio.create_task(kernel.read_forever())
         return kernel, notebook
