@@ -26,8 +26,14 @@ from pathlib import Path
 import httpx
 import pytest
 from classroom_client import PASSWORD, PLANNER_NOTEBOOK, Learner, start_room
-from harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_available, run_all_cells
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    chromium_available,
+    menu_command,
+    run_all_cells,
+)
 from test_planner_browser import _CANVAS_FACTS, CHANGED, CHART, PIXELS
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -268,15 +274,7 @@ def _run_the_planner(page, url: str) -> None:
     # The learner's copy has stored outputs and execution counts: clear them first, so that the
     # counts and the app seen afterwards come from this kernel (retried: a click made while
     # JupyterLab is still settling can be lost).
-    for attempt in range(3):
-        page.click(".lm-MenuBar-itemLabel:text-is('Edit')")
-        page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')")
-        try:
-            page.wait_for_function(_NO_COUNTS, arg=_PROMPTS, timeout=10000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+    menu_command(page, "Edit", "Clear Outputs of All Cells", until=_NO_COUNTS, arg=_PROMPTS)
     run_all_cells(page)
     page.wait_for_selector(CHART, state="attached", timeout=60000)
     page.locator(CHART).scroll_into_view_if_needed()
