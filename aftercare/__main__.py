@@ -8,6 +8,7 @@ python -m aftercare export pdf --from slides --out exports/pdf
 python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
+AFTERCARE_CLASS_PASSWORD=... python -m aftercare classroom --users 20 --port 8000
 
 Every failure (a bad patient file or protocol, a missing asset folder, an existing output
 without --force, a read-only folder, a full disk) prints one line on stderr naming the file,
@@ -148,7 +149,57 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--force", action="store_true", help="replace --out if it exists")
 
     commands.add_parser("schema", help="print the JSON Schema of the patient file")
+    _add_classroom_parser(commands)
     return parser
+
+
+def _add_classroom_parser(commands) -> None:
+    room = commands.add_parser(
+        "classroom",
+        help="run JupyterHub for a class: one JupyterLab and course copy per learner",
+        description="Start JupyterHub for learner01 ... learnerNN and an instructor (admin). "
+        "Learners log in with the password in AFTERCARE_CLASS_PASSWORD (8+ characters). "
+        "Details and sizing: docs/classroom.md.",
+    )
+    room.add_argument("--users", required=True, type=int, metavar="N", help="number of learners")
+    room.add_argument("--port", type=int, default=8000, help="port to open (default 8000)")
+    room.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only); a room network "
+        "address needs --ssl-cert and --ssl-key",
+    )
+    room.add_argument("--ssl-cert", type=Path, metavar="FILE", help="TLS certificate (PEM)")
+    room.add_argument("--ssl-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
+    room.add_argument(
+        "--state",
+        type=Path,
+        default=Path(".classroom"),
+        metavar="DIR",
+        help="folder for the database, cookie secret and learners' folders (default .classroom)",
+    )
+    room.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=60,
+        metavar="MIN",
+        help="stop a learner's server after this long idle; files stay (default 60)",
+    )
+
+
+def _classroom(args: argparse.Namespace) -> int:
+    from .classroom import ClassroomSettings, run_classroom
+
+    settings = ClassroomSettings.build(
+        users=args.users,
+        port=args.port,
+        ip=args.ip,
+        state=args.state,
+        ssl_cert=args.ssl_cert,
+        ssl_key=args.ssl_key,
+        idle_minutes=args.idle_minutes,
+    )
+    return run_classroom(settings)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -267,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _export(args)
             if args.command == "handout":
                 return _handout(args)
+            if args.command == "classroom":
+                return _classroom(args)
             from .export.patient_file import patient_schema
 
             print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))

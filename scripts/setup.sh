@@ -2,8 +2,9 @@
 # Shared set-up for ./scripts/lab and ./scripts/test. Idempotent: a second run only checks.
 #   - uses the active virtual environment, or creates .venv with Python >= 3.11;
 #   - installs the package and its dev extras (re-installs when pyproject.toml changes);
-#   - installs the offline web assets (reveal.js, require.js, widget renderer, axe-core)
-#     from the npm registry into js/node_modules, from the committed lock file;
+#   - installs the offline web assets (reveal.js, require.js, widget renderer, axe-core) and
+#     the classroom's configurable-http-proxy from the npm registry into js/node_modules, from
+#     the committed lock file;
 #   - with --browser: installs Debian's chromium, poppler-utils and strace (apt-get) if missing
 #     (strace lets the tests watch that Chromium makes no network connection).
 # Nothing here is needed at run time from the network: after set-up the suite works offline.

@@ -31,6 +31,7 @@ LAYERS = {
     "charts": 2,
     "widgets": 3,
     "export": 4,
+    "classroom": 4,
     "__main__": 4,
 }
 

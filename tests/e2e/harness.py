@@ -222,8 +222,6 @@ def run_all_cells(page, timeout_ms: int = 90000) -> None:
     Waits for the kernel to be idle first, and clicks again if the first click was lost
     (seen on a loaded machine while Lab was still settling).
     """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('.jp-StatusBar-Widget') &&"
@@ -238,16 +236,27 @@ def run_all_cells(page, timeout_ms: int = 90000) -> None:
     }"""
     started = """(sel) => [...document.querySelectorAll(sel)]
         .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
-    for attempt in range(3):
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(started, arg=prompts, timeout=10000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+    menu_command(page, "Run", "Run All Cells", until=started, arg=prompts)
     page.wait_for_function(done, arg=prompts, timeout=timeout_ms)
+
+
+def menu_command(page, menu: str, item: str, *, until: str, arg=None, attempts: int = 3) -> None:
+    """JupyterLab: click ``menu`` > ``item`` until the JavaScript ``until(arg)`` holds.
+
+    Clicks again (up to ``attempts`` times) when nothing happened within 10 s: a click made
+    while Lab is still settling can be lost (seen on a loaded machine).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        page.click(f".lm-MenuBar-itemLabel:text-is('{menu}')")
+        page.click(f".lm-Menu-itemLabel:text-is('{item}')")
+        try:
+            page.wait_for_function(until, arg=arg, timeout=10000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
 
 
 def shutdown_kernels(server: Server) -> None:

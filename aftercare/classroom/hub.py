@@ -1,0 +1,256 @@
+"""Configure and run JupyterHub for a classroom (``python -m aftercare classroom``).
+
+The pieces are JupyterHub's own: the hub, ``configurable-http-proxy`` (npm, from
+``js/node_modules``), ``SharedPasswordAuthenticator`` and ``jupyterhub-idle-culler`` as a hub
+service. :func:`hub_config` turns :class:`~aftercare.classroom.settings.ClassroomSettings` into
+a traitlets ``Config``; :func:`run_classroom` checks everything, prints what the room is, and
+runs the hub in this process until Ctrl+C (or SIGTERM), which stops every learner's server and
+the proxy. Work stays in the state folder and is there again on the next start.
+
+References
+----------
+JupyterHub documentation, "Configuration basics", "Authenticators" (shared password),
+"Services" and "Spawners" (LocalProcessSpawner); jupyterhub-idle-culler README.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..export.assets import node_modules_dir
+from .accounts import check_reachable, ensure_system_user, prepare_state, running_as_root
+from .interpreter import LearnerPython, learner_python
+from .settings import (
+    INSTRUCTOR,
+    PASSWORD_ENV,
+    ClassroomError,
+    ClassroomSettings,
+    class_password,
+    instructor_password,
+)
+
+__all__ = ["hub_config", "proxy_command", "startup_lines", "run_classroom", "START_PAGE"]
+
+#: The page each learner opens on.
+START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
+#: Scopes the idle culler needs (jupyterhub-idle-culler README), not more.
+_CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
+#: Spawning 25 servers at once on 2 cores takes a while: wait this long before giving up [s].
+_START_TIMEOUT_S = 300
+
+
+def proxy_command() -> Path:
+    """The ``configurable-http-proxy`` that ``npm ci --prefix js`` installed.
+
+    Raises
+    ------
+    ClassroomError
+        When it is not installed.
+    """
+    path = node_modules_dir() / ".bin" / "configurable-http-proxy"
+    if not path.exists():
+        raise ClassroomError(
+            f"configurable-http-proxy not found at {path}; install it with: npm ci --prefix js "
+            "(./scripts/setup.sh does this)"
+        )
+    return path
+
+
+def hub_config(
+    settings: ClassroomSettings,
+    *,
+    class_pw: str,
+    instructor_pw: str,
+    as_root: bool,
+    hub_port: int,
+    proxy_api_port: int,
+    proxy: Path | None = None,
+    learner: LearnerPython | None = None,
+):
+    """The JupyterHub configuration of a classroom.
+
+    Parameters
+    ----------
+    settings : ClassroomSettings
+        Accounts, address, TLS, state folder, idle time and course.
+    class_pw, instructor_pw : str
+        The learners' password and the instructor's (admin) password.
+    as_root : bool
+        Run each learner's server as their own system user.
+    hub_port, proxy_api_port : int
+        Free ports on 127.0.0.1 for the hub's API and the proxy's API.
+    proxy : Path, optional
+        The ``configurable-http-proxy`` executable (default: :func:`proxy_command`).
+    learner : LearnerPython, optional
+        The interpreter the learners' servers run (default: this one).
+
+    Returns
+    -------
+    traitlets.config.Config
+
+    Examples
+    --------
+    >>> s = ClassroomSettings.build(users=2, port=8000, state="/tmp/room")
+    >>> c = hub_config(s, class_pw="a" * 8, instructor_pw="b" * 32, as_root=False,
+    ...                hub_port=8081, proxy_api_port=8082, proxy=Path("chp"))
+    >>> sorted(c.Authenticator.allowed_users), sorted(c.Authenticator.admin_users)
+    (['learner01', 'learner02'], ['instructor'])
+    >>> c.JupyterHub.bind_url, c.JupyterHub.db_url
+    ('http://127.0.0.1:8000/', 'sqlite:////tmp/room/hub/jupyterhub.sqlite')
+    """
+    from traitlets.config import Config
+
+    from .spawner import CourseSpawner
+
+    c = Config()
+    hub = settings.hub_dir
+    scheme = "https" if settings.tls else "http"
+    host = f"[{settings.ip}]" if ":" in settings.ip else settings.ip
+    c.JupyterHub.bind_url = f"{scheme}://{host}:{settings.port}/"
+    if settings.tls:
+        c.JupyterHub.ssl_cert = str(settings.ssl_cert)
+        c.JupyterHub.ssl_key = str(settings.ssl_key)
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = hub_port
+    c.JupyterHub.db_url = f"sqlite:///{hub / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(hub / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(hub / "jupyterhub.pid")
+    # Extra JupyterHub settings an administrator may keep with the state (empty at first).
+    c.JupyterHub.config_file = str(hub / "jupyterhub_config.py")
+    c.JupyterHub.cleanup_servers = True  # Ctrl+C stops the learners' servers; files stay
+
+    c.JupyterHub.proxy_class = "configurable-http-proxy"
+    c.ConfigurableHTTPProxy.command = [str(proxy or proxy_command())]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
+    c.ConfigurableHTTPProxy.pid_file = str(hub / "proxy.pid")
+
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = class_pw
+    c.SharedPasswordAuthenticator.admin_password = instructor_pw
+    c.Authenticator.allowed_users = set(settings.learners)
+    c.Authenticator.admin_users = {INSTRUCTOR}
+
+    c.JupyterHub.spawner_class = CourseSpawner
+    c.CourseSpawner.home_root = str(settings.home_root)
+    c.CourseSpawner.course_dir = str(settings.course)
+    c.CourseSpawner.run_as_users = as_root
+    learner = learner or LearnerPython(sys.executable)
+    c.Spawner.cmd = [learner.executable, "-m", "jupyterhub.singleuser"]
+    # Kernel websockets authenticate with the token JupyterLab gets in its page, not the cookie:
+    # all servers share one origin, so a cookie-only websocket could be opened from a page in
+    # another learner's server (JupyterHub's own advice where subdomains are not used).
+    c.Spawner.environment = {**learner.env, "JUPYTERHUB_ALLOW_WEBSOCKET_COOKIE_AUTH": "0"}
+    c.Spawner.default_url = START_PAGE
+    c.Spawner.args = [
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.news_url=",
+    ]
+    c.Spawner.start_timeout = _START_TIMEOUT_S
+    c.Spawner.http_timeout = _START_TIMEOUT_S
+    # The kernel must keep its inline/widget backends; nothing else leaks from the hub's shell.
+    c.Spawner.env_keep = ["LANG", "LC_ALL", "PATH", "VIRTUAL_ENV", "AFTERCARE_DATA"]
+
+    culler = [
+        sys.executable,
+        "-m",
+        "jupyterhub_idle_culler",
+        f"--timeout={round(settings.idle_minutes * 60)}",
+        f"--cull-every={max(30, min(300, round(settings.idle_minutes * 60 / 4)))}",
+    ]
+    c.JupyterHub.services = [{"name": "idle-culler", "command": culler}]
+    c.JupyterHub.load_roles = [
+        {"name": "idle-culler", "scopes": _CULLER_SCOPES, "services": ["idle-culler"]}
+    ]
+    return c
+
+
+def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from: str) -> list[str]:
+    """What the command prints before the hub starts: the room, its address, its warnings."""
+    learners = settings.learners
+    names = learners[0] if len(learners) == 1 else f"{learners[0]} ... {learners[-1]}"
+    where = f"the file {instructor_from}" if os.sep in instructor_from else f"${instructor_from}"
+    lines = [
+        f"aftercare classroom: {len(learners)} learner(s) ({names}) and {INSTRUCTOR} (admin)",
+        f"  open {settings.url} ; learners log in with the class password (${PASSWORD_ENV})",
+        f"  instructor: log in as {INSTRUCTOR!r} with the password in {where}; "
+        f"admin page {settings.url}hub/admin",
+        f"  state (database, cookie secret, learners' folders): {settings.state}",
+        f"  idle servers stop after {settings.idle_minutes:g} minutes (their files stay)",
+    ]
+    if as_root:
+        lines.append(
+            "  each learner's server runs as their own system user, so learners cannot read "
+            "each other's files"
+        )
+    else:
+        lines.append(
+            "warning: not running as root, so every learner's server runs as "
+            f"{_user_name()}: learners are NOT isolated from each other's files (run as root "
+            "to give each learner their own system user)"
+        )
+    if settings.open_to_network and not settings.tls:
+        lines.append(
+            f"warning: the classroom is open to the network at {settings.url} without TLS: "
+            "passwords and work cross the network in clear text; add --ssl-cert and --ssl-key"
+        )
+    lines.append("  stop with Ctrl+C; everyone's work is kept and is there again on restart")
+    return lines
+
+
+def _user_name() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def run_classroom(
+    settings: ClassroomSettings,
+    *,
+    environ: dict[str, str] | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> int:
+    """Check everything, print the room, then run JupyterHub here until it is stopped.
+
+    Raises
+    ------
+    ClassroomError
+        On a missing or short password, a missing proxy, an unreachable state folder, or a
+        system user that the classroom did not make; nothing is started then.
+    """
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.utils import random_port
+
+    echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
+    class_pw = class_password(environ)
+    proxy = proxy_command()
+    as_root = running_as_root()
+    if as_root:
+        check_reachable(settings.state, f"their folders in {settings.state}")
+        check_reachable(Path(sys.prefix), f"the Python environment {sys.prefix}")
+        check_reachable(settings.course, f"the course in {settings.course}")
+    prepare_state(settings.state)
+    learner = learner_python(settings.state, as_root=as_root)
+    instructor_pw, instructor_from = instructor_password(settings.state, class_pw, environ)
+    if as_root:
+        for name in settings.accounts:
+            ensure_system_user(name, settings.home_root / name)
+    config = hub_config(
+        settings,
+        class_pw=class_pw,
+        instructor_pw=instructor_pw,
+        as_root=as_root,
+        hub_port=random_port(),
+        proxy_api_port=random_port(),
+        proxy=proxy,
+        learner=learner,
+    )
+    for line in startup_lines(settings, as_root=as_root, instructor_from=instructor_from):
+        echo(line)
+    if learner.note:
+        echo(f"  note: {learner.note}")
+    JupyterHub.instance(config=config)
+    JupyterHub.launch_instance([])
+    return 0
