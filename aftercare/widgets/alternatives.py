@@ -11,8 +11,7 @@ from ..alternatives import compare_alternatives
 from ..charts.alternatives import AlternativesChart
 from ..charts.style import LEVEL_STYLE
 from ..patient import Patient
-from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
-from .controls import factor_checkboxes, protocol_dropdown, sources_html
+from .controls import factor_checkboxes, protocol_choices, protocol_dropdown, sources_html
 from .fastdraw import ChartApp
 
 __all__ = ["AlternativesApp"]
@@ -28,7 +27,7 @@ class AlternativesApp(ChartApp):
     Parameters
     ----------
     protocol : str, optional
-        Preset to start with.
+        Preset name or YAML path to start with (default: the suite's protocol).
     **factors : bool
         Factors present at the start, e.g. ``raynauds=True``.
 
@@ -39,11 +38,11 @@ class AlternativesApp(ChartApp):
     'avoid'
     """
 
-    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **factors: bool) -> None:
+    def __init__(self, protocol: Any = None, **factors: bool) -> None:
         super().__init__()
         self.add_class("aftercare-alternatives")
         start = Patient(**factors)
-        self.protocols = {name: load_protocol(name) for name in list_protocols()}
+        self.protocols, protocol = protocol_choices(protocol)
         controls: dict[str, widgets.Widget] = {
             "protocol": protocol_dropdown(self.protocols, protocol)
         }

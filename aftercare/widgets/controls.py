@@ -15,6 +15,7 @@ __all__ = [
     "labelled",
     "sources_html",
     "protocol_dropdown",
+    "protocol_choices",
     "factor_checkboxes",
     "LABEL_STYLE",
 ]
@@ -61,6 +62,27 @@ def sources_html(ids: Iterable[str]) -> str:
         return ""
     text = html.escape(", ".join(ids))
     return f' <span style="color:#555;font-size:90%">[sources: {text}]</span>'
+
+
+def protocol_choices(start: Any = None) -> tuple[dict[str, Any], str]:
+    """Every preset in ``data/protocols`` plus the one to start with, loaded once each.
+
+    ``start`` is a preset name, a path, a Protocol or ``None`` (the suite's protocol:
+    ``AFTERCARE_PROTOCOL``, else the default preset). A protocol from a file outside
+    ``data/protocols`` is offered under its path. Returns ``(protocols by key, start key)``.
+    """
+    from ..protocol import Protocol, list_protocols, load_protocol, suite_protocol_name
+
+    # Load every preset once: parsing YAML per control change would cost ~50 ms.
+    protocols = {name: load_protocol(name) for name in list_protocols()}
+    if isinstance(start, Protocol):
+        key = start.name if protocols.get(start.name) == start else f"{start.name} (own)"
+        protocols.setdefault(key, start)
+        return protocols, key
+    key = str(start) if start is not None else suite_protocol_name()
+    if key not in protocols:
+        protocols[key] = load_protocol(key)
+    return protocols, key
 
 
 def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:

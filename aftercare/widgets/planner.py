@@ -12,12 +12,12 @@ from ..charts.style import LEVEL_STYLE
 from ..charts.timeline import TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
-from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
 from .controls import (
     QuickIntSlider,
     factor_checkboxes,
     field_bounds,
     labelled,
+    protocol_choices,
     protocol_dropdown,
     sources_html,
 )
@@ -37,7 +37,8 @@ class PlannerApp(ChartApp):
     Parameters
     ----------
     protocol : str, optional
-        Preset name to start with (default ``"seed-article"``).
+        Preset name or YAML path to start with (default: the suite's protocol,
+        ``AFTERCARE_PROTOCOL``, else ``"seed-article"``). Every preset stays selectable.
     **patient : Any
         Starting values for :class:`aftercare.Patient` (``hours_since_needling=1``,
         ``diabetes=True``, ...).
@@ -52,13 +53,11 @@ class PlannerApp(ChartApp):
     'avoid'
     """
 
-    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **patient: Any) -> None:
+    def __init__(self, protocol: Any = None, **patient: Any) -> None:
         super().__init__()
         self.add_class("aftercare-planner")
         start = Patient(**patient)
-        presets = list_protocols()
-        # Load every preset once: parsing YAML per slider event would cost ~50 ms.
-        self.protocols = {name: load_protocol(name) for name in presets}
+        self.protocols, protocol = protocol_choices(protocol)
         max_hours = max(p.plan_hours for p in self.protocols.values())
         _, skin_high = field_bounds(Patient, "skinfold_mm")
         skin_low, _ = field_bounds(Patient, "skinfold_mm")
