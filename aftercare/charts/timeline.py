@@ -118,6 +118,21 @@ def _session_words(plan: Any) -> str:
     )
 
 
+def _time_points(n: int) -> str:
+    """``2`` -> ``"2 time points"``: the points are group means at time points, not patients."""
+    return f"{n} time point{'s' if n != 1 else ''}"
+
+
+def _wait_words(plan: Any) -> str:
+    """What the plan says about waiting: no ice plan (avoid), no wait, or the wait in hours."""
+    if str(plan.verdict) == "avoid":
+        return "no ice plan: ice is ruled out (AVOID)"
+    wait = float(plan.wait_until_h)
+    if wait == 0:
+        return "no wait before the first ice"
+    return f"no ice for the first {wait:g} h"
+
+
 def _first_sentence(text: str) -> str:
     head, dot, _rest = text.partition(". ")
     return head + "." if dot else text
@@ -133,7 +148,8 @@ def _flag_lines(plan: Any) -> list[str]:
     if not lines:
         lines = ["No patient factor", "changes the plan."]
     if len(lines) > MAX_FLAG_LINES:
-        lines = lines[: MAX_FLAG_LINES - 1] + ["... more in the text below the chart."]
+        more = textwrap.wrap("... more in the text below the chart.", PANEL_CHARS)
+        lines = lines[: MAX_FLAG_LINES - len(more)] + more
     return lines
 
 
@@ -231,7 +247,7 @@ class TimelineChart:
                 markerfacecolor="white",
                 markeredgewidth=2,
                 color=style.COLORS["soreness"],
-                label=f"published means (n = {course.n_points}; {sources})",
+                label=f"published means ({_time_points(course.n_points)}; {sources})",
                 zorder=4,
             )
             h, v = course.curve_h, course.curve_value
@@ -242,7 +258,7 @@ class TimelineChart:
                 v[inside],
                 color=style.COLORS["soreness"],
                 linestyle="-",
-                label=f"fitted course ({course.fit_label.lower()})",
+                label="illustrative curve fitted to them",
                 zorder=3,
             )
             if cut is not None:
@@ -331,7 +347,8 @@ class TimelineChart:
             background_changed = True
         x_max = self.x_max
         sleep = [(max(0.0, a), min(x_max, b)) for a, b in plan.sleep_windows]
-        wait = [(0.0, min(x_max, float(plan.wait_until_h)))]
+        # An avoid plan has no ice at all, so it has no wait before the ice either.
+        wait = [] if str(plan.verdict) == "avoid" else [(0.0, min(x_max, float(plan.wait_until_h)))]
         ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]  # >= 15 min wide to be seen
         lanes = LANES
         if (tuple(sleep), tuple(wait)) != self._spans_shown:
@@ -346,7 +363,10 @@ class TimelineChart:
         shown_now = min(now_h, x_max)
         self.now_line.set_xdata([shown_now, shown_now])
         self.now_lane.set_xdata([shown_now, shown_now])
-        self.now_label.set_x(shown_now + 0.6)
+        # Right of the line, or left of it near the end of the axis (it must stay in the plot).
+        near_end = shown_now > 0.75 * x_max
+        self.now_label.set_horizontalalignment("right" if near_end else "left")
+        self.now_label.set_x(shown_now - 0.6 if near_end else shown_now + 0.6)
         self.now_label.set_text(f"now: {now_h:g} h")
 
         verdict = str(plan.verdict)
@@ -356,9 +376,9 @@ class TimelineChart:
             f"Icing plan after dry needling: {vstyle['label'].upper()} "
             f"({getattr(protocol, 'name', 'protocol')} protocol)"
         )
+        runs = "" if verdict == "avoid" else f"; plan runs to {float(plan.horizon_h):g} h"
         self.subtitle.set_text(
-            f"Needled at {style.clock_label(needled, 0)}; no ice for the first "
-            f"{float(plan.wait_until_h):g} h; plan runs to {float(plan.horizon_h):g} h"
+            f"Needled at {style.clock_label(needled, 0)}; {_wait_words(plan)}{runs}"
         )
         self.panel_head.set_text(f"Verdict: {vstyle['label'].upper()}")
         self.panel_head.set_color(style.COLORS["text"])
@@ -403,13 +423,13 @@ class TimelineChart:
         if course is not None:
             peak = int(np.nanargmax(course.curve_value))
             sore = (
-                f" {course.y_label}: {course.n_points} published data points ("
+                f" {course.y_label}: published means at {_time_points(course.n_points)} ("
                 + ", ".join(
                     f"{v:g} at {h:g} h"
                     for h, v in zip(course.points_h, course.points_value, strict=True)
                 )
-                + f"; {', '.join(course.source_ids)}) and a fitted course "
-                f"({course.fit_label}) from {course.curve_value[peak]:.1f} at "
+                + f"; {', '.join(course.source_ids)}) and an illustrative curve fitted to "
+                f"them, from {course.curve_value[peak]:.1f} at "
                 f"{course.curve_h[peak]:.0f} h to {course.curve_value[-1]:.1f} at "
                 f"{course.curve_h[-1]:.0f} h"
                 + (
@@ -424,19 +444,33 @@ class TimelineChart:
         alt = (
             f"Icing timeline, 0 to {self.x_max:g} hours after needling at "
             f"{style.clock_label(needled, 0)}, protocol '{getattr(protocol, 'name', '?')}'. "
-            f"Verdict: {verdict}. Now: {now_h:g} h after needling. "
-            f"Wait (no ice) until {float(plan.wait_until_h):g} h "
-            f"({style.clock_label(needled, float(plan.wait_until_h))}). "
+            f"Verdict: {verdict}. Now: {now_h:g} h after needling. {_wait_alt(plan, needled)} "
             f"{_session_words(plan)} Asleep: {sleep or 'none within the plan'}.{sore} "
             f"Flags: {flags}"
         )
+        count = len(plan.sessions)
+        if verdict == "avoid":
+            plan_words = "no ice plan, because ice is ruled out"
+        else:
+            wait = float(plan.wait_until_h)
+            plan_words = f"{count} ice session{'s' if count != 1 else ''} " + (
+                "with no wait after needling" if wait == 0 else f"after a {wait:g} h wait"
+            )
         caption = (
             f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
-            f"verdict {verdict}; {len(plan.sessions)} ice session"
-            f"{'s' if len(plan.sessions) != 1 else ''} after a {float(plan.wait_until_h):g} h "
-            "wait, beside the published soreness points and an illustrative curve fitted to them."
+            f"verdict {verdict}; {plan_words}; beside the published soreness means and an "
+            "illustrative curve fitted to them."
         )
         style.set_text_alternative(self.figure, caption, alt)
+
+
+def _wait_alt(plan: Any, needled: float) -> str:
+    if str(plan.verdict) == "avoid":
+        return "No ice plan: ice is ruled out, so there is no wait and no session."
+    wait = float(plan.wait_until_h)
+    if wait == 0:
+        return "No wait: ice may start straight after needling."
+    return f"Wait (no ice) until {wait:g} h ({style.clock_label(needled, wait)})."
 
 
 def icing_timeline(plan: Any) -> Figure:

@@ -57,6 +57,7 @@ def _text_key(text: Text) -> tuple:
         text.get_fontsize(),
         str(text.get_fontweight()),
         text.get_rotation(),
+        text.get_horizontalalignment(),
         text.get_visible(),
         patch_key,
     )
