@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# A plugin module that test modules also import from: rewrite its asserts on first import.
+pytest.register_assert_rewrite("suite_export")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # The suite's protocol comes from AFTERCARE_PROTOCOL (aftercare.protocol.PROTOCOL_ENV). Tests

@@ -97,11 +97,16 @@ def test_blitted_frames_match_a_full_redraw(planner):
 
 
 def test_static_fallback_bundle_has_png_and_text(planner):
-    bundle = planner._repr_mimebundle_()
+    bundle, metadata = planner._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     png = base64.b64decode(bundle["image/png"])
     assert png == planner.png
+    assert metadata["image/png"]["alt"] == planner.figure.alt_text
     assert "Verdict: CAUTION" in bundle["text/plain"]
+    # The static form for exports: a note that the app is interactive, then the plan as text.
+    html = bundle["text/html"]
+    assert "is interactive</b> when this notebook runs in JupyterLab" in html
+    assert "Verdict: CAUTION" in html and "Why:" in html and "<input" not in html
 
 
 def test_events_in_a_burst_are_coalesced_into_one_redraw():

@@ -3,7 +3,8 @@
 Notebooks and exported decks show these instead of printed DataFrames or monospace text:
 
 * :func:`rule_table`, :func:`rule_comparison`, :func:`sessions_table`, :func:`factor_table`,
-  :func:`effect_table`, :func:`points_table` and :class:`Table` for any DataFrame;
+  :func:`effect_table`, :func:`points_table`, :func:`verdict_table`, :func:`barrier_table`
+  and :class:`Table` for any DataFrame;
 * :func:`plan_report` for a plan (verdict, sessions, flags and steps with reasons and sources);
 * :func:`text_report` for plain text in paragraphs (the case stories);
 * :func:`show` for a chart: the image with its alt text, then its caption as text.
@@ -34,6 +35,7 @@ from .plans import (
 from .tables import (
     RULE_LABELS,
     Table,
+    barrier_table,
     effect_table,
     factor_table,
     format_value,
@@ -41,6 +43,7 @@ from .tables import (
     rule_comparison,
     rule_table,
     sessions_table,
+    verdict_table,
 )
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "Parts",
     "Table",
     "RULE_LABELS",
+    "barrier_table",
     "caption_html",
     "effect_table",
     "factor_table",
@@ -68,4 +72,5 @@ __all__ = [
     "steps_html",
     "text_report",
     "verdict_html",
+    "verdict_table",
 ]

@@ -23,14 +23,17 @@ SLIDE_BREAK = "<!-- aftercare:slide-break -->"
 
 #: Styles for tables, captions and plan reports; the same rules ship in the exported decks.
 HOUSE_CSS = """
-.aftercare-table { border-collapse: collapse; margin: 0.3em 0 0.6em; font-size: 0.95em; }
-.aftercare-table th, .aftercare-table td { border-bottom: 1px solid #c8c8c8; padding: 0.25em 0.6em;
-  text-align: left; vertical-align: top; }
-.aftercare-table thead th { border-bottom: 2px solid #555555; background: #eef2f7; }
-.aftercare-table td.aftercare-num, .aftercare-table th.aftercare-num { text-align: right;
+table.aftercare-table { border-collapse: collapse; margin: 0.3em auto 0.6em 0; font-size: 0.95em;
+  table-layout: auto; }
+table.aftercare-table caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+table.aftercare-table th, table.aftercare-table td { border-bottom: 1px solid #c8c8c8;
+  padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+table.aftercare-table thead th { border-bottom: 2px solid #555555; background: #eef2f7; }
+table.aftercare-table td.aftercare-num, table.aftercare-table th.aftercare-num { text-align: right;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
-.aftercare-table.aftercare-cont { margin-top: -0.6em; }
-.aftercare-table.aftercare-cont thead { display: none; }
+table.aftercare-table.aftercare-cont { margin-top: -0.6em; }
+table.aftercare-table.aftercare-cont thead { display: none; }
+.aftercare-quiz ol { list-style-type: upper-alpha; }
 .aftercare-src { color: #4d4d4d; font-size: 0.9em; }
 .aftercare-caption { margin: 0.2em 0 0.6em; color: #222222; }
 .aftercare-verdict { border-left: 6px solid; padding: 0.1em 0.6em; margin: 0.3em 0; }

@@ -29,6 +29,8 @@ __all__ = [
     "rule_table",
     "rule_comparison",
     "sessions_table",
+    "verdict_table",
+    "barrier_table",
     "factor_table",
     "effect_table",
     "points_table",
@@ -38,8 +40,8 @@ __all__ = [
 #: Characters that fit on one line of a table the width of a slide (about 17 px text).
 LINE_CHARS = 96
 #: Estimated text lines per part: the first part shares its slide with a heading and a sentence.
-FIRST_PART_LINES = 13
-PART_LINES = 17
+FIRST_PART_LINES = 14
+PART_LINES = 22
 
 _STYLER_IDS = re.compile(r' id="T_aftercare[^"]*"')
 _EMPTY_STYLE = re.compile(r'<style type="text/css">\s*</style>\s*')
@@ -123,6 +125,8 @@ class Table(Parts):
         The rows to show; cells are formatted with :func:`format_value`.
     columns : mapping, optional
         Column -> header to show, in order (default: every column, named as it is).
+    caption : str, optional
+        What the table shows, as its ``<caption>`` (on the first part) and first text line.
     first_part_lines, part_lines : int
         Estimated lines of text per part, for splitting a long table over slides.
 
@@ -141,6 +145,7 @@ class Table(Parts):
         frame: pd.DataFrame,
         columns: Mapping[str, str] | None = None,
         *,
+        caption: str = "",
         first_part_lines: int = FIRST_PART_LINES,
         part_lines: int = PART_LINES,
     ) -> None:
@@ -155,21 +160,33 @@ class Table(Parts):
             {label: _format_column(frame[c].tolist(), c in numeric) for c, label in columns.items()}
         )
         self.frame = shown
+        self.caption = caption
         self._numeric = {columns[c] for c in numeric}
         rows = self._row_groups(first_part_lines, part_lines)
         parts = [self._html(shown.iloc[a:b], cont=i > 0) for i, (a, b) in enumerate(rows)]
-        super().__init__(parts, _plain(shown))
+        text = _plain(shown)
+        super().__init__(parts, f"{caption}\n{text}" if caption else text)
 
     def _row_lines(self) -> list[int]:
-        """Estimated text lines of each row when the table is as wide as a slide."""
+        """Estimated text lines of each row when the table is as wide as a slide.
+
+        Columns get widths as a browser's automatic table layout gives them: at least their
+        longest word, and the rest of the line shared in proportion to their longest cell.
+        """
         frame = self.frame
-        natural = {
-            c: max([len(c), *(len(v) for v in frame[c])]) if len(frame) else len(c) for c in frame
+        if not len(frame):
+            return []
+        cells = {c: [c, *frame[c]] for c in frame.columns}
+        longest = {c: max(len(v) for v in values) for c, values in cells.items()}
+        word = {
+            c: max(len(w) for v in values for w in (v.split() or [""]))
+            for c, values in cells.items()
         }
-        short = {c: w for c, w in natural.items() if w <= 18}
-        room = max(LINE_CHARS - sum(short.values()), 20)
-        long_total = sum(w for c, w in natural.items() if c not in short) or 1
-        width = {c: short.get(c) or max(12, room * natural[c] / long_total) for c in frame.columns}
+        spare = max(LINE_CHARS - sum(word.values()), 0)
+        stretch = sum(longest[c] - word[c] for c in frame.columns) or 1
+        width = {
+            c: max(word[c] + spare * (longest[c] - word[c]) / stretch, 1) for c in frame.columns
+        }
         return [
             max(math.ceil(len(v) / width[c]) or 1 for c, v in row.items())
             for _, row in frame.iterrows()
@@ -201,6 +218,8 @@ class Table(Parts):
             .set_td_classes(classes)
             .set_table_attributes(f'class="{table_class}"')
         )
+        if self.caption and not cont:
+            styler = styler.set_caption(html.escape(self.caption))
         markup = styler.to_html()
         # Styler numbers every table "T_aftercare..." and adds an empty <style>; several tables
         # on one page would then share ids, so both go (the classes stay).
@@ -270,8 +289,8 @@ def rule_comparison(*protocols: Any) -> Table:
     return Table(pd.DataFrame(data), headers)
 
 
-def sessions_table(plan: Any, day: int | None = None) -> Table:
-    """A plan's ice sessions (one day, or all): start and end as clock times, minutes, barrier.
+def sessions_table(plan: Any, day: int | Sequence[int] | None = None) -> Table:
+    """A plan's ice sessions (one day, several, or all): clock times, minutes, barrier.
 
     Examples
     --------
@@ -279,19 +298,81 @@ def sessions_table(plan: Any, day: int | None = None) -> Table:
     >>> t = sessions_table(plan_icing(Patient(needled_at="09:00"), "seed-article"), day=1)
     >>> t.frame.iloc[0].tolist()
     ['1', '12:00', '12:20', '20', 'a thin damp towel']
+    >>> t.caption
+    'Ice sessions on day 1 (seed-article protocol)'
     """
     frame = plan.sessions
-    if day is not None:
-        frame = frame[frame["day"] == day]
+    days = [day] if isinstance(day, int) else (list(day) if day is not None else None)
+    if days is not None:
+        frame = frame[frame["day"].isin(days)]
+    columns = {
+        "session": "Session",
+        "clock_time": "Start",
+        "end_clock_time": "End",
+        "minutes": "Minutes",
+        "barrier_label": "Between ice and skin",
+    }
+    if days is None or len(days) > 1:
+        columns = {"day": "Day", **columns}
+    if days is None:
+        when = "Ice sessions"
+    elif len(days) == 1:
+        when = f"Ice sessions on day {days[0]}"
+    else:
+        when = f"Ice sessions on days {', '.join(map(str, days[:-1]))} and {days[-1]}"
+    return Table(frame, columns, caption=f"{when} ({plan.protocol.name} protocol)")
+
+
+def verdict_table(plans: Sequence[Any]) -> Table:
+    """One row per plan: the patient's factors, the verdict, and what the first flag asks.
+
+    Examples
+    --------
+    >>> from aftercare import Patient, plan_icing
+    >>> t = verdict_table([plan_icing(Patient(raynauds=True), "seed-article")])
+    >>> t.frame.iloc[0, :2].tolist()
+    ["Raynaud's disease or phenomenon", 'AVOID']
+    """
+    frame = pd.DataFrame(
+        {
+            "factors": [", ".join(f.label for f in p.flags) or "none" for p in plans],
+            "verdict": [p.verdict.upper() for p in plans],
+            "asks": [p.flags[0].instruction if p.flags else "the protocol's plan" for p in plans],
+        }
+    )
+    return Table(frame, {"factors": "Patient factor", "verdict": "Verdict", "asks": "What it asks"})
+
+
+def barrier_table(modality: str, minutes: float, skinfold_mm: float = 10) -> Table:
+    """The model's skin temperature at the end of one session under each barrier.
+
+    Examples
+    --------
+    >>> t = barrier_table("crushed_ice", 20)
+    >>> t.frame.columns.tolist()
+    ['Between pack and skin', 'Skin when the pack comes off (°C)']
+    """
+    from ..thermal import session_end_skin_c
+    from ..thermal.parameters import load_barriers
+
+    barriers = load_barriers()
+    frame = pd.DataFrame(
+        {
+            "barrier": [b.label for b in barriers.values()],
+            "skin_c": [
+                round(session_end_skin_c(modality, key, minutes, skinfold_mm), 1)
+                for key in barriers
+            ],
+        }
+    )
+    caption = (
+        f"{modality.replace('_', ' ').capitalize()} for {format_value(float(minutes))} min over a "
+        f"{format_value(float(skinfold_mm))} mm skinfold (model output, not a measurement)"
+    )
     return Table(
         frame,
-        {
-            "session": "Session",
-            "clock_time": "Start",
-            "end_clock_time": "End",
-            "minutes": "Minutes",
-            "barrier_label": "Between ice and skin",
-        },
+        {"barrier": "Between pack and skin", "skin_c": "Skin when the pack comes off (°C)"},
+        caption=caption,
     )
 
 

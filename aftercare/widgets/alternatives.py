@@ -11,7 +11,8 @@ from ..alternatives import compare_alternatives
 from ..charts.alternatives import AlternativesChart
 from ..charts.style import LEVEL_STYLE
 from ..patient import Patient
-from .controls import factor_checkboxes, protocol_choices, protocol_dropdown, sources_html
+from ..present import Parts, Table, sources_html, sources_text
+from .controls import factor_checkboxes, protocol_choices, protocol_dropdown
 from .fastdraw import ChartApp
 
 __all__ = ["AlternativesApp"]
@@ -37,6 +38,8 @@ class AlternativesApp(ChartApp):
     >>> app.comparison.set_index("therapy").loc["ice", "suitability"]
     'avoid'
     """
+
+    app_name = "The alternatives app"
 
     def __init__(self, protocol: Any = None, **factors: bool) -> None:
         super().__init__()
@@ -90,6 +93,32 @@ class AlternativesApp(ChartApp):
             + "</tbody></table>"
             + "<details><summary>Text description of the chart</summary>"
             + f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
+        )
+
+    def _static_parts(self, comparison: Any) -> Parts:
+        frame = comparison.assign(
+            verdict=[
+                LEVEL_STYLE.get(s, LEVEL_STYLE["caution"])["label"].upper()
+                for s in comparison["suitability"]
+            ],
+            evidence=[
+                f"{level}: {summary} [sources: {sources_text(ids)}]"
+                for level, summary, ids in zip(
+                    comparison["evidence_level"],
+                    comparison["evidence_summary"],
+                    comparison["source_ids"],
+                    strict=True,
+                )
+            ],
+        )
+        return Table(
+            frame,
+            {
+                "name": "Option",
+                "verdict": "For this patient",
+                "reasons": "Why",
+                "evidence": "Evidence",
+            },
         )
 
     def _summary_text(self, comparison: Any) -> str:

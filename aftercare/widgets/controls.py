@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
 import traitlets
+
+from ..present import sources_html
 
 __all__ = [
     "QuickIntSlider",
@@ -53,15 +53,6 @@ def labelled(widget: widgets.Widget, css_class: str) -> widgets.Widget:
         widget.style.description_width = LABEL_STYLE["description_width"]
     widget.add_class(css_class)
     return widget
-
-
-def sources_html(ids: Iterable[str]) -> str:
-    """``[a, b]`` as a small grey HTML span."""
-    ids = list(ids)
-    if not ids:
-        return ""
-    text = html.escape(", ".join(ids))
-    return f' <span style="color:#555;font-size:90%">[sources: {text}]</span>'
 
 
 def protocol_choices(start: Any = None) -> tuple[dict[str, Any], str]:

@@ -8,10 +8,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..charts.cooling import CoolingChart
+from ..present import Parts, sources_html
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
 from ..thermal.parameters import load_barriers, load_modalities
-from .controls import QuickIntSlider, labelled, sources_html
+from .controls import QuickIntSlider, labelled
 from .fastdraw import ChartApp
 
 __all__ = ["CoolingExplorer"]
@@ -38,6 +39,8 @@ class CoolingExplorer(ChartApp):
     >>> float(app.simulation.attrs["application_min"])
     20.0
     """
+
+    app_name = "The cooling explorer"
 
     def __init__(
         self,
@@ -141,6 +144,17 @@ class CoolingExplorer(ChartApp):
             f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
             "<details><summary>Text description of the chart</summary>"
             f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
+        )
+
+    def _static_parts(self, simulation: Any) -> Parts:
+        attrs = simulation.attrs
+        return Parts(
+            [
+                f"<p>{html.escape(self._chart.figure.caption)}"
+                f"{sources_html(attrs.get('source_ids', ()))}</p>"
+                f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
+            ],
+            self._chart.figure.caption,
         )
 
     def _summary_text(self, simulation: Any) -> str:

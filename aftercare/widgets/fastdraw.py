@@ -39,6 +39,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from ..errors import AftercareError
+from ..present import Parts
 from .chartview import _running_loop, make_chart_view
 from .png import encode_png, encode_png_pil
 
@@ -215,6 +216,8 @@ class ChartApp(widgets.VBox):
     always brings everything up to date.
     """
 
+    #: What the app is called in the note of its static form ("The planner app is ...").
+    app_name = "This app"
     #: Smallest spacing between two redraws during a burst of events, in seconds.
     min_interval_s = 0.02
     #: Delay of the text panel after the chart when a change comes from the browser, in seconds.
@@ -255,6 +258,10 @@ class ChartApp(widgets.VBox):
         raise NotImplementedError
 
     def _summary_text(self, state: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _static_parts(self, state: Any) -> Parts:  # pragma: no cover - abstract
+        """The app's text for its static form (exports), in parts: one slide each in a deck."""
         raise NotImplementedError
 
     # -- wiring ---------------------------------------------------------------------------
@@ -361,13 +368,31 @@ class ChartApp(widgets.VBox):
         self.text.value = self._text_html(state)
 
     # -- display without a front end --------------------------------------------------------
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
-        """Widget view for a live front end, plus a static PNG and text for everything else."""
+    def static_html(self) -> Parts:
+        """The static form's HTML: a note that the app is interactive in JupyterLab, then its
+        text (the chart goes beside it as ``image/png``)."""
+        self.flush()
+        note = (
+            f'<p class="aftercare-note"><b>{html.escape(self.app_name)} is interactive</b> when '
+            "this notebook runs in JupyterLab. Shown here: its chart and text for the settings "
+            "it opens with.</p>"
+        )
+        parts = Parts([note], "")
+        return parts + self._static_parts(self._state) if self._state is not None else parts
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> tuple[dict, dict]:
+        """Widget view for a live front end, plus a static form for everything else: the chart
+        as PNG (with its alt text), the text as HTML (``static_html``) and as plain text."""
         png = self.png
         bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs) or {}
         data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+        metadata: dict[str, Any] = {}
         if png:
             data["image/png"] = base64.b64encode(png).decode("ascii")
+            metadata["image/png"] = {"alt": getattr(self._chart.figure, "alt_text", "")}
         if self._state is not None:
             data["text/plain"] = self._summary_text(self._state)
-        return data
+            data["text/html"] = self.static_html()._repr_html_()
+        return data, metadata

@@ -8,10 +8,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..charts.style import LEVEL_STYLE
 from ..charts.timeline import TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
+from ..present import HOUSE_CSS, Parts, flags_html, plan_report, steps_html, verdict_html
 from .controls import (
     QuickIntSlider,
     factor_checkboxes,
@@ -19,7 +19,6 @@ from .controls import (
     labelled,
     protocol_choices,
     protocol_dropdown,
-    sources_html,
 )
 from .fastdraw import ChartApp
 
@@ -52,6 +51,8 @@ class PlannerApp(ChartApp):
     >>> app.plan.verdict
     'avoid'
     """
+
+    app_name = "The planner app"
 
     def __init__(self, protocol: Any = None, **patient: Any) -> None:
         super().__init__()
@@ -138,34 +139,18 @@ class PlannerApp(ChartApp):
         return bool(self._chart.update(plan, describe=False))
 
     def _text_html(self, plan: Any) -> str:
-        level = LEVEL_STYLE.get(plan.verdict, LEVEL_STYLE["caution"])
-        self.verdict.value = (
-            f'<div class="aftercare-verdict-{plan.verdict}" role="status" '
-            f'style="border-left:6px solid {level["color"]};padding:2px 8px;font-size:115%">'
-            f"<b>Verdict: {html.escape(level['label'].upper())}</b> "
-            f"{html.escape(plan.verdict_reason)}</div>"
+        self.verdict.value = f"<style>{HOUSE_CSS}</style>" + verdict_html(plan).replace(
+            'class="aftercare-verdict ', 'style="font-size:115%" class="aftercare-verdict ', 1
         )
-        parts = ["<div>"]
-        if plan.flags:
-            parts.append("<b>Flags</b><ul>")
-            for flag in plan.flags:
-                parts.append(
-                    f"<li><b>{html.escape(flag.level.upper())}: {html.escape(flag.label)}.</b> "
-                    f"{html.escape(flag.reason)}{sources_html(flag.source_ids)}</li>"
-                )
-            parts.append("</ul>")
-        parts.append("<b>Instructions</b><ol>")
-        for step in plan.instructions:
-            parts.append(
-                f"<li>{html.escape(str(step))} <i>Why:</i> {html.escape(step.reason)}"
-                f"{sources_html(step.source_ids)}</li>"
-            )
-        parts.append("</ol>")
-        parts.append(
+        return (
+            f"<div>{flags_html(plan.flags)}<p><b>Instructions</b></p>"
+            f"{steps_html(plan.instructions)}"
             "<details><summary>Text description of the chart</summary>"
             f"<p>{html.escape(self._chart.figure.alt_text)}</p></details></div>"
         )
-        return "".join(parts)
+
+    def _static_parts(self, plan: Any) -> Parts:
+        return plan_report(plan)
 
     def _summary_text(self, plan: Any) -> str:
         return plan.summary()
