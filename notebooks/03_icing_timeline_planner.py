@@ -37,25 +37,28 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-import pandas as pd
-
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.data import read_yaml
+from aftercare.present import plan_report, rule_table, sessions_table, show
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. The rules of the default protocol (about 4 minutes; running total 4 minutes)
+# ## 1. The rules of the protocol
 #
 # A **protocol** is a file in `data/protocols/` with one rule per line of the schedule. Each rule
-# has a value, the ids of its sources and a basis in words. The default protocol follows the
-# source article [pai-seed] and fills its gaps from the evidence, saying so in each basis.
+# has a value, the ids of its sources and a basis in words. The suite's default protocol follows
+# the source article [pai-seed] and fills its gaps from the evidence, saying so in each basis; a
+# clinic that set its own protocol (notebook 08) sees its own rules here.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 4 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 default = load_protocol()
-pd.DataFrame(default.rule_table())
+rule_table(default)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** which of these rules come from the article itself, and which did the suite have to
@@ -71,45 +74,49 @@ pd.DataFrame(default.rule_table())
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. A typical patient (about 4 minutes; running total 8 minutes)
+# ## 2. A typical patient
 #
-# A patient with no health problems is needled at 09:00, gets up at 07:00 and goes to bed at
-# 23:00. Here is the first day of the plan, as the clinician would read it out.
+# A patient with no health problems is needled at 09:00 and keeps the protocol's default waking
+# hours. Here is the first day of the plan, as the clinician would read it out.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 8 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), default)
-print(typical.sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes", "barrier_label"]].to_string(index=False))
+sessions_table(typical, day=1)
 
-# %% slideshow={"slide_type": "fragment"}
-fig = icing_timeline(typical)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% slideshow={"slide_type": "subslide"}
+show(icing_timeline(typical))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. How each rule shapes the timeline (about 8 minutes; running total 16 minutes)
+# ## 3. How each rule shapes the timeline
 #
 # ### The wait
 #
 # The first session starts no earlier than the wait after needling. If the patient is seen
-# later, for example 5 hours after needling, the plan starts from now.
+# later, for example 5 hours after needling (14:00), the plan starts from now.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 8 minutes; running total 16 minutes.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 later = plan_icing(Patient(hours_since_needling=5, needled_at="09:00"), default)
-print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start_h:g} h after needling")
+sessions_table(later, day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The session cap and the spacing
 #
-# Every session lasts at most the cap (20 minutes) and starts at least the spacing (2 hours)
-# after the start of the one before. Those two numbers fix the rhythm of the plan. To see the
-# spacing at work, make a copy of the default in memory with sessions every 3 hours instead of 2
+# Every session lasts at most the cap and starts at least the spacing after the start of the one
+# before (both are in the table of rules). Those two numbers fix the rhythm of the plan. To see
+# the spacing at work, make a copy of the protocol in memory with sessions every 3 hours
 # (notebook 08 shows how a clinic does this in a file) and compare the first day.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 raw = read_yaml(default.source_path())
 raw["rules"]["interval_hours"]["value"] = 3
 every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours (copy in memory)")
-print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes"]].to_string(index=False))
+sessions_table(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The nights
@@ -120,7 +127,7 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).se
 
 # %% slideshow={"slide_type": "fragment"}
 evening = plan_icing(Patient(hours_since_needling=0, needled_at="19:00", awake_from="06:30", asleep_from="23:00"), default)
-print(evening.schedule_text())
+sessions_table(evening, day=[1, 2])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Patient factors: caution and avoid
@@ -130,10 +137,10 @@ print(evening.schedule_text())
 # ice, and the plan lists other options instead. Notebook 04 covers every factor.
 
 # %% slideshow={"slide_type": "fragment"}
-print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True), default).summary())
+plan_report(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True), default))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Explore: the planner app (about 6 minutes; running total 22 minutes)
+# ## 4. Explore: the planner app
 #
 # The app holds one patient. Change the controls and watch the timeline and the steps below it.
 #
@@ -143,7 +150,10 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=Tr
 # - **Try 4:** also tick *Raynaud's disease or phenomenon*. What is the verdict, and which options are offered?
 # - **Try 5:** set *Protocol preset* to *early-cold*. What changes, and what stays the same?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 22 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -179,9 +189,12 @@ PlannerApp(needled_at="09:00")
 # - Caution keeps ice with extra steps; avoid removes it and offers alternatives.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 3 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("planner")

@@ -38,16 +38,14 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-import pandas as pd
-
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
-from aftercare.factors import load_factors
+from aftercare.present import factor_table, show, verdict_table
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Caution and avoid (about 3 minutes; running total 3 minutes)
+# ## 1. Caution and avoid
 #
 # Textbooks sort risks into two groups:
 #
@@ -61,8 +59,11 @@ from aftercare.widgets.quiz import quiz
 # more, for both cold and heat [cameron-lists]; a Canadian consensus document covers the same
 # ground, though its recommendation wording was not read for this suite [houghton2010].
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 3 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. The article's three conditions (about 6 minutes; running total 9 minutes)
+# ## 2. The article's three conditions
 #
 # | Condition | Article [pai-seed] | Teaching lists [cameron-lists] | Suite default |
 # |---|---|---|---|
@@ -73,15 +74,16 @@ from aftercare.widgets.quiz import quiz
 # A cold-therapy device leaflet goes further and lists diabetes as a reason not to use its
 # device [deroyal-ifu]; it is one device's instructions, so its confidence is low.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 9 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The three plans side by side
 #
 # The same patient, needled at 09:00, with one condition each. Read the verdict and the flag.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-for factor in ("diabetes", "neuropathy", "raynauds"):
-    plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True}))
-    print(f"{factor}: {plan.verdict.upper()}. {plan.flags[0].instruction}\n")
+verdict_table([plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True})) for factor in ("diabetes", "neuropathy", "raynauds")])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** why does the suite's default treat Raynaud's as "avoid" when the article says only
@@ -103,15 +105,17 @@ for factor in ("diabetes", "neuropathy", "raynauds"):
 # article does; use the disagreement to introduce notebook 08.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. All the factors (about 5 minutes; running total 14 minutes)
+# ## 3. All the factors
 #
 # The full table, from `data/factors.csv`, with each factor's level for cold and for heat and
 # what each source says. A factor can restrict one option and not another: a bleeding tendency
 # restricts heat, not ice; Raynaud's restricts ice, not heat.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 14 minutes.
+
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
-print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_string(index=False))
+factor_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Terms in the table: **Cold urticaria or cold hypersensitivity** (hives after cold), **cryoglobulinaemia** (blood
@@ -123,7 +127,7 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_str
 # nerve palsy after icing [malone1992] [moeller1997] [covington1993] [collins1986].
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. What to watch on the skin (about 4 minutes; running total 18 minutes)
+# ## 4. What to watch on the skin
 #
 # During and after each session, the patient (or someone with them) looks at the skin and
 # notices how it feels. Take the ice off at once if:
@@ -137,15 +141,19 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching"]].to_str
 # Some redness that fades as the skin warms is usual. With a caution factor, the planner asks
 # for skin checks every few minutes during each session.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 18 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Explore: factors in the planner (about 5 minutes; running total 23 minutes)
+# ## 5. Explore: factors in the planner
 #
 # A static plan for a typical caution case comes first, then the app.
 
-# %% slideshow={"slide_type": "fragment"}
-fig = icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)))
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 23 minutes.
+
+# %% slideshow={"slide_type": "subslide"}
+show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** tick *Superficial nerve at the site with little fat*. Which step tells the patient how to apply the pack?
@@ -156,7 +164,7 @@ print(fig.caption)
 # - **Try 4:** tick *Cold urticaria or cold hypersensitivity*. Which alternatives are offered, and why is a cooling spray
 #   not one of them?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -190,9 +198,12 @@ PlannerApp(needled_at="09:00")
 #   ice off at once.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 2 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("safety")

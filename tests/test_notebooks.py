@@ -174,11 +174,35 @@ def test_images_have_alt_text(path):
             assert described, f"{path.name}: chart output without alt text: {cell.source[:60]}"
 
 
+CHART_CALL = re.compile(
+    r"\b(icing_timeline|cooling_curve|alternatives_chart|protocol_comparison)\("
+)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_charts_show_caption(path):
+    """Every chart goes through aftercare.present.show: image with alt text, caption as text."""
     for cell in _read(path).cells:
-        if cell.cell_type == "code" and "fig = " in cell.source:
-            assert "fig.caption" in cell.source and "fig.alt_text" in cell.source, cell.source[:60]
+        if cell.cell_type == "code" and CHART_CALL.search(cell.source):
+            assert "show(" in cell.source, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_nothing_is_printed_as_code(path):
+    """Tables, plans and captions are HTML text (aftercare.present), never print()ed monospace."""
+    for cell in _read(path).cells:
+        if cell.cell_type == "code":
+            assert "print(" not in cell.source, cell.source[:60]
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "stream", (path.name, cell.source[:60])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_timings_are_speaker_notes_not_headings(path):
+    for text in _markdown(_read(path)):
+        for line in text.splitlines():
+            if line.lstrip().startswith("#"):
+                assert "running total" not in line and "minutes)" not in line, line
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
