@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from . import style
 
@@ -251,25 +253,20 @@ class CoolingChart:
             )
             text = "\n".join(textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", 38) for t in group)
             labels.append((value, text, confirmed))
-        # Right margin, pushed apart so that close lines (12.5 and 13.6 °C) stay readable.
-        per_line_c = (Y_RANGE_C[1] - Y_RANGE_C[0]) / (self.ax.bbox.height / 17.0)
-        placed: list[float] = []
+        # Right margin, pushed apart so that close lines (12.5 and 13.6 °C) stay readable: each
+        # label is measured as drawn and the next one starts below it.
+        renderer = FigureCanvasAgg(self.figure).get_renderer()
+        to_data = ax.transData.inverted()
         bottom_prev = None
         for value, text, confirmed in labels:
-            n_lines = text.count("\n") + 1
-            y = value + per_line_c * n_lines / 2
-            if bottom_prev is not None and y > bottom_prev - 0.3:
-                y = bottom_prev - 0.3
-            placed.append(y)
-            bottom_prev = y - per_line_c * n_lines
-            ax.annotate(
+            note = ax.annotate(
                 text,
                 xy=(1, value),
                 xycoords=ax.get_yaxis_transform(),
-                xytext=(1.02, y),
+                xytext=(1.02, value),
                 textcoords=("axes fraction", "data"),
                 ha="left",
-                va="top",
+                va="center",
                 fontsize=12,
                 annotation_clip=False,
                 fontstyle="normal" if confirmed else "italic",
@@ -282,6 +279,15 @@ class CoolingChart:
                     shrinkB=0,
                 ),
             )
+            note.update_positions(renderer)  # an annotation places its text at draw time
+            box = Text.get_window_extent(note, renderer)
+            top_c = to_data.transform((0, box.y1))[1]
+            if bottom_prev is not None and top_c > bottom_prev - 0.3:
+                shift = top_c - (bottom_prev - 0.3)
+                note.set_position((1.02, value - shift))
+                note.update_positions(renderer)
+                box = Text.get_window_extent(note, renderer)
+            bottom_prev = to_data.transform((0, box.y0))[1]
 
     def update(self, simulation: Any, title: str | None = None) -> bool:
         """Show ``simulation``. Returns True when the time axis had to change."""
