@@ -33,6 +33,10 @@ TRACES = (
     ("muscle_3cm_c", "muscle_3cm", "-.", "muscle 3 cm deep"),
 )
 Y_RANGE_C = (-3.0, 40.0)
+#: Narrower than this [px], the legend goes below the chart and the labels wrap narrower.
+WIDE_MIN_PX = 820
+#: Smallest width the narrow layout is made for [px].
+MIN_WIDTH_PX = 540
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class CoolingChart:
         ``simulation.attrs`` when present.
     x_max_min : float, optional
         Fix the time axis to 0..x_max_min minutes (apps use it so the axis never jumps).
+    width_px : int, optional
+        Width in pixels at 100 dpi (default 1000); text keeps its size at every width.
     """
 
     def __init__(
@@ -144,22 +150,43 @@ class CoolingChart:
         thresholds: Any = None,
         title: str | None = None,
         x_max_min: float | None = None,
+        width_px: int | None = None,
     ) -> None:
         check_simulation(simulation)
         self.thresholds = read_thresholds(thresholds)
         self.fixed_x = x_max_min
+        self.width_px = max(int(width_px or style.SLIDE_SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
+        self.wide = self.width_px >= WIDE_MIN_PX
+        # Characters per line of a threshold label in the right margin.
+        self.label_chars = 38 if self.wide else 23
         with style.house_rc():
             self._build(simulation)
         self.update(simulation, title)
 
     def _build(self, simulation: pd.DataFrame) -> None:
-        fig = style.new_figure()
+        if self.wide:
+            width_in = self.width_px / style.DPI
+            fig = style.new_figure((width_in, style.SLIDE_SIZE_IN[1]))
+            box = (
+                0.075,
+                0.13,
+                0.56 * 1000 / self.width_px + 0.075 * (1 - 1000 / self.width_px),
+                0.72,
+            )
+        else:
+            # Narrow: 75 px left, the threshold labels in 235 px on the right, two lines of
+            # subtitle above and the legend below (positions in pixels, text at its size).
+            width, height = self.width_px, 660
+            fig = style.new_figure((width / style.DPI, height / style.DPI))
+            box = (75 / width, 175 / height, (width - 75 - 235) / width, 380 / height)
         self.figure = fig
-        ax = fig.add_axes((0.075, 0.13, 0.56, 0.72))
+        ax = fig.add_axes(box)
         self.ax = ax
         ax.set_ylim(*Y_RANGE_C)
         ax.set_ylabel("Temperature (°C)")
-        ax.set_xlabel("Minutes from the start of cooling (min)")
+        ax.set_xlabel(
+            "Minutes from the start of cooling (min)" if self.wide else "Minutes from start (min)"
+        )
         self.x_max = self.fixed_x or float(simulation["time_min"].max())
         ax.set_xlim(0, self.x_max)
         self.apply_span = ax.axvspan(
@@ -191,17 +218,30 @@ class CoolingChart:
         # A fixed legend (colour + line style + name) keeps the traces apart without colour.
         ax.legend(
             loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
+            bbox_to_anchor=(1.01, 1.0) if self.wide else (-75 / ax.bbox.width, -0.24),
             frameon=False,
             title="Tissue (line style)",
             alignment="left",
+            ncol=1 if self.wide else 2,
         )
-        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
-        fig.text(
-            0.015,
-            0.915,
+        height_px = fig.bbox.height
+        self.title = fig.text(
+            15 / self.width_px,
+            1 - 14 / height_px,
+            "",
+            ha="left",
+            va="top",
+            fontsize=15,
+            fontweight="bold",
+        )
+        note = (
             "Model output (calibrated 1-D bioheat model), not a measurement. "
-            "Dashed threshold: unconfirmed.",
+            "Dashed threshold: unconfirmed."
+        )
+        fig.text(
+            15 / self.width_px,
+            1 - 47.6 / height_px,
+            note if self.wide else textwrap.fill(note, int((self.width_px - 30) / 8.3)),
             ha="left",
             va="top",
             fontsize=12,
@@ -225,8 +265,13 @@ class CoolingChart:
             inner = any(low < v < band.high_c for v in line_values)
             # A band crossed by threshold lines is labelled just above its lower edge.
             y, va = (low, "bottom") if inner else ((low + band.high_c) / 2, "center")
+            band_text = f"{band.label}{_unconfirmed_tag(band)}"
+            if not self.wide:  # a band label stays inside the narrower plot
+                band_text = textwrap.shorten(
+                    band_text, int((ax.bbox.width - 12) / 8.6), placeholder="..."
+                )
             ax.annotate(
-                f"{band.label}{_unconfirmed_tag(band)}",
+                band_text,
                 (0, y),
                 xycoords=ax.get_yaxis_transform(),
                 xytext=(4, 2 if inner else 0),
@@ -251,11 +296,15 @@ class CoolingChart:
                 linestyle="-" if confirmed else (0, (5, 3)),
                 zorder=3,
             )
-            text = "\n".join(textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", 38) for t in group)
+            text = "\n".join(
+                textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", self.label_chars) for t in group
+            )
             labels.append((value, text, confirmed))
         # Right margin, pushed apart so that close lines (12.5 and 13.6 °C) stay readable: each
         # label is measured as drawn and the next one starts below it.
         renderer = FigureCanvasAgg(self.figure).get_renderer()
+        # Clear of the last tick label of the time axis, which reaches past the axis end.
+        label_x = 1.02 if self.wide else 1 + 20 / ax.bbox.width
         to_data = ax.transData.inverted()
         bottom_prev = None
         for value, text, confirmed in labels:
@@ -263,7 +312,7 @@ class CoolingChart:
                 text,
                 xy=(1, value),
                 xycoords=ax.get_yaxis_transform(),
-                xytext=(1.02, value),
+                xytext=(label_x, value),
                 textcoords=("axes fraction", "data"),
                 ha="left",
                 va="center",
@@ -284,7 +333,7 @@ class CoolingChart:
             top_c = to_data.transform((0, box.y1))[1]
             if bottom_prev is not None and top_c > bottom_prev - 0.3:
                 shift = top_c - (bottom_prev - 0.3)
-                note.set_position((1.02, value - shift))
+                note.set_position((label_x, value - shift))
                 note.update_positions(renderer)
                 box = Text.get_window_extent(note, renderer)
             bottom_prev = to_data.transform((0, box.y0))[1]
@@ -309,9 +358,11 @@ class CoolingChart:
         if title is None:
             parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
             title = ", ".join(parts + [f"{application:g} min"]) if parts else None
-        self.title.set_text(
-            f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
-        )
+        text = f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
+        if not self.wide:  # one line of bold 15 pt text across the narrow figure
+            text = f"Cold: {title}" if title else text
+            text = textwrap.shorten(text, int((self.width_px - 30) / 12), placeholder="...")
+        self.title.set_text(text)
         self._describe(simulation, application, title)
         return changed
 
