@@ -253,7 +253,7 @@ def questions_html(
     parts = ['<div class="aftercare-quiz">']
     for number, q in enumerate(_select(topic, questions), start=start):
         parts.append(f"<p><strong>Q{number}.</strong> {esc(q.prompt)}</p>")
-        parts.append('<ol type="A">')
+        parts.append('<ol type="A" style="list-style-type:upper-alpha">')
         parts.extend(f"<li>{esc(o.text)}</li>" for o in q.options)
         parts.append("</ol>")
         letter = "ABCDEF"[q.correct_index]

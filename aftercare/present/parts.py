@@ -36,7 +36,7 @@ table.aftercare-table.aftercare-cont thead { display: none; }
 .aftercare-quiz ol { list-style-type: upper-alpha; }
 .aftercare-src { color: #4d4d4d; font-size: 0.9em; }
 .aftercare-caption { margin: 0.2em 0 0.6em; color: #222222; }
-.aftercare-verdict { border-left: 6px solid; padding: 0.1em 0.6em; margin: 0.3em 0; }
+.aftercare-verdict-box { border-left: 6px solid; padding: 0.1em 0.6em; margin: 0.3em 0; }
 .aftercare-steps li, .aftercare-flags li { margin: 0.2em 0; }
 .aftercare-note { border-left: 4px solid #1b4f8a; padding: 0.2em 0.6em; color: #1b1b1b;
   background: #f2f6fb; }

@@ -72,7 +72,7 @@ def verdict_html(plan: Any) -> str:
     color = LEVEL_COLORS.get(plan.verdict, LEVEL_COLORS["caution"])
     word = _LEVEL_WORDS.get(plan.verdict, plan.verdict.upper())
     return (
-        f'<div class="aftercare-verdict aftercare-verdict-{html.escape(plan.verdict)}" '
+        f'<div class="aftercare-verdict-box aftercare-verdict-{html.escape(plan.verdict)}" '
         f'role="status" style="border-left-color:{color}"><b>Verdict: {word}</b> '
         f"{html.escape(plan.verdict_reason)}</div>"
     )
@@ -101,8 +101,11 @@ def steps_html(steps: Sequence[Any], start: int = 1) -> str:
     return f'<ol class="aftercare-steps"{first}>{items}</ol>'
 
 
-def plan_report(plan: Any, *, steps_per_part: int = STEPS_PER_PART) -> Parts:
+def plan_report(plan: Any, *, steps: bool = True, steps_per_part: int = STEPS_PER_PART) -> Parts:
     """A plan as HTML text: protocol, verdict, sessions, flags, then the steps in parts.
+
+    With ``steps=False`` only the first part (protocol, verdict, sessions and flags): what fits
+    one projected slide when the steps are shown elsewhere (the planner app lists them).
 
     Examples
     --------
@@ -117,17 +120,19 @@ def plan_report(plan: Any, *, steps_per_part: int = STEPS_PER_PART) -> Parts:
         + f"<p>{html.escape(sessions_sentence(plan))}</p>"
     )
     flags = flags_html(plan.flags)
-    steps = list(plan.instructions)
-    chunks = [steps[i : i + steps_per_part] for i in range(0, len(steps), steps_per_part)]
+    items = list(plan.instructions)
+    chunks = [items[i : i + steps_per_part] for i in range(0, len(items), steps_per_part)]
     step_parts = [
         ("<p><b>Steps</b></p>" if n == 0 else "") + steps_html(chunk, start=1 + n * steps_per_part)
         for n, chunk in enumerate(chunks)
     ]
     parts = [head + flags] if len(plan.flags) <= 1 else [head, flags]
+    if not steps:
+        return Parts(parts, _plan_text(plan, steps=False))
     return Parts([*parts, *step_parts], _plan_text(plan))
 
 
-def _plan_text(plan: Any) -> str:
+def _plan_text(plan: Any, steps: bool = True) -> str:
     lines = [
         protocol_line(plan.protocol),
         f"Verdict: {_LEVEL_WORDS.get(plan.verdict, plan.verdict.upper())} - {plan.verdict_reason}",
@@ -137,7 +142,7 @@ def _plan_text(plan: Any) -> str:
         lines.append(
             f"{flag.level.upper()}: {flag.label}. {flag.reason} [{', '.join(flag.source_ids)}]"
         )
-    for number, step in enumerate(plan.instructions, start=1):
+    for number, step in enumerate(plan.instructions if steps else (), start=1):
         lines.append(f"{number}. {step} [{', '.join(step.source_ids)}]")
     return "\n".join(lines)
 

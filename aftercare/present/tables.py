@@ -44,6 +44,8 @@ FIRST_PART_LINES = 14
 PART_LINES = 22
 
 _STYLER_IDS = re.compile(r' id="T_aftercare[^"]*"')
+_NUM_CELL = re.compile(r'(<t[dh]) (class="[^"]*aftercare-num")')
+_TEXT_CELL = re.compile(r'(<t[dh]) (class="(?![^"]*aftercare-num)[^"]*")')
 _EMPTY_STYLE = re.compile(r'<style type="text/css">\s*</style>\s*')
 
 #: How each protocol rule is named for people, and the unit its value is shown in.
@@ -230,6 +232,12 @@ class Table(Parts):
                     f'class="col_heading level0 col{column}"',
                     f'class="col_heading level0 col{column} aftercare-num"',
                 )
+        # Inline styles too: JupyterLab drops <style> from outputs it does not trust (a
+        # notebook opened with stored outputs, RISE), but keeps these.
+        markup = _NUM_CELL.sub(r'\1 style="text-align:right" \2', markup)
+        markup = _TEXT_CELL.sub(r'\1 style="text-align:left;vertical-align:top" \2', markup)
+        if cont:
+            markup = markup.replace("<thead>", '<thead style="display:none">', 1)
         return markup.strip()
 
 
