@@ -196,7 +196,7 @@ class TimelineChart:
         width = max(int(width), MIN_SIZE_PX[0])
         self.wide = width >= WIDE_MIN_PX
         # The soreness panel keeps room for its axis label (the legend goes below when narrow).
-        least = _TOP + _LANE + _GAP + _BOTTOM + (200 if self.wide else _NARROW_LEGEND + 190)
+        least = _TOP + _LANE + _GAP + _BOTTOM + (90 if self.wide else _NARROW_LEGEND + 190)
         self.size_px = (width, max(int(height), MIN_SIZE_PX[1], least))
         self._undescribed: tuple[Any, float] | None = None
         self.soreness = soreness if soreness is not None else load_soreness_course()

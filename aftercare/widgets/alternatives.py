@@ -55,7 +55,7 @@ class AlternativesApp(ChartApp):
         box = widgets.VBox(
             [
                 controls["protocol"],
-                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
+                widgets.HTML("<b>Patient factors</b>: tick every one that applies."),
                 grid,
             ]
         )
@@ -72,7 +72,7 @@ class AlternativesApp(ChartApp):
         return compare_alternatives(patient, self.protocols[c["protocol"].value])
 
     def _make_chart(self, state: Any) -> AlternativesChart:
-        return AlternativesChart(state)
+        return AlternativesChart(state, width_px=self.size_px[0] if self.size_px else None)
 
     def _text_html(self, comparison: Any) -> str:
         rows = []

@@ -17,6 +17,7 @@ __all__ = [
     "protocol_dropdown",
     "protocol_choices",
     "factor_checkboxes",
+    "clock_picker",
     "LABEL_STYLE",
 ]
 
@@ -83,7 +84,7 @@ def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
             options=[(p.title, name) for name, p in protocols.items()],
             value=value,
             description="Protocol preset",
-            layout=widgets.Layout(width="44em"),
+            layout=widgets.Layout(width="44em", max_width="100%"),
         ),
         "aftercare-protocol",
     )
@@ -103,8 +104,31 @@ def factor_checkboxes(patient: Any) -> tuple[dict[str, widgets.Checkbox], widget
         )
         box.add_class(f"aftercare-factor-{factor.id}")
         boxes[factor.id] = box
+    # As many columns as fit (two in a narrow notebook column), each label wrapping in full
+    # (the apps' styles undo ipywidgets' one-line labels that end in "...").
     grid = widgets.GridBox(
         list(boxes.values()),
-        layout=widgets.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"),
+        layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))", grid_gap="2px 1.2em"
+        ),
     )
+    grid.add_class("aftercare-factors")
     return boxes, grid
+
+
+def clock_picker(value: Any, description: str, css_class: str) -> widgets.Widget:
+    """A clock time typed or picked as 24-hour ``HH:MM`` (a browser's time input would show
+    09:00 AM in many locales); suggestions every half hour."""
+    text = value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
+    return labelled(
+        widgets.Combobox(
+            value=text,
+            options=[f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, 30)],
+            ensure_option=False,
+            placeholder="HH:MM, 24-hour",
+            description=description,
+            continuous_update=False,
+            layout=widgets.Layout(width="24em"),
+        ),
+        css_class,
+    )

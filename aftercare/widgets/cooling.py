@@ -64,7 +64,7 @@ class CoolingExplorer(ChartApp):
                     options=[(m.label, key) for key, m in modalities.items()],
                     value=modality or default.modality,
                     description="Cold source",
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-modality",
             ),
@@ -73,7 +73,7 @@ class CoolingExplorer(ChartApp):
                     options=[(b.label, key) for key, b in barriers.items()],
                     value=barrier or default.barrier,
                     description="Between pack and skin",
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-barrier",
             ),
@@ -85,7 +85,7 @@ class CoolingExplorer(ChartApp):
                     step=1,
                     description="Minutes on (min)",
                     continuous_update=True,
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-minutes",
             ),
@@ -100,12 +100,13 @@ class CoolingExplorer(ChartApp):
                 "aftercare-skinfold",
             ),
         }
-        box = widgets.VBox(
-            [
-                widgets.HBox([controls["modality"], controls["application_min"]]),
-                widgets.HBox([controls["barrier"], controls["skinfold_mm"]]),
-            ]
-        )
+        rows = [
+            widgets.HBox([controls["modality"], controls["application_min"]]),
+            widgets.HBox([controls["barrier"], controls["skinfold_mm"]]),
+        ]
+        for row in rows:  # wrap onto a second line in a narrow notebook column
+            row.add_class("aftercare-row")
+        box = widgets.VBox(rows)
         self._setup(controls, box)
 
     @property
@@ -131,7 +132,12 @@ class CoolingExplorer(ChartApp):
         return f"{modality.split(' (')[0]}; {barrier.split(' (')[0].lower()}"
 
     def _make_chart(self, state: Any) -> CoolingChart:
-        return CoolingChart(state, title=self._title(), x_max_min=self.x_max_min)
+        return CoolingChart(
+            state,
+            title=self._title(),
+            x_max_min=self.x_max_min,
+            width_px=self.size_px[0] if self.size_px else None,
+        )
 
     def _refresh_chart(self, state: Any) -> bool:
         return self._chart.update(state, self._title())

@@ -14,6 +14,7 @@ from ..planner import plan_icing
 from ..present import HOUSE_CSS, Parts, flags_html, plan_report, steps_html, verdict_html
 from .controls import (
     QuickIntSlider,
+    clock_picker,
     factor_checkboxes,
     field_bounds,
     labelled,
@@ -23,6 +24,13 @@ from .controls import (
 from .fastdraw import ChartApp
 
 __all__ = ["PlannerApp"]
+
+
+def _row(*children: widgets.Widget) -> widgets.HBox:
+    """Controls side by side, wrapping onto the next line in a narrow column."""
+    row = widgets.HBox(list(children))
+    row.add_class("aftercare-row")
+    return row
 
 
 class PlannerApp(ChartApp):
@@ -71,13 +79,12 @@ class PlannerApp(ChartApp):
                 step=1,
                 description="Hours since needling (h)",
                 continuous_update=True,
-                layout=widgets.Layout(width="36em"),
+                layout=widgets.Layout(width="34em", max_width="100%"),
             ),
             "aftercare-hours",
         )
-        controls["needled_at"] = labelled(
-            widgets.TimePicker(value=start.needled_at, step=60, description="Needled at (clock)"),
-            "aftercare-needled-at",
+        controls["needled_at"] = clock_picker(
+            start.needled_at, "Needled at (24 h clock)", "aftercare-needled-at"
         )
         controls["skinfold_mm"] = labelled(
             widgets.BoundedFloatText(
@@ -95,16 +102,42 @@ class PlannerApp(ChartApp):
         self._factor_ids = tuple(boxes)
         self.verdict = widgets.HTML()
         self.verdict.add_class("aftercare-verdict")
-        control_box = widgets.VBox(
+        timing = widgets.VBox(
             [
-                widgets.HBox([controls["hours_since_needling"], controls["needled_at"]]),
-                widgets.HBox([controls["skinfold_mm"], controls["protocol"]]),
-                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
-                factor_grid,
-                self.verdict,
+                _row(controls["hours_since_needling"], controls["needled_at"]),
+                _row(controls["skinfold_mm"], controls["protocol"]),
             ]
         )
-        self._setup(controls, control_box)
+        factors = widgets.VBox(
+            [widgets.HTML("Tick every factor that applies to this patient."), factor_grid]
+        )
+        # Tabs keep the app one screen high (a projected slide too): the timing, the factors,
+        # and the plan's steps and reasons, with the verdict and the chart always in view.
+        self.tabs = widgets.Tab(children=[timing, factors, self.text])
+        self.tabs.titles = ("Patient and timing", self._factors_title(start), "Steps and reasons")
+        self.tabs.add_class("aftercare-tabs")
+        for factor in self._factor_ids:
+            controls[factor].observe(self._count_factors, names="value")
+        control_box = widgets.VBox([self.tabs, self.verdict])
+        self._setup(controls, control_box, text_below=False)
+
+    def _factors_title(self, patient: Any) -> str:
+        count = len(patient.present_factors)
+        return f"Factors ({count} ticked)" if count else "Patient factors"
+
+    def _count_factors(self, _change: Any = None) -> None:
+        count = sum(bool(self.controls[f].value) for f in self._factor_ids)
+        titles = list(self.tabs.titles)
+        titles[1] = f"Factors ({count} ticked)" if count else "Patient factors"
+        self.tabs.titles = tuple(titles)
+
+    def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
+        """Wide rooms get a 16:9 chart, at most as tall as the room left on a slide."""
+        width = min(max(width_px, self.min_width_px), self.max_width_px)
+        height = min(round(0.56 * width), 640) if width >= 820 else 600
+        if room_px is not None:
+            height = min(height, room_px)
+        return (width, height)
 
     @property
     def plan(self) -> Any:
@@ -119,10 +152,12 @@ class PlannerApp(ChartApp):
     def _compute(self) -> Any:
         c = self.controls
         needled = c["needled_at"].value
-        if needled is None:
-            needled = "not a time"
-        elif isinstance(needled, dt.time):
+        if isinstance(needled, dt.time):
             needled = needled.replace(second=0, microsecond=0)
+        elif not (needled or "").strip():
+            needled = "not a time"
+        else:
+            needled = needled.strip()
         patient = Patient(
             hours_since_needling=float(c["hours_since_needling"].value),
             needled_at=needled,
@@ -132,7 +167,7 @@ class PlannerApp(ChartApp):
         return plan_icing(patient, self.protocols[c["protocol"].value])
 
     def _make_chart(self, state: Any) -> TimelineChart:
-        return TimelineChart(state)
+        return TimelineChart(state, size_px=self.size_px)
 
     def _refresh_chart(self, plan: Any) -> bool:
         # The caption and alt text (a few ms of string work) are written with the text panel.
@@ -140,7 +175,7 @@ class PlannerApp(ChartApp):
 
     def _text_html(self, plan: Any) -> str:
         self.verdict.value = f"<style>{HOUSE_CSS}</style>" + verdict_html(plan).replace(
-            'class="aftercare-verdict ', 'style="font-size:115%" class="aftercare-verdict ', 1
+            "<div ", '<div style="font-size:115%" ', 1
         )
         return (
             f"<div>{flags_html(plan.flags)}<p><b>Instructions</b></p>"
