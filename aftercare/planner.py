@@ -329,7 +329,7 @@ def plan_icing(
     if verdict == "avoid":
         instructions = factor_part.steps
     else:
-        instructions = (_first_step(protocol, starts, needled_min), *factor_part.steps)
+        instructions = (_first_step(protocol, starts, needled_min, now_m), *factor_part.steps)
 
     return IcingPlan(
         patient=patient,
@@ -404,17 +404,31 @@ def _factor_part(patient: Patient, protocol: Protocol) -> _FactorPart:
     return _FactorPart(verdict, verdict_reason, tuple(flags), alternatives, assessments, steps)
 
 
-def _first_step(protocol: Protocol, starts: list[int], needled_min: int) -> Instruction:
-    """The time-dependent first step: when the first ice may start."""
+def _first_step(
+    protocol: Protocol, starts: list[int], needled_min: int, now_m: int = 0
+) -> Instruction:
+    """The time-dependent first step: when the first ice may start.
+
+    "Wait until" only when there is something to wait for: when the first session starts now
+    (the wait is over, or the protocol has none) the step says so.
+    """
     if starts:
         wait = protocol.rule("wait_hours")
         first = needled_min + starts[0]
-        return Instruction(
-            f"Wait until {_clock(first)} on day {first // 1440 + 1} before the first ice "
-            f"({protocol.wait_hours:g} hours after needling at the earliest).",
-            " ".join(wait.basis.split()),
-            wait.source_ids,
-        )
+        when = f"{_clock(first)} on day {first // 1440 + 1}"
+        if starts[0] > now_m:
+            text = (
+                f"Wait until {when} before the first ice "
+                f"({protocol.wait_hours:g} hours after needling at the earliest)."
+            )
+        elif protocol.wait_hours > 0:
+            text = (
+                f"The first ice can start now, at {when}: the wait of "
+                f"{protocol.wait_hours:g} hours after needling is over."
+            )
+        else:
+            text = f"The first ice can start now, at {when}: this protocol has no wait."
+        return Instruction(text, " ".join(wait.basis.split()), wait.source_ids)
     length = protocol.rule("plan_hours")
     return Instruction(
         "There are no ice sessions left in this plan's time window.",
