@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -115,7 +123,7 @@ sessions_table(later, day=1)
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 raw = read_yaml(default.source_path())
 raw["rules"]["interval_hours"]["value"] = 3
-every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours (copy in memory)")
+every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours")
 sessions_table(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -126,18 +134,20 @@ sessions_table(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), e
 # 06:30 gets one session before bed, and the plan resumes in the morning.
 
 # %% slideshow={"slide_type": "fragment"}
-evening = plan_icing(Patient(hours_since_needling=0, needled_at="19:00", awake_from="06:30", asleep_from="23:00"), default)
-sessions_table(evening, day=[1, 2])
+evening = Patient(needled_at="19:00", awake_from="06:30", asleep_from="23:00")
+sessions_table(plan_icing(evening, default), day=[1, 2])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Patient factors: caution and avoid
 #
 # A factor such as diabetes turns the verdict to **caution**: ice is allowed with extra steps,
 # such as skin checks every few minutes. A factor such as Raynaud's turns it to **avoid**: no
-# ice, and the plan lists other options instead. Notebook 04 covers every factor.
+# ice, and the plan lists other options instead. The app below lists every step; notebook 04
+# covers every factor.
 
 # %% slideshow={"slide_type": "fragment"}
-plan_report(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True), default))
+diabetes = Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)
+plan_report(plan_icing(diabetes, default), steps=False)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Explore: the planner app

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
