@@ -134,14 +134,21 @@ def _time_points(n: int) -> str:
     return f"{n} time point{'s' if n != 1 else ''}"
 
 
-def _wait_words(plan: Any) -> str:
-    """What the plan says about waiting: no ice plan (avoid), no wait, or the wait in hours."""
+def _wait_words(plan: Any, needled: float) -> tuple[str, str]:
+    """What the plan says about waiting, for the subtitle and for the alt text: there is no ice
+    plan (avoid), no wait, or a wait in hours (with its clock time)."""
     if str(plan.verdict) == "avoid":
-        return "no ice plan: ice is ruled out (AVOID)"
+        return (
+            "no ice plan: ice is ruled out (AVOID)",
+            "No ice plan: ice is ruled out, so there is no wait and no session.",
+        )
     wait = float(plan.wait_until_h)
     if wait == 0:
-        return "no wait before the first ice"
-    return f"no ice for the first {wait:g} h"
+        return "no wait before the first ice", "No wait: ice may start straight after needling."
+    return (
+        f"no ice for the first {wait:g} h",
+        f"Wait (no ice) until {wait:g} h ({style.clock_label(needled, wait)}).",
+    )
 
 
 def _first_sentence(text: str) -> str:
@@ -444,7 +451,7 @@ class TimelineChart:
             runs = "" if verdict == "avoid" else f"; plan to {float(plan.horizon_h):g} h"
         needled_words = "Needled at" if self.wide else "Needled"
         self.subtitle.set_text(
-            f"{needled_words} {style.clock_label(needled, 0)}; {_wait_words(plan)}{runs}"
+            f"{needled_words} {style.clock_label(needled, 0)}; {_wait_words(plan, needled)[0]}{runs}"
         )
         self.panel_head.set_text(f"Verdict: {vstyle['label'].upper()}")
         self.panel_head.set_color(style.COLORS["text"])
@@ -510,7 +517,7 @@ class TimelineChart:
         alt = (
             f"Icing timeline, 0 to {self.x_max:g} hours after needling at "
             f"{style.clock_label(needled, 0)}, protocol '{getattr(protocol, 'name', '?')}'. "
-            f"Verdict: {verdict}. Now: {now_h:g} h after needling. {_wait_alt(plan, needled)} "
+            f"Verdict: {verdict}. Now: {now_h:g} h after needling. {_wait_words(plan, needled)[1]} "
             f"{_session_words(plan)} Asleep: {sleep or 'none within the plan'}.{sore} "
             f"Flags: {flags}"
         )
@@ -528,15 +535,6 @@ class TimelineChart:
             "illustrative curve fitted to them."
         )
         style.set_text_alternative(self.figure, caption, alt)
-
-
-def _wait_alt(plan: Any, needled: float) -> str:
-    if str(plan.verdict) == "avoid":
-        return "No ice plan: ice is ruled out, so there is no wait and no session."
-    wait = float(plan.wait_until_h)
-    if wait == 0:
-        return "No wait: ice may start straight after needling."
-    return f"Wait (no ice) until {wait:g} h ({style.clock_label(needled, wait)})."
 
 
 def icing_timeline(plan: Any) -> Figure:
