@@ -73,7 +73,7 @@ def verdict_html(plan: Any) -> str:
     word = _LEVEL_WORDS.get(plan.verdict, plan.verdict.upper())
     return (
         f'<div class="aftercare-verdict-box aftercare-verdict-{html.escape(plan.verdict)}" '
-        f'role="status" style="border-left-color:{color}"><b>Verdict: {word}</b> '
+        f'role="status" style="border-left:6px solid {color};padding:0.1em 0.6em"><b>Verdict: {word}</b> '
         f"{html.escape(plan.verdict_reason)}</div>"
     )
 

@@ -175,7 +175,7 @@ class PlannerApp(ChartApp):
 
     def _text_html(self, plan: Any) -> str:
         self.verdict.value = f"<style>{HOUSE_CSS}</style>" + verdict_html(plan).replace(
-            "<div ", '<div style="font-size:115%" ', 1
+            'style="', 'style="font-size:115%;', 1
         )
         return (
             f"<div>{flags_html(plan.flags)}<p><b>Instructions</b></p>"
