@@ -49,6 +49,8 @@ def _cells(table: Table) -> list[str]:
         (None, ""),
         (float("nan"), ""),
         (True, "yes"),
+        ({"superficial_nerve": 10.0, "neuropathy": 15}, "superficial_nerve: 10; neuropathy: 15"),
+        ({}, "none"),
     ],
 )
 def test_format_value(value, text):

@@ -59,6 +59,11 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "skin_check_minutes": ("Skin checks (caution factors)", "min"),
     "day_starts": ("Patient awake from (default)", ""),
     "night_starts": ("Patient asleep from (default)", ""),
+    # Rules some protocol files carry besides the nine above (a rule without a label here is
+    # shown under its own name).
+    "max_sessions_per_day": ("Most ice sessions in a day", ""),
+    "factor_max_session_minutes": ("Shorter cap for named factors", "min"),
+    "heat_max_minutes": ("Longest heat application", "min"),
 }
 
 
@@ -78,6 +83,8 @@ def format_value(value: Any) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, (tuple, list)):
         return sources_text(format_value(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items()) or "none"
     if isinstance(value, float) or hasattr(value, "is_integer"):
         number = float(value)
         if math.isnan(number):
@@ -251,6 +258,9 @@ def _rule_value(protocol: Any, name: str) -> str:
         return protocol.barrier_label
     if name == "modality":
         return str(value).replace("_", " ")
+    if isinstance(value, Mapping):  # per factor: "superficial_nerve: 10 min"
+        parts = [f"{k}: {format_value(v)} {unit}".strip() for k, v in value.items()]
+        return "; ".join(parts) or "none"
     text = format_value(value)
     return f"{text} {unit}".strip()
 
