@@ -3,17 +3,19 @@
 Examples
 --------
 python -m aftercare export slides --out exports/            # every notebook in notebooks/
-python -m aftercare export html notebooks/01_when_to_ice.ipynb --out exports/
+python -m aftercare export slides --out exports/ --protocol my-clinic   # the clinic's protocol
+python -m aftercare export html --out exports/ notebooks/03_icing_timeline_planner.ipynb
 python -m aftercare export pdf --from slides --out exports/pdf
 python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
 AFTERCARE_CLASS_PASSWORD=... python -m aftercare classroom --users 20 --port 8000
 
-Every failure (a bad patient file or protocol, a missing asset folder, an existing output
-without --force, a read-only folder, a full disk) prints one line on stderr naming the file,
-the field and what is allowed, and exits with status 2; never a traceback. SIGINT, SIGTERM and
-SIGHUP stop the command cleanly (temporary files removed; status 130, 143, 129).
+Options may come before or after the notebooks (argparse's intermixed parsing). Every failure
+(a bad patient file or protocol, a missing asset folder, an existing output without --force, a
+read-only folder, a full disk) prints one line on stderr naming the file, the field and what is
+allowed, and exits with status 2; never a traceback. SIGINT, SIGTERM and SIGHUP stop the
+command cleanly (temporary files removed; status 130, 143, 129).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the aftercare teaching notebooks, or write a patient aftercare sheet.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.set_defaults(_commands=commands)
 
     export = commands.add_parser(
         "export",
@@ -100,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="longest time one cell may run (default 600)",
     )
     export.add_argument(
+        "--protocol",
+        default=None,
+        metavar="NAME_OR_PATH",
+        help="protocol preset name or YAML file the notebooks run with (default: "
+        "$AFTERCARE_PROTOCOL, else the default preset); named on every title slide",
+    )
+    export.add_argument(
         "--jobs",
         type=_positive_int,
         default=None,
@@ -131,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="NAME_OR_PATH",
         help="protocol preset name or YAML file (default: the patient file's "
-        "'protocol', else the default preset)",
+        "'protocol', else $AFTERCARE_PROTOCOL, else the default preset)",
     )
     handout.add_argument(
         "--copy",
@@ -148,9 +158,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     handout.add_argument("--force", action="store_true", help="replace --out if it exists")
 
-    commands.add_parser("schema", help="print the JSON Schema of the patient file")
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the patient file (with an example and the factor ids)",
+    )
     _add_classroom_parser(commands)
     return parser
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse a command line; a command's options may come before or after its positionals.
+
+    ``export slides --out DIR NOTEBOOK`` is how people type it: argparse alone would take the
+    empty notebook list before ``--out`` and then refuse NOTEBOOK as unrecognized, so each
+    command's own arguments are parsed with ``parse_intermixed_args``.
+    """
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = parser.get_default("_commands").choices
+    at = next((i for i, a in enumerate(argv) if a in commands), None)
+    if at is None or any(a.startswith("-") for a in argv[:at]):
+        return parser.parse_args(argv)  # usage, --help or an error, as argparse words them
+    args = commands[argv[at]].parse_intermixed_args(argv[at + 1 :])
+    args.command = argv[at]
+    return args
 
 
 def _add_classroom_parser(commands) -> None:
@@ -208,19 +239,27 @@ def _export(args: argparse.Namespace) -> int:
     from .export.render import write_exports
 
     start = time.perf_counter()
-    paths = find_notebooks(args.notebooks or None)
-    # Fail on missing assets before spending time on execution.
     from .export.assets import copy_assets
+    from .export.notebooks import resolve_protocol
 
+    paths = find_notebooks(args.notebooks or None)
+    # Fail on a bad protocol, a bad output folder or missing assets before spending time on
+    # execution.
+    protocol, _ = resolve_protocol(args.protocol)
     planned = planned_outputs(paths, args.kind, args.pdf_from)
     folder = open_export_folder(args.out, force=args.force, sources=paths, planned=planned)
     if args.kind != "pdf":
         copy_assets(args.out)
+    print(
+        f"protocol: {protocol.title} ({protocol.name}, version {protocol.version})",
+        file=sys.stderr,
+    )
     executed = execute_notebooks(
         paths,
         jobs=args.jobs,
         timeout=args.timeout,
         progress=lambda path: print(f"running {path} ...", file=sys.stderr),
+        protocol=args.protocol,
     )
     written = []
     if args.kind in ("slides", "all"):
@@ -311,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input or a failed write)."""
     from .errors import AftercareError
 
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         with _stop_cleanly_on_signals():
             if args.command == "export":

@@ -32,6 +32,8 @@ _FILE = "data/instructions.yaml"
 STEP_IDS = (
     "optional",
     "earliest",
+    "earliest_now",
+    "earliest_now_no_wait",
     "none_left",
     "barrier",
     "session_cap",

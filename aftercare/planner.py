@@ -395,7 +395,7 @@ def plan_icing(
     if verdict == "avoid":
         instructions = assessment.steps
     else:
-        first = _first_step(protocol, assessment, starts, needled_min)
+        first = _first_step(protocol, assessment, starts, needled_min, now_m)
         instructions = (assessment.steps[0], first, *assessment.steps[1:])
 
     return IcingPlan(
@@ -521,9 +521,13 @@ def _values(protocol: Protocol, session_minutes: int) -> dict[str, str]:
 
 
 def _first_step(
-    protocol: Protocol, part: FactorAssessment, starts: list[int], needled_min: int
+    protocol: Protocol, part: FactorAssessment, starts: list[int], needled_min: int, now_m: int
 ) -> Instruction:
-    """The time-dependent step: the earliest time ice may be used, or none left."""
+    """The time-dependent step: the earliest time ice may be used, or none left.
+
+    A later time is given as "from"; when the first time is now (``now_m``, minutes after
+    needling), the step says ice may be used now, and why there is nothing to wait for.
+    """
     if starts:
         first = needled_min + starts[0]
         values = {
@@ -531,7 +535,11 @@ def _first_step(
             "first_clock": _clock(first),
             "first_day": str(first // 1440 + 1),
         }
-        return _data_step(protocol, "earliest", values)
+        if starts[0] > now_m:
+            step_id = "earliest"
+        else:
+            step_id = "earliest_now" if protocol.wait_hours > 0 else "earliest_now_no_wait"
+        return _data_step(protocol, step_id, values)
     return _data_step(protocol, "none_left", part.values)
 
 

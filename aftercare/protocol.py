@@ -42,6 +42,7 @@ Br J Sports Med 40:700-705. doi:10.1136/bjsm.2006.025932
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,11 +74,16 @@ __all__ = [
     "protocol_from_mapping",
     "rule_names",
     "DEFAULT_PROTOCOL",
+    "PROTOCOL_ENV",
+    "suite_protocol_name",
     "BARRIERS_WITH_ICE",
     "MODALITIES",
 ]
 
 DEFAULT_PROTOCOL = "seed-article"
+#: Environment variable naming the suite's protocol (a preset name or a path to a YAML file).
+#: Notebooks, the apps' opening state, handouts and exports all follow it.
+PROTOCOL_ENV = "AFTERCARE_PROTOCOL"
 # Barriers a protocol may prescribe: never "none" (bare ice on skin).
 BARRIERS_WITH_ICE = ("damp_towel", "dry_towel", "double_dry_towel")
 BARRIER_LABELS = {
@@ -432,15 +438,36 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
     return protocol
 
 
+def suite_protocol_name() -> str:
+    """The protocol the suite uses when none is named: ``$AFTERCARE_PROTOCOL`` or ``seed-article``.
+
+    The variable holds a preset name (``my-clinic``) or a path to a YAML file; a blank value
+    counts as unset.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["AFTERCARE_PROTOCOL"] = "early-cold"
+    >>> suite_protocol_name(), load_protocol().name
+    ('early-cold', 'early-cold')
+    >>> del os.environ["AFTERCARE_PROTOCOL"]
+    >>> suite_protocol_name()
+    'seed-article'
+    """
+    value = os.environ.get(PROTOCOL_ENV, "").strip()
+    return value or DEFAULT_PROTOCOL
+
+
 def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol:
-    """Load a protocol: the default preset, a named preset, or a clinic's own YAML file.
+    """Load a protocol: the suite's protocol, a named preset, or a clinic's own YAML file.
 
     Parameters
     ----------
     name_or_path : str, pathlib.Path, Protocol or None
-        ``None`` for the default (``seed-article``); a preset name from ``data/protocols``
-        (``"early-cold"``); or a path to a YAML file. A Protocol that was loaded or validated
-        is returned as it is; one built another way is validated first.
+        ``None`` for the suite's protocol: the preset or file named by the environment variable
+        ``AFTERCARE_PROTOCOL``, else the default preset (``seed-article``); a preset name from
+        ``data/protocols`` (``"early-cold"``); or a path to a YAML file. A Protocol that was
+        loaded or validated is returned as it is; one built another way is validated first.
 
     Returns
     -------
@@ -449,8 +476,9 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
     Raises
     ------
     DataError
-        The preset does not exist (the message lists the presets), or the file is malformed or a
-        value is out of range (the message names the file, the key and the allowed range).
+        The preset does not exist (the message lists the presets, and names
+        ``AFTERCARE_PROTOCOL`` when the name came from it), or the file is malformed or a value
+        is out of range (the message names the file, the key and the allowed range).
 
     Examples
     --------
@@ -464,8 +492,22 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
             name_or_path.model_dump(exclude={"source_file"}),
             name_or_path.source_file or "<protocol>",
         )
+    from_env = name_or_path is None and suite_protocol_name() != DEFAULT_PROTOCOL
     if name_or_path is None:
-        name_or_path = DEFAULT_PROTOCOL
+        name_or_path = suite_protocol_name()
+    if from_env:
+        try:
+            return _load(name_or_path)
+        except DataError as exc:
+            raise DataError(
+                f"environment variable {PROTOCOL_ENV}={name_or_path!r}",
+                exc.problem if exc.file == "data/protocols" else str(exc),
+                allowed=exc.allowed if exc.file == "data/protocols" else None,
+            ) from None
+    return _load(name_or_path)
+
+
+def _load(name_or_path: str | Path) -> Protocol:
     text = str(name_or_path)
     looks_like_path = (
         isinstance(name_or_path, Path)

@@ -245,14 +245,15 @@ def questions_text(
 
 
 def questions_html(
-    topic: str | None = None, *, questions: tuple[Question, ...] | None = None
+    topic: str | None = None, *, questions: tuple[Question, ...] | None = None, start: int = 1
 ) -> str:
-    """The questions as HTML; each answer is folded in a ``<details>`` element."""
+    """The questions as HTML, numbered from ``start``; each answer is folded in a
+    ``<details>`` element."""
     esc = html.escape
     parts = ['<div class="aftercare-quiz">']
-    for number, q in enumerate(_select(topic, questions), start=1):
+    for number, q in enumerate(_select(topic, questions), start=start):
         parts.append(f"<p><strong>Q{number}.</strong> {esc(q.prompt)}</p>")
-        parts.append('<ol type="A">')
+        parts.append('<ol type="A" style="list-style-type:upper-alpha">')
         parts.extend(f"<li>{esc(o.text)}</li>" for o in q.options)
         parts.append("</ol>")
         letter = "ABCDEF"[q.correct_index]

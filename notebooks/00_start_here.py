@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -44,10 +52,11 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare import Patient, plan_icing
+from aftercare.present import plan_report
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Who this suite is for (about 3 minutes; running total 3 minutes)
+# ## 1. Who this suite is for
 #
 # - **Physiotherapists, physicians and other clinicians** who use dry needling (DN) and give
 #   aftercare advice.
@@ -66,6 +75,9 @@ from aftercare.widgets.quiz import quiz
 # The default guidance comes from one expert web article [pai-seed]. Where published evidence
 # says something different, the notebooks say so plainly and show both.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 3 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the suite does not do
 #
@@ -75,7 +87,7 @@ from aftercare.widgets.quiz import quiz
 #   not from patients after needling. Each notebook says which is which.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. How to use the notebooks in JupyterLab (about 3 minutes; running total 6 minutes)
+# ## 2. How to use the notebooks in JupyterLab
 #
 # 1. Open a notebook from the file browser on the left.
 # 2. Run it from the top: menu **Run**, then **Run All Cells**. Each code cell is one short call
@@ -88,6 +100,9 @@ from aftercare.widgets.quiz import quiz
 # Every notebook has stored results, so it reads well even before you run it, for example in a
 # static web page or a printed handout.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 6 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In a training session or as slides
 #
@@ -99,7 +114,7 @@ from aftercare.widgets.quiz import quiz
 #   without an internet connection; apps show their stored chart there.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. The notebooks (about 2 minutes; running total 8 minutes)
+# ## 3. The notebooks
 #
 # | No. | Notebook | Study time |
 # |---|---|---|
@@ -112,8 +127,11 @@ from aftercare.widgets.quiz import quiz
 # | 07 | [Self-check: twenty questions with explained answers](07_self_check.ipynb) | 20 min |
 # | 08 | [Where the sources disagree, and how a clinic sets its own protocol](08_where_sources_disagree.ipynb) | 25 min |
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 8 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. A facilitator's plan for a 90-minute session (about 2 minutes; running total 10 minutes)
+# ## 4. A facilitator's plan for a 90-minute session
 #
 # | Time | Activity | Notebook |
 # |---|---|---|
@@ -127,23 +145,28 @@ from aftercare.widgets.quiz import quiz
 # | 80-90 min | Self-check in pairs, questions, close | 07 |
 
 # %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 10 minutes.
+#
 # Facilitator note: if time is short, drop the fat-thickness part of notebook 02 and give notebook
 # 05 as homework. Keep the safety section and the self-check: they carry the main messages.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Try it: a first plan (about 4 minutes; running total 14 minutes)
+# ## 5. Try it: a first plan
 #
 # The cell below makes a plan for a patient needled at 09:00 with no health problems, using the
-# default protocol taken from the article. It prints the verdict, the first sessions and the
-# steps, each with the ids of its sources.
+# suite's protocol (by default the one taken from the article). It shows the verdict, the first
+# sessions and the steps, each with the ids of its sources.
 #
 # - **Try 1:** read the verdict line. What are the three possible verdicts? (Answer below.)
 # - **Try 2:** find the wait before the first session. Which source does it rest on?
 # - **Try 3:** find the barrier step. What does it tell the patient to put between ice and skin?
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 14 minutes.
+
 # %% slideshow={"slide_type": "fragment"}
 plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))
-print(plan.summary())
+plan_report(plan)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** the wait before the first session rests on a single source. What would you want to
@@ -174,9 +197,12 @@ print(plan.summary())
 # - Every rule and flag shows its sources; check them before you rely on them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 1 minute; running total 15 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 1 minute; running total 15 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz(ids=["plan-edit-protocol"])

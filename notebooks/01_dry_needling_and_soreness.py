@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -38,13 +46,14 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-from aftercare import Patient, plan_icing, soreness
+from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
+from aftercare.present import points_table, show
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. What happens after needling (about 3 minutes; running total 3 minutes)
+# ## 1. What happens after needling
 #
 # In **dry needling (DN)** a thin solid needle is passed into a **myofascial trigger point
 # (MTrP)**, a tender, taut spot in a muscle. The needle is often moved in and out, which can
@@ -58,8 +67,11 @@ from aftercare.widgets.quiz import quiz
 # The source article lists several benefits of needling and of ice [pai-seed]; it gives no
 # references for them, and this suite does not test those claims. It focuses on aftercare.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 3 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. How often: soreness, bruising and bleeding (about 4 minutes; running total 7 minutes)
+# ## 2. How often: soreness, bruising and bleeding
 #
 # Two large surveys asked physiotherapists to record every event after their needling sessions.
 #
@@ -73,6 +85,9 @@ from aftercare.widgets.quiz import quiz
 #
 # In a third survey, US therapists estimated that minor events follow 39.6 % of their treatments
 # [gattie2020].
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 7 minutes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Reading these numbers with care
@@ -88,7 +103,7 @@ from aftercare.widgets.quiz import quiz
 # before showing the table. Most groups guess lower than 1 in 13.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. How long soreness lasts (about 4 minutes; running total 11 minutes)
+# ## 3. How long soreness lasts
 #
 # Soreness is usually measured on a **visual analogue scale (VAS)**, a 100 mm line on which the
 # patient marks how sore they are (0 is no soreness), or on a **numeric rating scale (NRS)**
@@ -102,6 +117,9 @@ from aftercare.widgets.quiz import quiz
 # - In the control group of one trial, soreness was 34.8 on the VAS just after treatment and 3.8
 #   at 48 hours [martinpintado2015]. The 6, 12, 24 and 72-hour values were not available.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 11 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The measured points
 #
@@ -109,7 +127,7 @@ from aftercare.widgets.quiz import quiz
 # [martinpintado2015]. The "±" spread may be a standard error rather than a standard deviation.
 
 # %% slideshow={"slide_type": "fragment"}
-print(soreness.published_points()[["arm_label", "timepoint", "vas_0_100", "spread"]].to_string(index=False))
+points_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why there is no smooth soreness curve here
@@ -120,24 +138,28 @@ print(soreness.published_points()[["arm_label", "timepoint", "vas_0_100", "sprea
 # [diciolla2021]. The chart below marks the measured points with their source on the timeline of
 # a typical patient; any line drawn between them is labelled as illustrative, not data.
 
-# %% slideshow={"slide_type": "fragment"}
-typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))
-fig = icing_timeline(typical)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% slideshow={"slide_type": "subslide"}
+show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. What changes soreness (about 4 minutes; running total 15 minutes)
+# ## 4. What changes soreness
 #
-# **Linked to more soreness**
+# ### Linked to more soreness
 #
 # - More needle insertions, more pain during needling, and female sex, in healthy volunteers
 #   [martinpintado2016].
 # - In patients with neck pain, most had soreness and it changed strongly over time
 #   [martinpintado2018]; a later summary reports more soreness when 6 or more twitch responses
 #   were elicited [diciolla2021].
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 15 minutes.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Tested to reduce it
 #
-# **Tested to reduce it** (most trials: healthy volunteers, upper trapezius)
+# Most trials studied healthy volunteers with a trigger point in the upper trapezius.
+#
 #
 # - **Ischaemic compression** (firm sustained pressure on the trigger point) straight after
 #   needling: VAS 20.1 against 34.8 in controls just after treatment, and a shorter duration of
@@ -168,7 +190,7 @@ print(fig.caption)
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Explore: soreness and the first day (about 3 minutes; running total 18 minutes)
+# ## 5. Explore: soreness and the first day
 #
 # The planner app shows one patient's first days: soreness points, the wait, the ice sessions and
 # the nights. Use the tasks below; the app redraws as you change a control.
@@ -179,7 +201,10 @@ print(fig.caption)
 # - **Try 3:** tick a factor such as Raynaud's. What happens to the ice sessions, and what is
 #   offered instead?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 18 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -196,13 +221,16 @@ PlannerApp()
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Rare warning signs (about 1 minute; running total 19 minutes)
+# ## 6. Rare warning signs
 #
 # Serious events are rare, about 1 in 1,024 sessions in the US survey [boyce2020], but some must
 # be recognised. After needling over the chest wall, upper back, shoulder or neck, case reports
 # describe a **pneumothorax** (air leaking around the lung) with chest pain on breathing,
 # breathlessness or coughing blood, starting from hours to a day or two later [weagle2021]
 # [irmedj2022]. Such symptoms need urgent medical assessment, not ice.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 1 minute; running total 19 minutes.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Evidence
@@ -224,9 +252,12 @@ PlannerApp()
 #   trial support; a cold pack did no better than the alternatives.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 1 minute; running total 20 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 1 minute; running total 20 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("soreness")

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -40,13 +48,14 @@
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare.charts import cooling_curve
-from aftercare.thermal import barrier_ids, session_end_skin_c, simulate_cooling
+from aftercare.present import barrier_table, show, text_report
+from aftercare.thermal import simulate_cooling
 from aftercare.thermal.calibration import cross_validated_skin_error_c
 from aftercare.widgets import CoolingExplorer
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. What the studies measured (about 3 minutes; running total 3 minutes)
+# ## 1. What the studies measured
 #
 # Skin temperature after 20 minutes of cold on the front of the thigh, in healthy volunteers:
 #
@@ -65,6 +74,9 @@ from aftercare.widgets.quiz import quiz
 # [janwantanakul2009]; packs that contain melting ice cooled more than a pack that does not
 # change phase [merrick2003]; and wetted ice cooled more than cubed or crushed ice [dykstra2009].
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 4 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Thresholds on the charts
 #
@@ -81,7 +93,7 @@ from aftercare.widgets.quiz import quiz
 # during rewarming [pmc4395553]. The charts therefore show no "frostbite line".
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. The cooling model (about 5 minutes; running total 8 minutes)
+# ## 2. The cooling model
 #
 # The model treats the skin, the fat under it and the muscle below as layers that pass heat to
 # one another, with blood flow warming them and a cold pack held at the surface through a
@@ -101,11 +113,9 @@ from aftercare.widgets.quiz import quiz
 # A typical case, as in the default protocol: crushed ice in a thin damp towel for 20 minutes
 # over a 10 mm skinfold, then 30 minutes after the pack comes off.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel", application_min=20, rewarm_min=30, skinfold_mm=10)
-fig = cooling_curve(typical)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+show(cooling_curve(typical))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **What this shows.** In this version of the model the default session ends with the skin inside
@@ -120,16 +130,18 @@ print(fig.caption)
 # [kanlayanaphotporn2005] [selfe2009]:
 
 # %% slideshow={"slide_type": "fragment"}
-print(f"Skin temperature for a study the model has not seen: off by {cross_validated_skin_error_c():.1f} °C (root-mean-square)")
+text_report(f"Skin temperature for a study the model has not seen: off by {cross_validated_skin_error_c():.1f} °C (root-mean-square).")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 7 minutes.
+#
 # Facilitator note: point out that the skin falls quickly in the first minutes and then flattens,
 # while the muscle keeps cooling slowly and is still cooling when the pack comes off. Ask the
 # group which layer matters for soreness relief, and what the width of the light band says about
 # quoting one number to a patient.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Explore the model (about 8 minutes; running total 16 minutes)
+# ## 3. Explore the model
 #
 # Change the cold source, the barrier, the minutes of application and the skinfold. The chart
 # shows skin and muscle temperature with the thresholds above.
@@ -145,7 +157,10 @@ print(f"Skin temperature for a study the model has not seen: off by {cross_valid
 # - **Try 5:** go back to crushed ice in a damp towel and set *Skinfold* to 30 mm. Follow the
 #   muscle lines after the shaded blue part ends: do they warm at once when the pack comes off?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 8 minutes; running total 15 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 CoolingExplorer()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -175,7 +190,7 @@ CoolingExplorer()
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Why about 20 minutes (about 2 minutes; running total 18 minutes)
+# ## 4. Why about 20 minutes
 #
 # - Under a compressed ice bag the temperature where pack meets skin reached its lowest at 8-9
 #   minutes [janwantanakul2009]. A gel pack levelled off after 10 minutes, while frozen peas kept
@@ -191,8 +206,11 @@ CoolingExplorer()
 # the numb, pre-freeze band before it ends, and under some studies' conditions sooner: the skin,
 # not the clock, decides when to stop.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 18 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Why a barrier, and which one (about 3 minutes; running total 21 minutes)
+# ## 5. Why a barrier, and which one
 #
 # The article says always to put a towel or cloth between ice and skin [pai-seed]. The barrier
 # also sets the dose:
@@ -206,9 +224,11 @@ CoolingExplorer()
 # for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line
 # and with the numb, pre-freeze band (3-10 °C).
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 21 minutes.
+
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-for barrier in barrier_ids():
-    print(f"{barrier:>18}: skin {session_end_skin_c('crushed_ice', barrier, 20):.1f} °C after 20 min")
+barrier_table("crushed_ice", 20)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** the source article asks only for "a towel or cloth". Under a single dry towel, does
@@ -229,7 +249,7 @@ for barrier in barrier_ids():
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Numbness is the signal to stop, and who cannot feel it (about 3 minutes; running total 24 minutes)
+# ## 6. Numbness is the signal to stop, and who cannot feel it
 #
 # As skin cools below about 10 °C, touch receptors stop responding [kunesch1987] and nerve
 # conduction slows by about a third [algafly2007]. The skin goes numb, so further cold, or the
@@ -244,6 +264,9 @@ for barrier in barrier_ids():
 # different option: reduced sensation from neuropathy (including diabetic neuropathy), cognitive
 # or communication impairment or sedation, young children, and anyone asleep [cameron-lists]
 # [deroyal-ifu]. Notebook 04 turns this into rules.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 24 minutes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** a patient says the ice "stopped hurting after 10 minutes, so I left it on for
@@ -285,9 +308,12 @@ for barrier in barrier_ids():
 # - Numbness means stop. People who cannot feel or report it need someone to check their skin.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 1 minute; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 1 minute; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("cooling")

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -37,25 +45,54 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-import pandas as pd
-
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.data import read_yaml
+from aftercare.present import plan_report, rule_table, sessions_table, show
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. The rules of the default protocol (about 4 minutes; running total 4 minutes)
+# ## 1. The rules of the protocol
 #
 # A **protocol** is a file in `data/protocols/` with one rule per line of the schedule. Each rule
-# has a value, the ids of its sources and a basis in words. The default protocol follows the
-# source article [pai-seed] and fills its gaps from the evidence, saying so in each basis.
+# has a value, the ids of its sources and a basis in words. The suite's default protocol follows
+# the source article [pai-seed] and fills its gaps from the evidence, saying so in each basis; a
+# clinic that set its own protocol (notebook 08) sees its own rules here.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 4 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 default = load_protocol()
-pd.DataFrame(default.rule_table())
+rule_table(default, basis=False)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why each number: timing
+#
+# Each rule's basis, in full (the next three slides hold the rest).
+
+# %% slideshow={"slide_type": "fragment"}
+rule_table(default, ["wait_hours", "interval_hours", "max_sessions_per_day"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why each number: length of the plan and of a session
+
+# %% slideshow={"slide_type": "fragment"}
+rule_table(default, ["plan_hours", "max_session_minutes", "factor_max_session_minutes"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why each number: what goes on the skin
+
+# %% slideshow={"slide_type": "fragment"}
+rule_table(default, ["barrier", "modality"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why each number: skin checks, heat and the patient's day
+
+# %% slideshow={"slide_type": "fragment"}
+rule_table(default, ["heat_max_minutes", "skin_check_minutes", "day_starts", "night_starts"])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** which of these rules come from the article itself, and which did the suite have to
@@ -75,49 +112,53 @@ pd.DataFrame(default.rule_table())
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. A typical patient (about 4 minutes; running total 8 minutes)
+# ## 2. A typical patient
 #
-# A patient with no health problems is needled at 09:00, gets up at 07:00 and goes to bed at
-# 23:00. Here is the first day of the plan, as the clinician would read it out. Each time is the
+# A patient with no health problems is needled at 09:00 and keeps the protocol's default waking
+# hours. Here is the first day of the plan, as the clinician would read it out. Each time is the
 # **earliest** time ice may be used if the area is sore: ice is optional, and a patient who is
 # not sore needs none.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 8 minutes.
+
 # %% slideshow={"slide_type": "fragment"}
 typical = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), default)
-print(typical.sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes", "barrier_label"]].to_string(index=False))
+sessions_table(typical, day=1)
 
-# %% slideshow={"slide_type": "fragment"}
-fig = icing_timeline(typical)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% slideshow={"slide_type": "subslide"}
+show(icing_timeline(typical))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. How each rule shapes the timeline (about 8 minutes; running total 16 minutes)
+# ## 3. How each rule shapes the timeline
 #
 # ### The wait
 #
 # The first session starts no earlier than the wait after needling. If the patient is seen
-# later, for example 5 hours after needling, the plan starts from now.
+# later, for example 5 hours after needling (14:00), the plan starts from now.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 8 minutes; running total 16 minutes.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 later = plan_icing(Patient(hours_since_needling=5, needled_at="09:00"), default)
-print(f"Wait until {later.wait_until_h:g} h; first session at {later.first_start_h:g} h after needling")
+sessions_table(later, day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The session cap and the spacing
 #
-# Every session lasts at most the cap (20 minutes) and starts at least the spacing (2 hours)
-# after the start of the one before, and a day holds at most 4 sessions (`max_sessions_per_day`),
-# which is why the first day above stops at 18:00 although the patient is awake until 23:00.
-# Those numbers fix the rhythm of the plan. To see the
-# spacing at work, make a copy of the default in memory with sessions every 3 hours instead of 2
+# Every session lasts at most the cap and starts at least the spacing after the start of the one
+# before, and a day holds at most `max_sessions_per_day` sessions (all three are in the table of
+# rules), which is why the first day above ends hours before the patient's bedtime. Those
+# numbers fix the rhythm of the plan. To see the spacing at work, make a copy of the protocol in
+# memory with sessions every 3 hours
 # (notebook 08 shows how a clinic does this in a file) and compare the first day.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 raw = read_yaml(default.source_path())
 raw["rules"]["interval_hours"]["value"] = 3
-every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours (copy in memory)")
-print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).sessions.query("day == 1")[["session", "clock_time", "end_clock_time", "minutes"]].to_string(index=False))
+every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours")
+sessions_table(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The nights
@@ -129,21 +170,23 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3).se
 # minutes apart, is refused with an error that names the field to fix.
 
 # %% slideshow={"slide_type": "fragment"}
-evening = plan_icing(Patient(hours_since_needling=0, needled_at="19:00", awake_from="06:30", asleep_from="23:00"), default)
-print(evening.schedule_text())
+evening = Patient(needled_at="19:00", awake_from="06:30", asleep_from="23:00")
+sessions_table(plan_icing(evening, default), day=[1, 2])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Patient factors: caution and avoid
 #
 # A factor such as diabetes turns the verdict to **caution**: ice is allowed with extra steps,
 # such as skin checks every few minutes. A factor such as Raynaud's turns it to **avoid**: no
-# ice, and the plan lists other options instead. Notebook 04 covers every factor.
+# ice, and the plan lists other options instead. The app below lists every step; notebook 04
+# covers every factor.
 
 # %% slideshow={"slide_type": "fragment"}
-print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True), default).summary())
+diabetes = Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)
+plan_report(plan_icing(diabetes, default), steps=False)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Explore: the planner app (about 6 minutes; running total 22 minutes)
+# ## 4. Explore: the planner app
 #
 # The app holds one patient. Change the controls and watch the timeline and the steps below it.
 #
@@ -153,7 +196,10 @@ print(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=Tr
 # - **Try 4:** also tick *Raynaud's disease or phenomenon*. What is the verdict, and which options are offered?
 # - **Try 5:** set *Protocol preset* to *early-cold*. What changes, and what stays the same?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 22 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -189,9 +235,12 @@ PlannerApp(needled_at="09:00")
 # - Caution keeps ice with extra steps; avoid removes it and offers alternatives.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 3 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("planner")

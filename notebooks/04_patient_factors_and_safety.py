@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -38,16 +46,14 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-import pandas as pd
-
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
-from aftercare.factors import load_factors
+from aftercare.present import factor_table, show, verdict_table
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Caution and avoid (about 3 minutes; running total 3 minutes)
+# ## 1. Caution and avoid
 #
 # Textbooks sort risks into two groups:
 #
@@ -61,8 +67,11 @@ from aftercare.widgets.quiz import quiz
 # more, for both cold and heat [cameron-lists]; a Canadian consensus document covers the same
 # ground, though its recommendation wording was not read for this suite [houghton2010].
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 3 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. The article's three conditions (about 6 minutes; running total 9 minutes)
+# ## 2. The article's three conditions
 #
 # | Condition | Article [pai-seed] | Teaching lists [cameron-lists] | Suite default |
 # |---|---|---|---|
@@ -80,17 +89,16 @@ from aftercare.widgets.quiz import quiz
 # someone does (`Patient(has_helper=True)`). Below, the neuropathy plan is for a patient on
 # their own, then with a helper.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 9 minutes.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The three plans side by side
 #
 # The same patient, needled at 09:00, with one condition each. Read the verdict and the flag.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-for factor in ("diabetes", "neuropathy", "raynauds"):
-    plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **{factor: True}))
-    print(f"{factor}: {plan.verdict.upper()}. {plan.flags[0].instruction}\n")
-helped = plan_icing(Patient(hours_since_needling=0, needled_at="09:00", neuropathy=True, has_helper=True))
-print(f"neuropathy, someone stays with the patient: {helped.verdict.upper()}.", "Do not use:", ", ".join(a.name for a in helped.do_not_use))
+verdict_table([plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **factors)) for factors in ({"diabetes": True}, {"neuropathy": True}, {"raynauds": True}, {"neuropathy": True, "has_helper": True})])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** why does the suite's default treat Raynaud's as "avoid" when the article says only
@@ -112,7 +120,7 @@ print(f"neuropathy, someone stays with the patient: {helped.verdict.upper()}.", 
 # article does; use the disagreement to introduce notebook 08.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. All the factors (about 5 minutes; running total 14 minutes)
+# ## 3. All the factors
 #
 # The full table, from `data/factors.csv` and `data/factor_levels.csv`, with each factor's level
 # for cold, heat, massage and stretching and whether it needs a helper. A factor can restrict
@@ -120,9 +128,11 @@ print(f"neuropathy, someone stays with the patient: {helped.verdict.upper()}.", 
 # ice, not heat; a clot in a vein restricts heat and massage. The patient's sheet names every
 # option a factor rules out in a "Do not use" box, with its plain reason.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 14 minutes.
+
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-table = pd.DataFrame([f.model_dump() for f in load_factors().values()])
-print(table[["clinician_label", "cold", "heat", "massage", "stretching", "needs_helper"]].to_string(index=False))
+factor_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Terms in the table: **Cold urticaria or cold hypersensitivity** (hives after cold), **cryoglobulinaemia** (blood
@@ -138,7 +148,7 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching", "needs_
 # as the protocol's choice.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. What to watch on the skin (about 4 minutes; running total 18 minutes)
+# ## 4. What to watch on the skin
 #
 # During and after each session, the patient (or someone with them) looks at the skin and
 # notices how it feels. Take the ice off at once if:
@@ -153,15 +163,19 @@ print(table[["clinician_label", "cold", "heat", "massage", "stretching", "needs_
 # Some redness that fades as the skin warms is usual. With a caution factor, the planner asks
 # for skin checks every few minutes during each session.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 18 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Explore: factors in the planner (about 5 minutes; running total 23 minutes)
+# ## 5. Explore: factors in the planner
 #
 # A static plan for a typical caution case comes first, then the app.
 
-# %% slideshow={"slide_type": "fragment"}
-fig = icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)))
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 23 minutes.
+
+# %% slideshow={"slide_type": "subslide"}
+show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** tick *Superficial nerve at the site with little fat*. Which step tells the patient how to apply the pack?
@@ -172,7 +186,7 @@ print(fig.caption)
 # - **Try 4:** tick *Cold urticaria or cold hypersensitivity*. Which alternatives are offered, and why is a cooling spray
 #   not one of them?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -206,9 +220,12 @@ PlannerApp(needled_at="09:00")
 #   ice off at once.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 2 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("safety")

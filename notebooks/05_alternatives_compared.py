@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -39,12 +47,12 @@
 # %matplotlib inline
 from aftercare import Patient, compare_alternatives
 from aftercare.charts import alternatives_chart
-from aftercare.therapies import effect_sizes
+from aftercare.present import effect_table, show
 from aftercare.widgets import AlternativesApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Two kinds of evidence (about 4 minutes; running total 4 minutes)
+# ## 1. Two kinds of evidence
 #
 # **Post-needling soreness (PNS)** is the ache after dry needling. **Delayed-onset muscle
 # soreness (DOMS)** is the ache a day or two after unaccustomed exercise. They feel alike, but
@@ -59,8 +67,11 @@ from aftercare.widgets.quiz import quiz
 # - a **95 % confidence interval (CI)**, the range of effects the data are compatible with. An
 #   interval that crosses zero is compatible with no effect.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 4 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Options a patient uses at home (about 6 minutes; running total 10 minutes)
+# ## 2. Options a patient uses at home
 #
 # **Heat** (warm compress, heat wrap, warm bath). In DOMS, heat within 24 hours had an SMD of
 # -1.17 and a hot pack -2.31 (95 % CI -4.33 to -0.29) [wang2021]; a network meta-analysis ranked
@@ -82,8 +93,11 @@ from aftercare.widgets.quiz import quiz
 # difference between groups [diciolla2021]; a review found low-load eccentric exercise reduced
 # soreness against placebo [brady-pns-review].
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 10 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Options a clinician applies (about 4 minutes; running total 14 minutes)
+# ## 3. Options a clinician applies
 #
 # These were tested for soreness after needling, mostly in healthy volunteers:
 #
@@ -101,13 +115,19 @@ from aftercare.widgets.quiz import quiz
 # pack trial found the pack no better overall than diclofenac spray or spray and stretch, and
 # worse than both right after treatment [vorawanthanachai].
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 14 minutes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. The effect sizes side by side (about 3 minutes; running total 17 minutes)
+# ## 4. The effect sizes side by side
 #
 # Each row names its outcome, scale and population. Compare within a scale only.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 17 minutes.
+
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-print(effect_sizes()[["therapy", "measure", "estimate", "ci_low", "ci_high", "scale", "population", "source_id"]].to_string(index=False))
+effect_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** the hot-pack SMD (-2.31) is four times the cold SMD (-0.57). Is heat four times as
@@ -124,16 +144,16 @@ print(effect_sizes()[["therapy", "measure", "estimate", "ci_low", "ci_high", "sc
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Explore: alternatives for one patient (about 6 minutes; running total 23 minutes)
+# ## 5. Explore: alternatives for one patient
 #
 # Suitability depends on the patient. First, a static comparison for a patient who takes an
 # anticoagulant (a blood thinner), then the app.
 
-# %% slideshow={"slide_type": "fragment"}
-comparison = compare_alternatives(Patient(hours_since_needling=0, needled_at="09:30", bleeding_risk=True))
-fig = alternatives_chart(comparison)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 23 minutes.
+
+# %% slideshow={"slide_type": "subslide"}
+show(alternatives_chart(compare_alternatives(Patient(hours_since_needling=0, needled_at="09:30", bleeding_risk=True))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** with no factor ticked, which options are recommended, and which are delivered by a
@@ -142,7 +162,7 @@ print(fig.caption)
 # - **Try 3:** tick *Raynaud's disease or phenomenon*. Which options remain, and does anything change besides ice?
 # - **Try 4:** tick *Pregnancy*. Which kind of heat is the concern?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 AlternativesApp()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -168,9 +188,12 @@ AlternativesApp()
 #   rules out ice.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 2 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("alternatives")

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -55,157 +63,178 @@
 from aftercare import compare_alternatives, load_protocol, plan_icing
 from aftercare.cases import get_case
 from aftercare.charts import alternatives_chart, icing_timeline
+from aftercare.present import plan_report, show, text_report
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 1: A desk worker with a sore neck (about 3 minutes; running total 3 minutes)
+# ## Case 1: A desk worker with a sore neck
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 3 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("desk-worker-trapezius")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 2: Type 2 diabetes, low back (about 3 minutes; running total 6 minutes)
+# ## Case 2: Type 2 diabetes, low back
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 6 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("diabetes-lumbar")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 3: Raynaud's and a sore forearm (about 3 minutes; running total 9 minutes)
+# ## Case 3: Raynaud's and a sore forearm
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 9 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("raynauds-forearm")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 4: A lean runner, needling near the knee (about 3 minutes; running total 12 minutes)
+# ## Case 4: A lean runner, needling near the knee
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 12 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("lean-runner-fibular-head")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 5: Deep gluteal muscles and a thick layer of fat (about 3 minutes; running total 15 minutes)
+# ## Case 5: Deep gluteal muscles and a thick layer of fat
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 15 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("gluteal-thick-fat")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 6: An evening appointment and bedtime (about 3 minutes; running total 18 minutes)
+# ## Case 6: An evening appointment and bedtime
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 18 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("evening-appointment")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
-fig = icing_timeline(plan)
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+show(icing_timeline(plan))
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 7: A blood thinner, a bruise and a hot bath (about 3 minutes; running total 21 minutes)
+# ## Case 7: A blood thinner, a bruise and a hot bath
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 21 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("anticoagulant-hot-bath")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
-fig = alternatives_chart(compare_alternatives(case.make_patient(), load_protocol(case.protocol)))
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+show(alternatives_chart(compare_alternatives(case.make_patient(), load_protocol(case.protocol))))
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Case 8: Diabetic neuropathy in an older adult (about 3 minutes; running total 24 minutes)
+# ## Case 8: Diabetic neuropathy in an older adult
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 3 minutes; running total 24 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 case = get_case("neuropathy-older-adult")
-print(case.story())
+text_report(case.story())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
 plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
-print(plan.summary())
+plan_report(plan)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 case.reveal()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Explore: change one thing (about 4 minutes; running total 28 minutes)
+# ## Explore: change one thing
 #
 # Set up one of the patients in the planner app and change one detail at a time.
 #
@@ -219,7 +248,10 @@ case.reveal()
 #   tick *Someone stays with the patient while cold or heat is on*. What changes for ice, and
 #   why does heat stay ruled out?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 28 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -259,9 +291,12 @@ PlannerApp(needled_at="09:00")
 # - Where the answer rests on an expert rule, say so to the patient and the team.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 2 minutes; running total 30 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 30 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz(ids=["safety-nerve-palsy", "plan-sleep", "cool-fat"])

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -49,49 +57,67 @@
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Soreness after needling (about 4 minutes; running total 4 minutes)
+# ## 1. Soreness after needling
 #
 # Revisit: [notebook 01, dry needling and post-needling soreness](01_dry_needling_and_soreness.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 4 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("soreness")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. How ice works (about 5 minutes; running total 9 minutes)
+# ## 2. How ice works
 #
 # Revisit: [notebook 02, how ice works](02_how_ice_works.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 9 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("cooling")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. The planner (about 2 minutes; running total 11 minutes)
+# ## 3. The planner
 #
 # Revisit: [notebook 03, the icing timeline planner](03_icing_timeline_planner.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 11 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("planner")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Patient factors and safety (about 4 minutes; running total 15 minutes)
+# ## 4. Patient factors and safety
 #
 # Revisit: [notebook 04, patient factors and safety](04_patient_factors_and_safety.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 15 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("safety")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Alternatives (about 4 minutes; running total 19 minutes)
+# ## 5. Alternatives
 #
 # Revisit: [notebook 05, alternatives to ice compared](05_alternatives_compared.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 4 minutes; running total 19 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("alternatives")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Where the sources disagree (about 1 minute; running total 20 minutes)
+# ## 6. Where the sources disagree
 #
 # Revisit: [notebook 08, where the sources disagree](08_where_sources_disagree.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 1 minute; running total 20 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("disagreement")

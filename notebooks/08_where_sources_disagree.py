@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,13 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   rise:
+#     center: false
+#     enable_chalkboard: false
+#     scroll: false
+#     start_slideshow_at: beginning
+#     theme: white
+#     transition: none
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -38,17 +46,16 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-import pandas as pd
-
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
 from aftercare.data import read_yaml
+from aftercare.present import rule_comparison, sessions_table, show
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Three disagreements (about 6 minutes; running total 6 minutes)
+# ## 1. Three disagreements
 #
 # | Question | Source article [pai-seed] | Other sources | What the evidence shows |
 # |---|---|---|---|
@@ -59,6 +66,9 @@ from aftercare.widgets.quiz import quiz
 # Two smaller points: the article says ice reduces swelling, but no needling trial measured
 # swelling; and "always use a towel" leaves open which towel, although a double dry towel
 # barely cools the skin [ichikawa2024].
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 6 minutes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The wait, in more detail
@@ -81,29 +91,33 @@ from aftercare.widgets.quiz import quiz
 # bleeding tendency, not for everyone.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Two presets side by side (about 6 minutes; running total 12 minutes)
+# ## 2. Two presets side by side
 #
 # The suite ships two presets in `data/protocols/`: `seed-article` (the default, the article's
-# rules) and `early-cold` (cold from the first hours, as in handouts and the cold trials).
+# rules) and `early-cold` (cold from the first hours, as in handouts and the cold trials). Below,
+# the protocol the suite runs with (`seed-article` unless your clinic set its own, section 3)
+# stands beside `early-cold`.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 12 minutes.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 default, early = load_protocol(), load_protocol("early-cold")
-rules = pd.DataFrame(default.rule_table()).merge(pd.DataFrame(early.rule_table()), on="rule", suffixes=(" (seed-article)", " (early-cold)"))
-print(rules[["rule", "value (seed-article)", "value (early-cold)"]].to_string(index=False))
+rule_comparison(default, early)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 patient = Patient(hours_since_needling=0, needled_at="09:00")
-fig = protocol_comparison(plan_icing(patient, default), plan_icing(patient, early))
-display(fig, metadata={"image/png": {"alt": fig.alt_text}})
-print(fig.caption)
+show(protocol_comparison(plan_icing(patient, default), plan_icing(patient, early)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same patient as in the chart, needled at 09:00, under each preset: the first day's
 # sessions.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-for proto in (default, early):
-    print(proto.name, "\n" + plan_icing(patient, proto).sessions.query("day == 1")[["clock_time", "end_clock_time", "minutes"]].to_string(index=False) + "\n")
+sessions_table(plan_icing(patient, default), day=1)
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+sessions_table(plan_icing(patient, early), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** the early-cold preset also stops the plan at 24 hours instead of 48. Where does each
@@ -120,7 +134,7 @@ for proto in (default, early):
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. How a clinic decides and records its protocol (about 5 minutes; running total 17 minutes)
+# ## 3. How a clinic decides and records its protocol
 #
 # 1. **Read the basis** of each rule in the presets (the table in notebook 03) and the sources
 #    behind it.
@@ -131,10 +145,17 @@ for proto in (default, early):
 #    `data/protocols/my-clinic.yaml`.
 # 4. **Change the name, title, version and date**, then the value you want, its `source_ids` and
 #    its `basis`.
-# 5. **Load it by name**: `load_protocol("my-clinic")`. Every plan, chart and handout made with it
-#    follows the new value. A value out of range or an unknown source id stops with an error that
-#    names the file, the key and the allowed values.
-#
+# 5. **Use it everywhere**: start JupyterLab, the dashboards or an export with the environment
+#    variable `AFTERCARE_PROTOCOL=my-clinic` (or a path to the file), or pass `--protocol
+#    my-clinic` to `python -m aftercare export` and `handout`. Every notebook, app, deck and
+#    handout then follows the new value, and every deck names the protocol on its title slide.
+#    In code, `load_protocol("my-clinic")` loads it by name. A value out of range or an unknown
+#    source id stops with an error that names the file, the key and the allowed values.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 5 minutes; running total 17 minutes.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For example, a clinic that decides on 1 hour changes only this block:
 #
 # ```yaml
@@ -147,17 +168,17 @@ for proto in (default, early):
 # ```
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Here is the same change made in memory, without touching the files: a copy of the default with
-# a 1-hour wait, then the first session for the patient above.
+# Here is the same change made in memory, without touching the files: a copy of the protocol
+# with a 1-hour wait, then the first day's sessions for the patient above.
 
 # %% slideshow={"slide_type": "fragment"}
 raw = read_yaml(default.source_path())
 raw["rules"]["wait_hours"]["value"] = 1
 mine = protocol_from_mapping({**raw, "name": "my-clinic"}, name="my-clinic (copy in memory)")
-print("First session:", plan_icing(patient, default).first_start_h, "h (seed-article) ->", plan_icing(patient, mine).first_start_h, "h (my-clinic)")
+sessions_table(plan_icing(patient, mine), day=1)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Explore: switch protocols in the planner (about 6 minutes; running total 23 minutes)
+# ## 4. Explore: switch protocols in the planner
 #
 # - **Try 1:** with the default protocol and no factors, note the first session time. Switch
 #   to *early-cold*. What moves, and what stays?
@@ -166,7 +187,10 @@ print("First session:", plan_icing(patient, default).first_start_h, "h (seed-art
 # - **Try 3:** set *Needled at* to 20:00 under both presets. Which one gives an ice session
 #   before bed?
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 6 minutes; running total 23 minutes.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 PlannerApp(needled_at="09:00")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -205,9 +229,12 @@ PlannerApp(needled_at="09:00")
 # - Label an unsupported rule as unsupported; do not hide the disagreement.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Self-check (about 2 minutes; running total 25 minutes)
+# ## Self-check
 #
 # Choose an answer and press "Check answer". Without a live kernel, open "Show the answer".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz(ids=["disagree-wait", "plan-edit-protocol", "safety-raynauds", "alt-heat-timing"])

@@ -141,3 +141,89 @@ _EXTERNAL = [
 def external_references(text: str) -> list[str]:
     """``http(s)://`` or ``//`` scripts, stylesheets, @imports, fonts and ES imports in text."""
     return [m.group(0)[:120] for pattern in _EXTERNAL for m in pattern.finditer(text)]
+
+
+# -- decks: every step fits, nothing dead looks live --------------------------------------------
+
+#: JavaScript: what of the slide on show leaves the slide's box or scrolls inside it. Works on
+#: any reveal.js deck (exported, or RISE inside JupyterLab): the box is ``.reveal .slides``,
+#: which reveal.js sizes to the deck and scales to the window. Hidden fragments, speaker notes
+#: and zero-size elements are ignored. Returns a list of short descriptions (empty: it fits).
+FIT_PROBLEMS = """() => {
+  const slides = document.querySelector('.reveal .slides');
+  const shown = [...document.querySelectorAll('.reveal .slides section.present')]
+    .filter(s => !s.querySelector('section.present'));
+  const slide = shown[shown.length - 1];
+  if (!slides || !slide) return ['no slide on show'];
+  const box = slides.getBoundingClientRect();
+  const scale = box.width / (slides.offsetWidth || box.width);
+  const problems = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
+    ? '.' + String(el.className).trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  const text = (el) => (el.innerText || el.textContent || '').trim().slice(0, 50);
+  for (const el of [slide, ...slide.querySelectorAll('*')]) {
+    if (el.closest('aside.notes')) continue;
+    if (el.closest('.fragment:not(.visible)')) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const over = Math.max(r.bottom - box.bottom, r.right - box.right, box.left - r.left,
+                          box.top - r.top) / scale;
+    if (over > 1) problems.push(`${name(el)} reaches ${Math.round(over)} px past the slide: ${text(el)}`);
+    const scrolls = /(auto|scroll)/.test(style.overflowY + style.overflowX);
+    if (scrolls && (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1)) {
+      problems.push(`${name(el)} scrolls: ${text(el)}`);
+    }
+  }
+  return problems.slice(0, 3);
+}"""
+
+#: JavaScript: form controls in the content that are enabled, in the page and in every slide
+#: (reveal.js's own navigation arrows, which work, are not content). ``<details>`` works offline
+#: and is not counted.
+ENABLED_CONTROLS = """() => {
+  const selector = 'input, select, textarea, button, [role="slider"], [role="checkbox"], '
+    + '[role="button"], [role="textbox"], [role="spinbutton"], [role="combobox"], '
+    + '[role="radio"], [role="switch"], [contenteditable="true"]';
+  const content = document.querySelector('.reveal .slides') || document.body;
+  return [...content.querySelectorAll(selector)]
+    .filter(el => !el.closest('.reveal > .controls, aside.notes'))
+    .filter(el => !(el.disabled || el.getAttribute('aria-disabled') === 'true'))
+    .map(el => el.outerHTML.slice(0, 120));
+}"""
+
+
+def deck_fit_problems(page, *, open_details: bool = True) -> list[str]:
+    """Step through every slide and fragment of the reveal.js deck in ``page`` from the start;
+    return where a step leaves the slide or scrolls (also with every ``<details>`` opened).
+
+    The whole walk runs in the page (one call): reveal.js updates the fragments' classes at
+    once with transitions off, so each step is measured right after ``Reveal.next()``.
+    """
+    return page.evaluate(
+        """([fitProblems, openDetails]) => {
+          const check = eval(fitProblems);
+          Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+          Reveal.slide(0, 0, -1);
+          const problems = [];
+          const seen = new Set();
+          for (let step = 0; step < 2000; step++) {
+            const where = JSON.stringify(Reveal.getIndices());
+            if (seen.has(where)) break;
+            seen.add(where);
+            for (const p of check()) problems.push(`${where}: ${p}`);
+            const closed = openDetails
+              ? [...Reveal.getCurrentSlide().querySelectorAll('details:not([open])')] : [];
+            if (closed.length) {
+              closed.forEach(d => { d.open = true; });
+              for (const p of check()) problems.push(`${where} with its answers open: ${p}`);
+              closed.forEach(d => { d.open = false; });
+            }
+            if (Reveal.isLastSlide() && !Reveal.availableFragments().next) break;
+            Reveal.next();
+          }
+          return problems;
+        }""",
+        [FIT_PROBLEMS, open_details],
+    )

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# A plugin module that test modules also import from: rewrite its asserts on first import.
+pytest.register_assert_rewrite("suite_export")
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# The suite's protocol comes from AFTERCARE_PROTOCOL (aftercare.protocol.PROTOCOL_ENV). Tests
+# (and the notebook kernels nbval starts, which inherit this environment) run with the default
+# preset unless a test sets the variable itself.
+os.environ.pop("AFTERCARE_PROTOCOL", None)
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -29,6 +29,7 @@ LAYERS = {
     "cases": 1,
     "quiz": 1,
     "charts": 2,
+    "present": 2,
     "widgets": 3,
     "export": 4,
     "classroom": 4,

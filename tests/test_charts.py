@@ -111,10 +111,10 @@ def test_timeline_shows_wait_sessions_sleep_flags_and_now(caution_plan):
     assert "CAUTION" in chart.title.get_text()
     text = shown_text(fig)
     assert "Diabetes mellitus" in text and "pai-seed" in text
-    assert "published means (n = 5; src-a)" in text
+    assert "published means (5 time points; src-a)" in text
     alt = fig.alt_text
     assert "Verdict: caution" in alt and "12:00" in alt and f"{n} ice sessions" in alt
-    assert "23:00-07:00" in alt and "5 published data points" in alt
+    assert "23:00-07:00" in alt and "published means at 5 time points" in alt
 
 
 def test_timeline_clock_axis_follows_needling_time():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import (
+    ENABLED_CONTROLS,
     axe_violations,
     deck_axe_violations,
     external_references,
@@ -196,6 +197,9 @@ def test_deck_opens_offline_navigates_and_shows_chart(exported, chromium):
     page.evaluate("() => Reveal.slide(3, 0)")
     page.locator("section.present .widget-slider").wait_for(state="visible", timeout=15000)
     page.locator("section.present .widget-output img").wait_for(state="visible", timeout=15000)
+    # A snapshot cannot run without a kernel: its controls are disabled and it says so.
+    page.locator("section.present .aftercare-snapshot-note").wait_for(state="visible")
+    assert page.evaluate(ENABLED_CONTROLS) == []
     # MathJax typeset the formula.
     page.evaluate("() => Reveal.slide(1, 0)")
     page.locator("section.present mjx-container, section.present .MathJax_CHTML").first.wait_for(

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from clinic_preset import clinic_preset_text
 
 from aftercare import DataError, Patient, list_protocols, load_protocol, plan_icing
 from aftercare.export.handout import write_handout
@@ -269,13 +270,8 @@ def test_a_clinic_preset_added_as_the_readme_says_is_listed(data_copy):
     """README: copy seed-article.yaml to my-clinic.yaml, change name, title, version, date."""
     shipped = sorted(p.name for p in (ROOT / "data" / "protocols").iterdir())
     presets = data_copy / "protocols"
-    text = (presets / "seed-article.yaml").read_text("utf-8")
-    edited = (
-        text.replace("name: seed-article", "name: my-clinic")
-        .replace('title: "Source-article protocol', 'title: "My clinic: source-article protocol')
-        .replace('version: "1.0"', 'version: "2.3"')
-        .replace("effective_date: 2026-11-27", "effective_date: 2027-01-15")
-        .replace("value: 20\n", "value: 15\n", 1)
+    edited = clinic_preset_text(
+        title="My clinic: source-article protocol", version="2.3", effective_date="2027-01-15"
     )
     assert "name: my-clinic\n" in edited and 'version: "2.3"' in edited
     (presets / "my-clinic.yaml").write_text(edited, "utf-8")

@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 # PyPI name -> conda-forge name, where they differ.
-CONDA_NAME = {"pyyaml": "pyyaml"}
+CONDA_NAME = {"pyyaml": "pyyaml", "jupyterlab-rise": "jupyterlab_rise"}
 
 
 def _pyproject():

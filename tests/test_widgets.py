@@ -54,7 +54,7 @@ def test_factor_checkbox_changes_verdict_text_and_title(planner):
 
 def test_needling_time_redraws_the_clock_axis(planner):
     draws = planner._renderer.full_draws
-    planner.controls["needled_at"].value = dt.time(14, 0)
+    planner.controls["needled_at"].value = "14:00"
     assert planner.plan.patient.needled_at == dt.time(14, 0)
     assert planner._renderer.full_draws == draws + 1
     assert "needling at 14:00" in planner.figure.alt_text
@@ -81,10 +81,12 @@ def test_controls_cannot_take_impossible_values(planner):
 
 def test_a_cleared_time_shows_a_message_and_keeps_the_last_chart(planner):
     png = planner.png
-    planner.controls["needled_at"].value = None
+    planner.controls["needled_at"].value = ""
     assert "needled_at" in planner.message.value
     assert planner.png == png
-    planner.controls["needled_at"].value = dt.time(9, 0)
+    planner.controls["needled_at"].value = "25:00"
+    assert "needled_at" in planner.message.value
+    planner.controls["needled_at"].value = "09:00"
     assert planner.message.value == ""
 
 
@@ -98,11 +100,16 @@ def test_blitted_frames_match_a_full_redraw(planner):
 
 
 def test_static_fallback_bundle_has_png_and_text(planner):
-    bundle = planner._repr_mimebundle_()
+    bundle, metadata = planner._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     png = base64.b64decode(bundle["image/png"])
     assert png == planner.png
+    assert metadata["image/png"]["alt"] == planner.figure.alt_text
     assert "Verdict: CAUTION" in bundle["text/plain"]
+    # The static form for exports: a note that the app is interactive, then the plan as text.
+    html = bundle["text/html"]
+    assert "is interactive</b> when this notebook runs in JupyterLab" in html
+    assert "Verdict: CAUTION" in html and "Why:" in html and "<input" not in html
 
 
 def test_events_in_a_burst_are_coalesced_into_one_redraw():
@@ -168,3 +175,55 @@ def test_png_encoders_agree():
     ours = encode_png(renderer.canvas.buffer_rgba(), w, h)
     pil = encode_png_pil(renderer.canvas.buffer_rgba(), w, h)
     assert (pixels(ours) == pixels(pil)).all()
+
+
+# -- projector mode: the chart follows its room; controls that read right on a projector ------
+
+
+@pytest.mark.parametrize("width_px", [592, 760, 1000, 1300])
+def test_planner_chart_is_drawn_at_the_width_of_its_view(planner, width_px):
+    planner.resize(width_px)
+    width, height = (int(v) for v in planner.figure.get_size_inches() * planner.figure.dpi)
+    assert width == width_px
+    assert pixels(planner.png).shape[:2] == (height, width_px)
+    # Text at its own size: 12 pt at 100 dpi, about 16.7 px, at every width.
+    assert planner.chart_view.text_px >= 14
+    assert planner.chart.wide == (width_px >= 820)
+
+
+def test_planner_chart_keeps_to_the_room_left_on_a_slide(planner):
+    planner.resize(940, 470)
+    assert planner.figure.get_size_inches()[1] * planner.figure.dpi <= 470
+    planner.resize(940, None)
+    assert planner.figure.get_size_inches()[1] * planner.figure.dpi == round(0.56 * 940)
+
+
+def test_resize_keeps_the_state_and_redraws_the_text(planner):
+    planner.controls["raynauds"].value = True
+    planner.resize(600)
+    assert planner.plan.verdict == "avoid"
+    assert "AVOID" in planner.chart.title.get_text() and "Raynaud" in planner.text.value
+
+
+def test_other_apps_follow_their_room_too():
+    for app in (CoolingExplorer(), AlternativesApp()):
+        app.resize(600)
+        assert app.figure.get_size_inches()[0] * app.figure.dpi == 600
+        assert app.chart_view.text_px >= 14
+
+
+def test_the_needling_time_is_a_24_hour_clock(planner):
+    picker = planner.controls["needled_at"]
+    assert picker.value == "09:00" and "24" in picker.description
+    assert "21:30" in picker.options and not any("M" in o for o in picker.options)
+    picker.value = "21:30"
+    assert planner.plan.patient.needled_at == dt.time(21, 30)
+
+
+def test_tabs_hold_the_factors_and_count_them(planner):
+    assert planner.tabs.titles[1] == "Factors (1 ticked)"
+    planner.controls["raynauds"].value = True
+    assert planner.tabs.titles[1] == "Factors (2 ticked)"
+    assert planner.text in planner.tabs.children  # the steps and reasons in their own tab
+    grid = planner.controls["raynauds"]
+    assert grid.layout.width == "auto" and not grid.indent

@@ -35,6 +35,12 @@ EFFECT_COLUMNS = (
 MADE_BY = "aftercare.compare_alternatives"
 SIZE_IN = (11.0, 6.2)
 NAME_CHARS = 30
+#: Narrower than this [px], the two halves are stacked: suitability on top, evidence below.
+WIDE_MIN_PX = 900
+#: Smallest width the stacked layout is made for [px].
+MIN_WIDTH_PX = 540
+# Stacked layout [px]: title band, one suitability row, forest rows, the evidence heading band.
+_TITLE, _ROW, _FOREST_ROW, _EVIDENCE_HEAD = 86, 46, 40, 112
 
 
 def check_comparison(comparison: object, what: str = "comparison") -> None:
@@ -55,10 +61,17 @@ class AlternativesChart:
         The result of :func:`aftercare.compare_alternatives`.
     effects : pandas.DataFrame, optional
         Effect sizes; default :func:`aftercare.therapies.effect_sizes`.
+    width_px : int, optional
+        Width in pixels at 100 dpi (default 1100). Below 900 px the suitability list and the
+        effect sizes are stacked (the figure grows taller) and text keeps its size.
     """
 
-    def __init__(self, comparison: Any, effects: pd.DataFrame | None = None) -> None:
+    def __init__(
+        self, comparison: Any, effects: pd.DataFrame | None = None, width_px: int | None = None
+    ) -> None:
         check_comparison(comparison)
+        self.width_px = max(int(width_px or SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
+        self.wide = self.width_px >= WIDE_MIN_PX
         if effects is None:
             from ..therapies import effect_sizes
 
@@ -72,11 +85,34 @@ class AlternativesChart:
             self._build(comparison)
         self.update(comparison)
 
+    def _groups(self) -> list[tuple[tuple[str, str], pd.DataFrame]]:
+        return list(self.effects.groupby(["measure", "scale"], sort=False))
+
     def _build(self, comparison: pd.DataFrame) -> None:
-        fig = style.new_figure(SIZE_IN)
-        self.figure = fig
         n = len(comparison)
-        ax = fig.add_axes((0.01, 0.06, 0.40, 0.80))
+        if self.wide:
+            size_in = (
+                self.width_px / style.DPI,
+                SIZE_IN[1] * self.width_px / (SIZE_IN[0] * style.DPI),
+            )
+            fig = style.new_figure(size_in)
+            suit_box = (0.01, 0.06, 0.40, 0.80)
+            name_chars = NAME_CHARS
+        else:
+            rows = sum(len(g) + 1.6 for _, g in self._groups())
+            forest_px = rows * _FOREST_ROW + 70 * max(len(self._groups()) - 1, 0) + 60
+            height = _TITLE + n * _ROW + _EVIDENCE_HEAD + forest_px
+            fig = style.new_figure((self.width_px / style.DPI, height / style.DPI))
+            self._forest_box = (forest_px - 60) / height, 60 / height
+            suit_box = (
+                10 / self.width_px,
+                1 - (_TITLE + n * _ROW) / height,
+                1 - 20 / self.width_px,
+                n * _ROW / height,
+            )
+            name_chars = max(20, int((self.width_px - 215) / 8.6))
+        self.figure = fig
+        ax = fig.add_axes(suit_box)
         self.ax_suit = ax
         ax.set_xlim(0, 1)
         ax.set_ylim(n - 0.5, -0.5)
@@ -85,10 +121,18 @@ class AlternativesChart:
         self.row_markers = []
         self.row_labels = []
         for i, row in enumerate(comparison.itertuples(index=False)):
-            ax.text(0.07, i - 0.13, _short_name(str(row.name)), va="center", ha="left", fontsize=12)
+            name = textwrap.shorten(str(row.name), name_chars, placeholder="...")
+            ax.text(
+                0.07 if self.wide else 34 / self.width_px,
+                i - 0.13,
+                name,
+                va="center",
+                ha="left",
+                fontsize=12,
+            )
             who = "clinician" if getattr(row, "delivered_by", "") == "clinician" else "self-care"
             ax.text(
-                0.07,
+                0.07 if self.wide else 34 / self.width_px,
                 i + 0.25,
                 f"{row.evidence_level}; {who}",
                 va="center",
@@ -96,7 +140,13 @@ class AlternativesChart:
                 fontsize=12,
                 color="#555555",
             )
-            (marker,) = ax.plot([0.03], [i], linestyle="none", markersize=13, zorder=3)
+            (marker,) = ax.plot(
+                [0.03 if self.wide else 14 / self.width_px],
+                [i],
+                linestyle="none",
+                markersize=13,
+                zorder=3,
+            )
             self.row_markers.append(marker)
             label = ax.text(0.98, i, "", va="center", ha="right", fontsize=12, fontweight="bold")
             self.row_labels.append(label)
@@ -110,20 +160,36 @@ class AlternativesChart:
         if len(effects) == 0:
             fig.text(0.72, 0.5, "No effect sizes in the data", ha="center")
         else:
-            groups = list(effects.groupby(["measure", "scale"], sort=False))
+            groups = self._groups()
             total = sum(len(g) + 1.6 for _, g in groups)
-            top, bottom, gap = 0.79, 0.09, 0.085
+            if self.wide:
+                top, bottom, gap = 0.79, 0.09, 0.085
+                forest_left, forest_width = 0.69, 0.29
+            else:
+                span, bottom = self._forest_box
+                gap = 70 / (self.figure.bbox.height)
+                top = bottom + span
+                forest_left = 290 / self.width_px
+                forest_width = 1 - forest_left - 25 / self.width_px
             usable = top - bottom - gap * (len(groups) - 1)
             y = top
             for (measure, scale), group in groups:
                 height = usable * (len(group) + 1.6) / total
-                fax = fig.add_axes((0.69, y - height, 0.29, height))
+                fax = fig.add_axes((forest_left, y - height, forest_width, height))
                 y -= height + gap
                 self._forest_panel(fax, str(measure), str(scale), group)
                 self.forest_axes.append(fax)
+        height_px = fig.bbox.height
+        if self.wide:
+            head_x, head_y, note_y, note_chars = 0.45, 0.905, 0.885, 62
+        else:
+            head_x = 10 / self.width_px
+            head_y = 1 - (_TITLE + n * _ROW + 34) / height_px
+            note_y = 1 - (_TITLE + n * _ROW + 40) / height_px
+            note_chars = max(30, int((self.width_px - 20) / 8.2))
         fig.text(
-            0.45,
-            0.905,
+            head_x,
+            head_y,
             "Published effect sizes (95% CI where reported)",
             fontsize=14,
             fontweight="bold",
@@ -132,16 +198,23 @@ class AlternativesChart:
         note = _population_note(effects)
         if note:
             fig.text(
-                0.45,
-                0.885,
-                textwrap.fill(note, 62),
+                head_x,
+                note_y,
+                textwrap.fill(note, note_chars),
                 fontsize=12,
                 fontstyle="italic",
                 ha="left",
                 va="top",
                 color="#333333",
             )
-        self.title = fig.text(0.01, 0.975, "", fontsize=15, fontweight="bold", va="top")
+        self.title = fig.text(
+            0.01 if self.wide else 10 / self.width_px,
+            0.975 if self.wide else 1 - 14 / height_px,
+            "",
+            fontsize=15,
+            fontweight="bold",
+            va="top",
+        )
         self.dynamic_artists = [*self.row_markers, *self.row_labels, self.title]
         self.dynamic_artists += [line for _, line in self.forest_points]
 
@@ -194,7 +267,10 @@ class AlternativesChart:
                 lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 30, placeholder="...")]
             labels.append("\n".join(lines))
         fax.set_yticks(range(k), labels, fontsize=12)
-        fax.set_xlabel(f"{measure} ({scale})", fontsize=12)
+        xlabel = f"{measure} ({scale})"
+        if not self.wide:  # wrapped to the narrower panel
+            xlabel = textwrap.fill(xlabel, max(16, int(fax.bbox.width / 8.4)))
+        fax.set_xlabel(xlabel, fontsize=12)
         fax.grid(False, axis="y")
 
     def update(self, comparison: Any) -> bool:
@@ -247,6 +323,9 @@ class AlternativesChart:
         self.title.set_text(
             f"Options after needling: {counts['recommended']} recommended, "
             f"{counts['caution']} caution, {counts['avoid']} avoid"
+            if self.wide
+            else f"Options: {counts['recommended']} recommended, {counts['caution']} caution, "
+            f"{counts['avoid']} avoid"
         )
         self._describe(comparison)
         return False

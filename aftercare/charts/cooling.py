@@ -49,10 +49,14 @@ Y_RANGE_C = (-3.0, 40.0)
 SPREAD_ATTRS = ("modality", "barrier", "application_min", "rewarm_min", "skinfold_mm")
 BAND_ALPHA = 0.2
 LABEL_GAP_PX = 6.0
-#: Left edge of the threshold labels in the right margin [axes fraction].
-MARGIN_X = 1.06
 #: Characters per line of a threshold label.
 MARGIN_WRAP = 34
+#: Narrower than this [px], the legend goes below the chart and the labels wrap narrower.
+WIDE_MIN_PX = 820
+#: Smallest width the narrow layout is made for [px].
+MIN_WIDTH_PX = 540
+#: Characters per line of a threshold label in the narrow layout.
+NARROW_MARGIN_WRAP = 22
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,9 @@ class CoolingChart:
     spread : bool, default True
         Draw the between-study band and the published points (needs a simulation made by
         :func:`aftercare.thermal.simulate_cooling`; other tables get neither).
+    width_px : int, optional
+        Width in pixels at 100 dpi (default 1000); text keeps its size at every width. Below
+        ``WIDE_MIN_PX`` the legend goes under the chart and the labels wrap narrower.
     """
 
     def __init__(
@@ -248,24 +255,41 @@ class CoolingChart:
         title: str | None = None,
         x_max_min: float | None = None,
         spread: bool = True,
+        width_px: int | None = None,
     ) -> None:
         check_simulation(simulation)
         self.thresholds = read_thresholds(thresholds)
         self.fixed_x = x_max_min
         self.spread = spread
+        self.width_px = max(int(width_px or style.SLIDE_SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
+        self.wide = self.width_px >= WIDE_MIN_PX
+        self.margin_wrap = MARGIN_WRAP if self.wide else NARROW_MARGIN_WRAP
         with style.house_rc():
             self._build(simulation)
         self.update(simulation, title)
 
     def _build(self, simulation: pd.DataFrame) -> None:
-        fig = style.new_figure()
+        if self.wide:
+            scale = 1000 / self.width_px
+            fig = style.new_figure((self.width_px / style.DPI, style.SLIDE_SIZE_IN[1]))
+            box = (0.075 * scale, 0.13, 1 - 0.365 * 1000 / self.width_px - 0.075 * scale, 0.72)
+        else:
+            # Narrow: 75 px left, the threshold labels in 235 px on the right, two lines of
+            # subtitle above and the legend below (positions in pixels, text at its size).
+            width, height = self.width_px, 700
+            fig = style.new_figure((width / style.DPI, height / style.DPI))
+            box = (75 / width, 215 / height, (width - 75 - 235) / width, 360 / height)
         FigureCanvasAgg(fig)  # a renderer to measure the labels with
         self.figure = fig
-        ax = fig.add_axes((0.075, 0.13, 0.56, 0.72))
+        ax = fig.add_axes(box)
         self.ax = ax
+        # The labels start a fixed number of pixels right of the axes (34 px wide, 22 narrow).
+        self.margin_x = 1 + (34 if self.wide else 22) / ax.bbox.width
         ax.set_ylim(*Y_RANGE_C)
         ax.set_ylabel("Temperature (°C)")
-        ax.set_xlabel("Minutes from the start of cooling (min)")
+        ax.set_xlabel(
+            "Minutes from the start of cooling (min)" if self.wide else "Minutes from start (min)"
+        )
         self.x_max = self.fixed_x or float(simulation["time_min"].max())
         ax.set_xlim(0, self.x_max)
         self.apply_span = ax.axvspan(
@@ -323,18 +347,28 @@ class CoolingChart:
             handles,
             labels,
             loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
+            bbox_to_anchor=(1.01, 1.0)
+            if self.wide
+            else (-70 / ax.bbox.width, -62 / ax.bbox.height),
             frameon=False,
             title="Tissue (line style)",
             alignment="left",
+            ncol=1 if self.wide else 2,
             handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
         )
-        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
-        fig.text(
-            0.015,
-            0.915,
+        height_px = fig.bbox.height
+        left = 15 / self.width_px
+        self.title = fig.text(
+            left, 1 - 14 / height_px, "", ha="left", va="top", fontsize=15, fontweight="bold"
+        )
+        note = (
             "Model output (calibrated 1-D bioheat model), not a measurement. "
-            "Dashed threshold: unconfirmed.",
+            "Dashed threshold: unconfirmed."
+        )
+        fig.text(
+            left,
+            1 - 47.6 / height_px,
+            note if self.wide else textwrap.fill(note, int((self.width_px - 30) / 8.3)),
             ha="left",
             va="top",
             fontsize=12,
@@ -380,8 +414,10 @@ class CoolingChart:
             text = f"{band.label}{_unconfirmed_tag(band)}"
             if any(low < v < band.high_c for v in line_values):
                 # lines cross it: label it in the margin, at its top edge, like a line
-                margin.append((band.high_c, textwrap.fill(text, MARGIN_WRAP), band.confirmed))
+                margin.append((band.high_c, textwrap.fill(text, self.margin_wrap), band.confirmed))
                 continue
+            if not self.wide:  # a band label stays inside the narrower plot
+                text = textwrap.shorten(text, int((ax.bbox.width - 12) / 8.6), placeholder="...")
             ax.annotate(
                 text,
                 (0, (low + band.high_c) / 2),
@@ -407,14 +443,14 @@ class CoolingChart:
                 zorder=3,
             )
             text = "\n".join(
-                textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", MARGIN_WRAP) for t in group
+                textwrap.fill(f"{t.label}{_unconfirmed_tag(t)}", self.margin_wrap) for t in group
             )
             margin.append((value, text, confirmed))
         self.margin_labels = []
         blend = ax.get_yaxis_transform()  # x in axes fraction, y in degC
         for value, text, confirmed in sorted(margin, key=lambda m: -m[0]):
             label = ax.text(
-                MARGIN_X,
+                self.margin_x,
                 value,
                 text,
                 transform=blend,
@@ -425,7 +461,7 @@ class CoolingChart:
                 fontstyle="normal" if confirmed else "italic",
             )
             (leader,) = ax.plot(
-                [1.0, MARGIN_X - 0.008],
+                [1.0, self.margin_x - 0.008],
                 [value, value],
                 transform=blend,
                 color="#777777",
@@ -453,7 +489,10 @@ class CoolingChart:
         wanted = [
             float(self.ax.transData.transform((0, value))[1]) for value, _, _ in self.margin_labels
         ]
-        ceiling = self.legend.get_window_extent(renderer).y0 - LABEL_GAP_PX
+        if self.wide:  # the legend sits above the labels in the right margin
+            ceiling = self.legend.get_window_extent(renderer).y0 - LABEL_GAP_PX
+        else:  # the legend is under the chart: the labels may reach the top of the axes
+            ceiling = self.ax.get_window_extent(renderer).y1
         floor = self.ax.get_window_extent(renderer).y0
         tops = []
         for i, (centre, height) in enumerate(zip(wanted, heights, strict=True)):
@@ -471,7 +510,7 @@ class CoolingChart:
         ):
             label.set_y(float(to_data.transform((0, top))[1]))
             first_line_middle = float(to_data.transform((0, top - height / n / 2))[1])
-            leader.set_data([1.0, MARGIN_X - 0.008], [value, first_line_middle])
+            leader.set_data([1.0, self.margin_x - 0.008], [value, first_line_middle])
 
     def update(self, simulation: Any, title: str | None = None) -> bool:
         """Show ``simulation``. Returns True when the time axis had to change."""
@@ -495,9 +534,11 @@ class CoolingChart:
         if title is None:
             parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
             title = ", ".join(parts + [f"{application:g} min"]) if parts else None
-        self.title.set_text(
-            f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
-        )
+        text = f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
+        if not self.wide:  # one line of bold 15 pt text across the narrow figure
+            text = f"Cold: {title}" if title else text
+            text = textwrap.shorten(text, int((self.width_px - 30) / 12), placeholder="...")
+        self.title.set_text(text)
         self._describe(simulation, application, title, band, placed)
         return changed
 
@@ -593,15 +634,30 @@ class CoolingChart:
             + "."
             + spread_alt
         )
-        reached = [t.label for t in self.thresholds if _crossing(time, skin, t.value_c) is not None]
+        lowest = float(skin.min())
+        crossed = sorted(
+            {
+                t.value_c
+                for t in self.thresholds
+                if t.kind != "band" and _crossing(time, skin, t.value_c) is not None
+            },
+            reverse=True,
+        )
+        inside = [
+            t.label[0].lower() + t.label[1:]
+            for t in self.thresholds
+            if t.kind == "band" and t.low_c <= lowest <= t.high_c
+        ]
         caption = (
             f"Simulated skin and muscle temperature{' for ' + title if title else ''}: the skin "
-            f"reaches {skin.min():.1f} °C"
+            f"falls to {lowest:.1f} °C"
             + (
-                f" and crosses {', '.join(reached)}."
-                if reached
-                else " and crosses none of the thresholds shown."
+                f", past the threshold lines at {', '.join(f'{v:g}' for v in crossed)} °C"
+                if crossed
+                else ", above every threshold line shown"
             )
+            + (f", into the {inside[0]}" if inside else "")
+            + "."
         )
         if band is not None:
             low, high = band.at("skin_c", at_end)

@@ -47,6 +47,17 @@ LANES = {"ice": 2, "wait": 1, "asleep": 0}
 MIN_AXIS_H = 72.0
 PANEL_CHARS = 31
 MAX_FLAG_LINES = 15
+#: Default size [px] at 100 dpi: a 16:9 slide chart.
+SIZE_PX = (1000, 560)
+#: Narrower than this, the flags panel is left out (the apps list the flags below the chart).
+WIDE_MIN_PX = 820
+#: Smallest size the layout is made for [px].
+MIN_SIZE_PX = (540, 420)
+# Fixed parts of the layout [px]: left margin (tick labels and y label), space above the lanes
+# (title, subtitle, clock axis), lane strip, gap for the "now" label, space below the main panel.
+_LEFT, _TOP, _LANE, _GAP, _BOTTOM = 85, 126, 106, 20, 67
+#: Room below a narrow chart for its legend (four lines) [px].
+_NARROW_LEGEND = 98
 
 
 def check_plan(plan: object, what: str = "plan") -> None:
@@ -67,10 +78,10 @@ def _minutes_of_day(value: Any) -> float:
     return 9 * 60.0
 
 
-def _clock_twin(ax: Any, x_max: float) -> Any:
+def _clock_twin(ax: Any, x_max: float, tick_h: float = 12) -> Any:
     twin = ax.twiny()
     twin.set_xlim(0, x_max)
-    twin.xaxis.set_major_locator(MultipleLocator(12))
+    twin.xaxis.set_major_locator(MultipleLocator(tick_h))
     twin.set_xlabel("Clock time (HH:MM)", labelpad=6)
     twin.grid(False)
     twin.tick_params(axis="y", left=False, labelleft=False)
@@ -118,22 +129,45 @@ def _session_words(plan: Any) -> str:
     )
 
 
+def _time_points(n: int) -> str:
+    """``2`` -> ``"2 time points"``: the points are group means at time points, not patients."""
+    return f"{n} time point{'s' if n != 1 else ''}"
+
+
+def _wait_words(plan: Any, needled: float) -> tuple[str, str]:
+    """What the plan says about waiting, for the subtitle and for the alt text: there is no ice
+    plan (avoid), no wait, or a wait in hours (with its clock time)."""
+    if str(plan.verdict) == "avoid":
+        return (
+            "no ice plan: ice is ruled out (AVOID)",
+            "No ice plan: ice is ruled out, so there is no wait and no session.",
+        )
+    wait = float(plan.wait_until_h)
+    if wait == 0:
+        return "no wait before the first ice", "No wait: ice may start straight after needling."
+    return (
+        f"no ice for the first {wait:g} h",
+        f"Wait (no ice) until {wait:g} h ({style.clock_label(needled, wait)}).",
+    )
+
+
 def _first_sentence(text: str) -> str:
     head, dot, _rest = text.partition(". ")
     return head + "." if dot else text
 
 
-def _flag_lines(plan: Any) -> list[str]:
+def _flag_lines(plan: Any, chars: int = PANEL_CHARS) -> list[str]:
     lines: list[str] = []
     for flag in plan.flags:
         level = style.LEVEL_STYLE.get(flag.level, style.LEVEL_STYLE["caution"])["label"].upper()
         ids = ", ".join(flag.source_ids)
         text = f"{level}: {flag.label}. {_first_sentence(flag.reason)} [{ids}]"
-        lines.extend(textwrap.wrap(text, PANEL_CHARS, subsequent_indent="  "))
+        lines.extend(textwrap.wrap(text, chars, subsequent_indent="  "))
     if not lines:
         lines = ["No patient factor", "changes the plan."]
     if len(lines) > MAX_FLAG_LINES:
-        lines = lines[: MAX_FLAG_LINES - 1] + ["... more in the text below the chart."]
+        more = textwrap.wrap("... more in the text below the chart.", chars)
+        lines = lines[: MAX_FLAG_LINES - len(more)] + more
     return lines
 
 
@@ -146,6 +180,9 @@ class TimelineChart:
         A result of :func:`aftercare.plan_icing`.
     soreness : SorenessCourse, optional
         The soreness course to draw; by default the one from :mod:`aftercare.soreness`.
+    size_px : (int, int), optional
+        Width and height in pixels at 100 dpi (default 1000 x 560). Text keeps its size; below
+        820 px the flags panel is left out and the title is shortened.
 
     Attributes
     ----------
@@ -155,8 +192,19 @@ class TimelineChart:
         Artists whose data follow the plan (the rest is a fixed background).
     """
 
-    def __init__(self, plan: Any, soreness: SorenessCourse | None = None) -> None:
+    def __init__(
+        self,
+        plan: Any,
+        soreness: SorenessCourse | None = None,
+        size_px: tuple[int, int] | None = None,
+    ) -> None:
         check_plan(plan)
+        width, height = size_px or SIZE_PX
+        width = max(int(width), MIN_SIZE_PX[0])
+        self.wide = width >= WIDE_MIN_PX
+        # The soreness panel keeps room for its axis label (the legend goes below when narrow).
+        least = _TOP + _LANE + _GAP + _BOTTOM + (90 if self.wide else _NARROW_LEGEND + 190)
+        self.size_px = (width, max(int(height), MIN_SIZE_PX[1], least))
         self._undescribed: tuple[Any, float] | None = None
         self.soreness = soreness if soreness is not None else load_soreness_course()
         with style.house_rc():
@@ -165,12 +213,22 @@ class TimelineChart:
 
     # ------------------------------------------------------------------ build (once)
     def _build(self, plan: Any) -> None:
-        fig = style.new_figure()
+        width_px, height_px = self.size_px
+        fig = style.new_figure((width_px / style.DPI, height_px / style.DPI))
         self.figure = fig
         self.x_max = max(MIN_AXIS_H, float(plan.horizon_h))
-        left, width = 0.085, 0.6
-        lane = fig.add_axes((left, 0.585, width, 0.19))
-        main = fig.add_axes((left, 0.12, width, 0.43), sharex=lane)
+        # Positions in pixels, so text keeps its size and its room at every figure size.
+        panel_px = max(280, round(0.285 * width_px)) if self.wide else 0
+        plot_px = width_px - _LEFT - (panel_px + 30 if self.wide else 35)
+        # Narrow: the legend goes below the chart, where it hides no data.
+        bottom_px = _BOTTOM if self.wide else _BOTTOM + _NARROW_LEGEND
+        main_px = height_px - _TOP - _LANE - _GAP - bottom_px
+        tick_h = 12 if plot_px >= 520 else 24
+        self.panel_chars = max(20, int((panel_px - 3) / 9.1)) if self.wide else PANEL_CHARS
+        left, width = _LEFT / width_px, plot_px / width_px
+        lane_bottom = (height_px - _TOP - _LANE) / height_px
+        lane = fig.add_axes((left, lane_bottom, width, _LANE / height_px))
+        main = fig.add_axes((left, bottom_px / height_px, width, main_px / height_px), sharex=lane)
         self.ax_lane, self.ax_main = lane, main
 
         lane.set_xlim(0, self.x_max)
@@ -181,11 +239,11 @@ class TimelineChart:
         lane.grid(False, axis="y")
         lane.tick_params(axis="x", labelbottom=False)
         lane.spines["left"].set_visible(False)
-        lane.xaxis.set_major_locator(MultipleLocator(12))
+        lane.xaxis.set_major_locator(MultipleLocator(tick_h))
         lane.xaxis.set_minor_locator(MultipleLocator(6))
         # A twin axis with fixed limits (a secondary_xaxis only syncs its limits during a
         # draw, so a single draw, as blitting does, would show stale clock ticks).
-        self._clock_axis = _clock_twin(lane, self.x_max)
+        self._clock_axis = _clock_twin(lane, self.x_max, tick_h)
         self._needled_minutes: float | None = None
 
         # The lanes are named on the axis, so no hatch is needed there (hatching is slow to draw).
@@ -217,7 +275,7 @@ class TimelineChart:
             main.add_collection(coll, autolim=False)
         main.set_xlim(0, self.x_max)
         main.set_xlabel("Hours since needling (h)")
-        main.xaxis.set_major_locator(MultipleLocator(12))
+        main.xaxis.set_major_locator(MultipleLocator(tick_h))
         main.xaxis.set_minor_locator(MultipleLocator(6))
         course = self.soreness
         if course is not None:
@@ -231,7 +289,11 @@ class TimelineChart:
                 markerfacecolor="white",
                 markeredgewidth=2,
                 color=style.COLORS["soreness"],
-                label=f"published means (n = {course.n_points}; {sources})",
+                label=(
+                    f"published means ({_time_points(course.n_points)}; {sources})"
+                    if self.wide
+                    else f"published means, {_time_points(course.n_points)}\n[{sources}]"
+                ),
                 zorder=4,
             )
             h, v = course.curve_h, course.curve_value
@@ -242,7 +304,7 @@ class TimelineChart:
                 v[inside],
                 color=style.COLORS["soreness"],
                 linestyle="-",
-                label=f"fitted course ({course.fit_label.lower()})",
+                label="illustrative curve fitted to them",
                 zorder=3,
             )
             if cut is not None:
@@ -278,7 +340,7 @@ class TimelineChart:
         # In the gap between the two panels, so it never hides data (and renders fast).
         self.now_label = fig.text(
             0,
-            0.567,
+            (height_px - _TOP - _LANE - _GAP / 2) / height_px,
             "now",
             ha="left",
             va="center",
@@ -287,15 +349,36 @@ class TimelineChart:
             zorder=7,
         )
         handles, labels = main.get_legend_handles_labels()
-        if handles:
+        if handles and self.wide:
             main.legend(handles, labels, loc="upper right", frameon=True, framealpha=0.9)
+        elif handles:
+            main.legend(
+                handles,
+                labels,
+                loc="upper left",
+                bbox_to_anchor=(-_LEFT / plot_px, -(_BOTTOM - 12) / main_px),
+                frameon=False,
+                borderaxespad=0,
+                handlelength=1.6,
+            )
 
-        self.title = fig.text(0.015, 0.975, "", ha="left", va="top", fontsize=15, fontweight="bold")
-        self.subtitle = fig.text(0.015, 0.915, "", ha="left", va="top", fontsize=12)
-        self.panel_head = fig.text(
-            0.715, 0.775, "", ha="left", va="top", fontsize=14, fontweight="bold"
+        def from_top(px: float) -> float:
+            return 1 - px / height_px
+
+        self.title = fig.text(
+            15 / width_px, from_top(14), "", ha="left", va="top", fontsize=15, fontweight="bold"
         )
-        self.panel = fig.text(0.715, 0.71, "", ha="left", va="top", fontsize=12, linespacing=1.25)
+        self.subtitle = fig.text(15 / width_px, from_top(47), "", ha="left", va="top", fontsize=12)
+        panel_x = (_LEFT + plot_px + 30) / width_px
+        self.panel_head = fig.text(
+            panel_x, from_top(_TOP), "", ha="left", va="top", fontsize=14, fontweight="bold"
+        )
+        self.panel = fig.text(
+            panel_x, from_top(_TOP + 36), "", ha="left", va="top", fontsize=12, linespacing=1.25
+        )
+        if not self.wide:  # the verdict is in the title; the flags are listed below the chart
+            self.panel_head.set_visible(False)
+            self.panel.set_visible(False)
         # Sleep and wait change only with the needling time or the protocol: they stay in the
         # background (update() then asks for a redraw); the rest follows every change.
         self._spans_shown: tuple | None = None
@@ -331,7 +414,8 @@ class TimelineChart:
             background_changed = True
         x_max = self.x_max
         sleep = [(max(0.0, a), min(x_max, b)) for a, b in plan.sleep_windows]
-        wait = [(0.0, min(x_max, float(plan.wait_until_h)))]
+        # An avoid plan has no ice at all, so it has no wait before the ice either.
+        wait = [] if str(plan.verdict) == "avoid" else [(0.0, min(x_max, float(plan.wait_until_h)))]
         ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]  # >= 15 min wide to be seen
         lanes = LANES
         if (tuple(sleep), tuple(wait)) != self._spans_shown:
@@ -346,19 +430,28 @@ class TimelineChart:
         shown_now = min(now_h, x_max)
         self.now_line.set_xdata([shown_now, shown_now])
         self.now_lane.set_xdata([shown_now, shown_now])
-        self.now_label.set_x(shown_now + 0.6)
+        # Right of the line, or left of it near the end of the axis (it must stay in the plot).
+        near_end = shown_now > 0.75 * x_max
+        self.now_label.set_horizontalalignment("right" if near_end else "left")
+        self.now_label.set_x(shown_now - 0.6 if near_end else shown_now + 0.6)
         self.now_label.set_text(f"now: {now_h:g} h")
 
         verdict = str(plan.verdict)
         vstyle = _verdict_style(verdict)
         protocol = plan.protocol
+        name = getattr(protocol, "name", "protocol")
+        verdict_word = vstyle["label"].upper()
         self.title.set_text(
-            f"Icing plan after dry needling: {vstyle['label'].upper()} "
-            f"({getattr(protocol, 'name', 'protocol')} protocol)"
+            f"Icing plan after dry needling: {verdict_word} ({name} protocol)"
+            if self.wide
+            else f"Icing plan: {verdict_word} ({name})"
         )
+        runs = "" if verdict == "avoid" else f"; plan runs to {float(plan.horizon_h):g} h"
+        if not self.wide:
+            runs = "" if verdict == "avoid" else f"; plan to {float(plan.horizon_h):g} h"
+        needled_words = "Needled at" if self.wide else "Needled"
         self.subtitle.set_text(
-            f"Needled at {style.clock_label(needled, 0)}; no ice for the first "
-            f"{float(plan.wait_until_h):g} h; plan runs to {float(plan.horizon_h):g} h"
+            f"{needled_words} {style.clock_label(needled, 0)}; {_wait_words(plan, needled)[0]}{runs}"
         )
         self.panel_head.set_text(f"Verdict: {vstyle['label'].upper()}")
         self.panel_head.set_color(style.COLORS["text"])
@@ -371,7 +464,7 @@ class TimelineChart:
                 boxstyle="round,pad=0.3",
             )
         )
-        self.panel.set_text("\n".join(["Flags and reasons:"] + _flag_lines(plan)))
+        self.panel.set_text("\n".join(["Flags and reasons:"] + _flag_lines(plan, self.panel_chars)))
         self._plan = plan
         self._undescribed = (plan, needled)
         if describe:
@@ -403,13 +496,13 @@ class TimelineChart:
         if course is not None:
             peak = int(np.nanargmax(course.curve_value))
             sore = (
-                f" {course.y_label}: {course.n_points} published data points ("
+                f" {course.y_label}: published means at {_time_points(course.n_points)} ("
                 + ", ".join(
                     f"{v:g} at {h:g} h"
                     for h, v in zip(course.points_h, course.points_value, strict=True)
                 )
-                + f"; {', '.join(course.source_ids)}) and a fitted course "
-                f"({course.fit_label}) from {course.curve_value[peak]:.1f} at "
+                + f"; {', '.join(course.source_ids)}) and an illustrative curve fitted to "
+                f"them, from {course.curve_value[peak]:.1f} at "
                 f"{course.curve_h[peak]:.0f} h to {course.curve_value[-1]:.1f} at "
                 f"{course.curve_h[-1]:.0f} h"
                 + (
@@ -424,17 +517,22 @@ class TimelineChart:
         alt = (
             f"Icing timeline, 0 to {self.x_max:g} hours after needling at "
             f"{style.clock_label(needled, 0)}, protocol '{getattr(protocol, 'name', '?')}'. "
-            f"Verdict: {verdict}. Now: {now_h:g} h after needling. "
-            f"Wait (no ice) until {float(plan.wait_until_h):g} h "
-            f"({style.clock_label(needled, float(plan.wait_until_h))}). "
+            f"Verdict: {verdict}. Now: {now_h:g} h after needling. {_wait_words(plan, needled)[1]} "
             f"{_session_words(plan)} Asleep: {sleep or 'none within the plan'}.{sore} "
             f"Flags: {flags}"
         )
+        count = len(plan.sessions)
+        if verdict == "avoid":
+            plan_words = "no ice plan, because ice is ruled out"
+        else:
+            wait = float(plan.wait_until_h)
+            plan_words = f"{count} ice session{'s' if count != 1 else ''} " + (
+                "with no wait after needling" if wait == 0 else f"after a {wait:g} h wait"
+            )
         caption = (
             f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
-            f"verdict {verdict}; {len(plan.sessions)} ice session"
-            f"{'s' if len(plan.sessions) != 1 else ''} after a {float(plan.wait_until_h):g} h "
-            "wait, beside the published soreness points and an illustrative curve fitted to them."
+            f"verdict {verdict}; {plan_words}; beside the published soreness means and an "
+            "illustrative curve fitted to them."
         )
         style.set_text_alternative(self.figure, caption, alt)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -25,6 +27,7 @@ __all__ = [
     "notebook_title",
     "default_notebook_dir",
     "default_jobs",
+    "resolve_protocol",
 ]
 
 
@@ -34,11 +37,13 @@ class ExportError(AftercareError):
 
 @dataclass(frozen=True)
 class ExecutedNotebook:
-    """A notebook executed in memory: its source path, title and executed node."""
+    """A notebook executed in memory: its source path, title, executed node and the protocol
+    its kernel ran with (``AFTERCARE_PROTOCOL``)."""
 
     path: Path
     title: str
     node: nbformat.NotebookNode
+    protocol: Any = None
 
     @property
     def stem(self) -> str:
@@ -106,33 +111,78 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise ExportError(f"{path}: not a readable notebook ({exc})") from None
 
 
+def resolve_protocol(protocol: str | Path | None = None) -> tuple[Any, str]:
+    """The protocol to export with, and the ``AFTERCARE_PROTOCOL`` value that makes a kernel use it.
+
+    ``protocol`` is a preset name, a path to a YAML file, or ``None`` (the suite's protocol:
+    ``AFTERCARE_PROTOCOL``, else the default preset). A path is made absolute, because the
+    kernels run in the notebooks' folder. Errors are those of :func:`aftercare.load_protocol`.
+    """
+    from ..protocol import load_protocol, suite_protocol_name
+
+    setting = str(protocol) if protocol is not None else suite_protocol_name()
+    loaded = load_protocol(protocol)
+    looks_like_path = setting.endswith((".yaml", ".yml")) or "/" in setting or "\\" in setting
+    if looks_like_path:
+        setting = str(Path(setting).expanduser().resolve())
+    return loaded, setting
+
+
 def execute_notebook(
-    path: str | Path, *, timeout: int = 600, kernel_name: str = "python3"
+    path: str | Path,
+    *,
+    timeout: int = 600,
+    kernel_name: str = "python3",
+    protocol: str | Path | None = None,
 ) -> ExecutedNotebook:
     """Execute a notebook in memory and return the executed copy (the file is not modified).
 
-    Widget state is stored in the copy's metadata so decks and pages can show a static snapshot.
-    The kernel runs with ``AFTERCARE_CHART_VIEW=image``: the apps then show their charts in
-    standard ``ipywidgets.Image`` widgets, which the exported pages' offline widget renderer can
-    draw (it cannot load the live canvas, a custom widget, without a network).
+    The kernel runs with ``AFTERCARE_PROTOCOL`` set to ``protocol`` (a preset name or a YAML
+    path; default: the suite's protocol), so every plan, table and chart follows it.
+
+    Widget state is stored in the copy's metadata (other widgets' snapshots need it; the apps
+    and quizzes are shown in their static form, see :mod:`aftercare.export.slidefit`). The
+    kernel runs with ``AFTERCARE_CHART_VIEW=image``: the apps then keep their charts in standard
+    ``ipywidgets.Image`` widgets, which an offline widget renderer can draw.
     A cell error raises :class:`ExportError` naming the notebook, the cell number and the error.
     """
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from traitlets.config import Config
 
+    from ..protocol import PROTOCOL_ENV
     from ..widgets.chartview import CHART_VIEW_ENV
 
     path = Path(path)
+    loaded, setting = resolve_protocol(protocol)
     node = read_notebook(path)
-    client = NotebookClient(
-        node,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-        store_widget_state=True,
-    )
     env = dict(os.environ)
     env[CHART_VIEW_ENV] = "image"
+    env[PROTOCOL_ENV] = setting
+    with tempfile.TemporaryDirectory(prefix="aftercare-kernel-") as sockets:
+        # IPC (Unix sockets in a private folder) instead of TCP on localhost: nothing listens
+        # on a port, and ipykernel does not warn about unencrypted TCP on every export. The
+        # client makes (and so shuts down) the kernel manager from this configuration.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        client = NotebookClient(
+            node,
+            config=config,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            store_widget_state=True,
+        )
+        _run(client, node, path, env)
+    return ExecutedNotebook(
+        path=path, title=notebook_title(node, path.stem), node=node, protocol=loaded
+    )
+
+
+def _run(client: Any, node: nbformat.NotebookNode, path: Path, env: dict[str, str]) -> None:
+    """Run every cell; turn a failure into an :class:`ExportError` naming notebook and cell."""
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
     try:
         client.execute(env=env)
     except CellExecutionError as exc:
@@ -155,7 +205,6 @@ def execute_notebook(
         raise ExportError(
             f"{path}: could not execute the notebook: {type(exc).__name__}: {exc}"
         ) from None
-    return ExecutedNotebook(path=path, title=notebook_title(node, path.stem), node=node)
 
 
 def default_jobs() -> int:
@@ -166,12 +215,19 @@ def default_jobs() -> int:
 
 
 def execute_notebooks(
-    paths: list[Path], *, jobs: int | None = None, timeout: int = 600, progress=None
+    paths: list[Path],
+    *,
+    jobs: int | None = None,
+    timeout: int = 600,
+    progress=None,
+    protocol: str | Path | None = None,
 ) -> list[ExecutedNotebook]:
     """Execute several notebooks in memory, ``jobs`` kernels at a time; results keep the order.
 
-    ``progress``, if given, is called with each path as its execution starts.
+    ``progress``, if given, is called with each path as its execution starts. ``protocol`` is
+    passed to :func:`execute_notebook` (checked once, before any kernel starts).
     """
+    resolve_protocol(protocol)
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -179,7 +235,7 @@ def execute_notebooks(
     def run(path: Path) -> ExecutedNotebook:
         if progress is not None:
             progress(path)
-        return execute_notebook(path, timeout=timeout)
+        return execute_notebook(path, timeout=timeout, protocol=protocol)
 
     if jobs == 1 or len(paths) <= 1:
         return [run(p) for p in paths]

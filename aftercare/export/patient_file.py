@@ -26,7 +26,14 @@ from ..patient import DEFAULT_SKINFOLD_MM
 from ..patient import HOURS_SINCE_NEEDLING_RANGE_H as _HOURS
 from ..patient import SKINFOLD_RANGE_MM as _SKINFOLD
 
-__all__ = ["PatientFileError", "PatientFile", "load_patient_file", "patient_schema", "SCHEMA_PATH"]
+__all__ = [
+    "PatientFileError",
+    "PatientFile",
+    "load_patient_file",
+    "patient_schema",
+    "SCHEMA_PATH",
+    "EXAMPLE",
+]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "patient.schema.json"
 _CLOCK = CLOCK_PATTERN
@@ -295,8 +302,33 @@ def build_patient(record: PatientFile, file: str | Path):
         raise PatientFileError(file, str(exc), exc.field) from None
 
 
+#: A complete patient file, shown in the schema (``python -m aftercare schema``).
+EXAMPLE: dict[str, Any] = {
+    "needled_on": "2026-11-27",
+    "needled_at": "09:30",
+    "hours_since_needling": 0.5,
+    "awake_from": "07:00",
+    "asleep_from": "22:30",
+    "skinfold_mm": 12,
+    "factors": ["diabetes"],
+    "site": "Right upper trapezius",
+    "clinic_name": "Riverside Physio",
+    "clinic_phone": "555-0100",
+}
+
+
 def patient_schema() -> dict[str, Any]:
-    """The JSON Schema of the patient file (as committed in ``schemas/patient.schema.json``)."""
+    """The JSON Schema of the patient file (as committed in ``schemas/patient.schema.json``),
+    with a complete example and the factor ids from ``data/factors.csv``."""
+    from ..factors import factor_ids
+
     schema = PatientFile.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    ids = list(factor_ids())
+    factors = schema["properties"]["factors"]
+    factors["items"]["enum"] = ids
+    factors["description"] = (
+        "Patient factor ids present, from data/factors.csv: " + ", ".join(ids) + "."
+    )
+    schema["examples"] = [EXAMPLE]
     return schema

@@ -26,6 +26,9 @@ __all__ = [
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 Kind = Literal["slides", "html"]
+#: The decks' logical size in CSS pixels. reveal.js scales it to the screen, about 0.96 at
+#: both 1280 x 720 and 1024 x 768, so a deck reads the same on a 16:9 and a 4:3 projector.
+SLIDE_WIDTH, SLIDE_HEIGHT = 1024, 720
 _SUFFIX = {"slides": ".slides.html", "html": ".html"}
 #: Shown when a chart carries no alt text of its own (see docs: set output metadata "alt").
 FALLBACK_ALT = "Chart from the notebook (no text description was supplied with this chart)"
@@ -56,6 +59,8 @@ def _exporter(kind: Kind, asset_prefix: str, include_code: bool):
         config.SlidesExporter.reveal_url_prefix = urls.reveal_prefix
         config.SlidesExporter.reveal_theme = "white"  # other themes @import Google Fonts
         config.SlidesExporter.font_awesome_url = urls.font_awesome
+        config.SlidesExporter.reveal_width = str(SLIDE_WIDTH)
+        config.SlidesExporter.reveal_height = str(SLIDE_HEIGHT)
     config[section].exclude_input = not include_code
     config[section].exclude_input_prompt = kind == "slides"
     config[section].exclude_output_prompt = kind == "slides"
@@ -78,15 +83,25 @@ def render_notebook(
     """Render one executed notebook as an offline deck (``"slides"``) or page (``"html"``).
 
     Code input is hidden in decks and shown in pages unless ``include_code`` says otherwise.
+    Apps and quizzes are shown in their static form, long output is split over slides, and the
+    title names the protocol (:func:`aftercare.export.slidefit.prepare_notebook`).
     """
+    from ..present import HOUSE_CSS
+    from .slidefit import prepare_notebook
+
     if include_code is None:
         include_code = kind == "html"
     exporter, urls = _exporter(kind, asset_prefix, include_code)
     resources = {
         "metadata": {"name": executed.title, "path": str(executed.path.parent)},
-        "aftercare": {"font_awesome_url": urls.font_awesome, "fallback_alt": FALLBACK_ALT},
+        "aftercare": {
+            "font_awesome_url": urls.font_awesome,
+            "fallback_alt": FALLBACK_ALT,
+            "house_css": HOUSE_CSS,
+        },
     }
-    body, _ = exporter.from_notebook_node(executed.node, resources=resources)
+    node = prepare_notebook(executed.node, kind, executed.protocol)
+    body, _ = exporter.from_notebook_node(node, resources=resources)
     return body
 
 

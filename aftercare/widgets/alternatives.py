@@ -11,8 +11,8 @@ from ..alternatives import compare_alternatives
 from ..charts.alternatives import AlternativesChart
 from ..charts.style import LEVEL_STYLE
 from ..patient import Patient
-from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
-from .controls import factor_checkboxes, protocol_dropdown, sources_html
+from ..present import Parts, Table, sources_html, sources_text
+from .controls import factor_checkboxes, protocol_choices, protocol_dropdown
 from .fastdraw import ChartApp
 
 __all__ = ["AlternativesApp"]
@@ -28,7 +28,7 @@ class AlternativesApp(ChartApp):
     Parameters
     ----------
     protocol : str, optional
-        Preset to start with.
+        Preset name or YAML path to start with (default: the suite's protocol).
     **factors : bool
         Factors present at the start, e.g. ``raynauds=True``.
 
@@ -39,11 +39,13 @@ class AlternativesApp(ChartApp):
     'avoid'
     """
 
-    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **factors: bool) -> None:
+    app_name = "The alternatives app"
+
+    def __init__(self, protocol: Any = None, **factors: bool) -> None:
         super().__init__()
         self.add_class("aftercare-alternatives")
         start = Patient(**factors)
-        self.protocols = {name: load_protocol(name) for name in list_protocols()}
+        self.protocols, protocol = protocol_choices(protocol)
         controls: dict[str, widgets.Widget] = {
             "protocol": protocol_dropdown(self.protocols, protocol)
         }
@@ -53,7 +55,7 @@ class AlternativesApp(ChartApp):
         box = widgets.VBox(
             [
                 controls["protocol"],
-                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
+                widgets.HTML("<b>Patient factors</b>: tick every one that applies."),
                 grid,
             ]
         )
@@ -70,7 +72,7 @@ class AlternativesApp(ChartApp):
         return compare_alternatives(patient, self.protocols[c["protocol"].value])
 
     def _make_chart(self, state: Any) -> AlternativesChart:
-        return AlternativesChart(state)
+        return AlternativesChart(state, width_px=self.size_px[0] if self.size_px else None)
 
     def _text_html(self, comparison: Any) -> str:
         rows = []
@@ -91,6 +93,32 @@ class AlternativesApp(ChartApp):
             + "</tbody></table>"
             + "<details><summary>Text description of the chart</summary>"
             + f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
+        )
+
+    def _static_parts(self, comparison: Any) -> Parts:
+        frame = comparison.assign(
+            verdict=[
+                LEVEL_STYLE.get(s, LEVEL_STYLE["caution"])["label"].upper()
+                for s in comparison["suitability"]
+            ],
+            evidence=[
+                f"{level}: {summary} [sources: {sources_text(ids)}]"
+                for level, summary, ids in zip(
+                    comparison["evidence_level"],
+                    comparison["evidence_summary"],
+                    comparison["source_ids"],
+                    strict=True,
+                )
+            ],
+        )
+        return Table(
+            frame,
+            {
+                "name": "Option",
+                "verdict": "For this patient",
+                "reasons": "Why",
+                "evidence": "Evidence",
+            },
         )
 
     def _summary_text(self, comparison: Any) -> str:

@@ -25,6 +25,7 @@ function render({ model, el }) {
   canvas.setAttribute("role", "img");
   canvas.style.display = "block";
   canvas.style.maxWidth = "100%";
+  el.style.width = "100%";
   canvas.style.height = "auto";
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d");
@@ -48,6 +49,41 @@ function render({ model, el }) {
   };
 
   const label = () => canvas.setAttribute("aria-label", model.get("alt") || "Chart");
+  // Smallest text in the chart, in CSS pixels at the canvas's own size (read by tests).
+  const textSize = () => { canvas.dataset.textPx = String(model.get("text_px") || 0); };
+
+  // The chart follows its container: report the width it has (and, on a slide, the height
+  // left below its top) and the kernel redraws the chart at that size, text at its size.
+  let sent = [0, 0];
+  let pending = null;
+  const room = () => {
+    const slides = el.closest(".reveal .slides");
+    if (!slides) return Math.floor(window.innerHeight * 0.85);
+    const box = slides.getBoundingClientRect();
+    const scale = box.height / (slides.offsetHeight || box.height) || 1;
+    const top = (el.getBoundingClientRect().top - box.top) / scale;
+    return Math.floor(slides.offsetHeight - top - 24);
+  };
+  const report = () => {
+    pending = null;
+    const width = Math.floor(el.clientWidth);
+    if (width < 50) return; // not on screen (a hidden slide or tab)
+    const height = room();
+    if (Math.abs(width - sent[0]) < 8 && Math.abs(height - sent[1]) < 8) return;
+    sent = [width, height];
+    try {
+      model.send({ type: "resize", width, height });
+    } catch (error) {
+      sent = [0, 0]; // the kernel is gone (the page is closing): nothing to redraw
+    }
+  };
+  const observer = new ResizeObserver(() => {
+    if (pending === null) pending = setTimeout(report, 120);
+  });
+  observer.observe(el);
+  // On a slide, the room below the chart changes when the app above it grows (another tab).
+  const app = el.closest(".aftercare-app");
+  if (app) observer.observe(app);
 
   const wholeFrame = (png, frame) => {
     if (!png || png.byteLength === 0) return;
@@ -99,14 +135,19 @@ function render({ model, el }) {
 
   resize();
   label();
+  textSize();
   onKeyframe();
   model.on("change:png", onKeyframe);
   model.on("change:alt", label);
+  model.on("change:text_px", textSize);
   model.on("change:width change:height", resize);
   model.on("msg:custom", onMessage);
   model.send({ type: "ready", frame: latest });
 
   return () => {
+    observer.disconnect();
+    if (pending !== null) clearTimeout(pending);
+    model.off("change:text_px", textSize);
     model.off("change:png", onKeyframe);
     model.off("change:alt", label);
     model.off("change:width change:height", resize);

@@ -115,6 +115,9 @@ class ChartCanvas(anywidget.AnyWidget):
     height = traitlets.Int(0).tag(sync=True)
     #: Accessible name of the canvas (``aria-label``).
     alt = traitlets.Unicode("").tag(sync=True)
+    #: Smallest text in the chart [px at the chart's own size]; the canvas shows it as
+    #: ``data-text-px`` so a browser test can check the text size on screen.
+    text_px = traitlets.Float(0).tag(sync=True)
 
     #: Seconds of stillness before the keyframe is brought up to date (with an event loop).
     keyframe_delay_s = 0.4
@@ -128,7 +131,12 @@ class ChartCanvas(anywidget.AnyWidget):
         self._keyframe_handle: asyncio.TimerHandle | None = None
         #: The last patch sent (position, size, encoding, frame), for tests and benchmarks.
         self.last_patch: dict[str, Any] | None = None
+        self._resize_callbacks: list[Any] = []
         self.on_msg(self._on_front_end_message)
+
+    def on_resize(self, callback: Any) -> None:
+        """Call ``callback(width_px, room_px)`` when the browser reports the room it has."""
+        self._resize_callbacks.append(callback)
 
     def show(self, rgba: Any, width: int, height: int) -> None:
         """Show a new frame: send what changed since the last one (nothing if nothing did)."""
@@ -190,8 +198,17 @@ class ChartCanvas(anywidget.AnyWidget):
             self.frame = self._current
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """A new view (``ready``) or one that missed a patch (``resync``) gets the whole frame."""
-        if not isinstance(content, dict) or content.get("type") not in ("ready", "resync"):
+        """A new view (``ready``) or one that missed a patch (``resync``) gets the whole frame;
+        ``resize`` (the width the view has, and the height left on a slide) goes to the app."""
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "resize":
+            width, room = content.get("width"), content.get("height")
+            if isinstance(width, int | float) and width > 0:
+                for callback in self._resize_callbacks:
+                    callback(int(width), int(room) if isinstance(room, int | float) else None)
+            return
+        if content.get("type") not in ("ready", "resync"):
             return
         if content.get("type") == "ready" and content.get("frame") == self._current:
             return  # it drew the keyframe, which is current
@@ -218,6 +235,11 @@ class ChartImage(widgets.Image):
         super().__init__(**kwargs)
         #: Accessible name; exported pages give the ``<img>`` its alt text from the caption.
         self.alt = ""
+        #: Smallest text in the chart [px] (the same as ChartCanvas.text_px; not synced).
+        self.text_px = 0.0
+
+    def on_resize(self, callback: Any) -> None:
+        """An image never reports its room (it is drawn at the chart's default size)."""
 
     def show(self, rgba: Any, width: int, height: int) -> None:
         """Show a new frame (encoded as a whole PNG; nothing is sent if it did not change)."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
 import traitlets
+
+from ..present import sources_html
 
 __all__ = [
     "QuickIntSlider",
@@ -15,7 +15,9 @@ __all__ = [
     "labelled",
     "sources_html",
     "protocol_dropdown",
+    "protocol_choices",
     "factor_checkboxes",
+    "clock_picker",
     "LABEL_STYLE",
 ]
 
@@ -54,13 +56,25 @@ def labelled(widget: widgets.Widget, css_class: str) -> widgets.Widget:
     return widget
 
 
-def sources_html(ids: Iterable[str]) -> str:
-    """``[a, b]`` as a small grey HTML span."""
-    ids = list(ids)
-    if not ids:
-        return ""
-    text = html.escape(", ".join(ids))
-    return f' <span style="color:#555;font-size:90%">[sources: {text}]</span>'
+def protocol_choices(start: Any = None) -> tuple[dict[str, Any], str]:
+    """Every preset in ``data/protocols`` plus the one to start with, loaded once each.
+
+    ``start`` is a preset name, a path, a Protocol or ``None`` (the suite's protocol:
+    ``AFTERCARE_PROTOCOL``, else the default preset). A protocol from a file outside
+    ``data/protocols`` is offered under its path. Returns ``(protocols by key, start key)``.
+    """
+    from ..protocol import Protocol, list_protocols, load_protocol, suite_protocol_name
+
+    # Load every preset once: parsing YAML per control change would cost ~50 ms.
+    protocols = {name: load_protocol(name) for name in list_protocols()}
+    if isinstance(start, Protocol):
+        key = start.name if protocols.get(start.name) == start else f"{start.name} (own)"
+        protocols.setdefault(key, start)
+        return protocols, key
+    key = str(start) if start is not None else suite_protocol_name()
+    if key not in protocols:
+        protocols[key] = load_protocol(key)
+    return protocols, key
 
 
 def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
@@ -70,7 +84,7 @@ def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
             options=[(p.title, name) for name, p in protocols.items()],
             value=value,
             description="Protocol preset",
-            layout=widgets.Layout(width="44em"),
+            layout=widgets.Layout(width="44em", max_width="100%"),
         ),
         "aftercare-protocol",
     )
@@ -90,8 +104,31 @@ def factor_checkboxes(patient: Any) -> tuple[dict[str, widgets.Checkbox], widget
         )
         box.add_class(f"aftercare-factor-{factor.id}")
         boxes[factor.id] = box
+    # As many columns as fit (two in a narrow notebook column), each label wrapping in full
+    # (the apps' styles undo ipywidgets' one-line labels that end in "...").
     grid = widgets.GridBox(
         list(boxes.values()),
-        layout=widgets.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 1em"),
+        layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))", grid_gap="2px 1.2em"
+        ),
     )
+    grid.add_class("aftercare-factors")
     return boxes, grid
+
+
+def clock_picker(value: Any, description: str, css_class: str) -> widgets.Widget:
+    """A clock time typed or picked as 24-hour ``HH:MM`` (a browser's time input would show
+    09:00 AM in many locales); suggestions every half hour."""
+    text = value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
+    return labelled(
+        widgets.Combobox(
+            value=text,
+            options=[f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, 30)],
+            ensure_option=False,
+            placeholder="HH:MM, 24-hour",
+            description=description,
+            continuous_update=False,
+            layout=widgets.Layout(width="24em"),
+        ),
+        css_class,
+    )

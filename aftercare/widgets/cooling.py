@@ -8,10 +8,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..charts.cooling import CoolingChart
+from ..present import Parts, sources_html
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
 from ..thermal.parameters import load_barriers, load_modalities
-from .controls import QuickIntSlider, labelled, sources_html
+from .controls import QuickIntSlider, labelled
 from .fastdraw import ChartApp
 
 __all__ = ["CoolingExplorer"]
@@ -39,6 +40,8 @@ class CoolingExplorer(ChartApp):
     20.0
     """
 
+    app_name = "The cooling explorer"
+
     def __init__(
         self,
         modality: str | None = None,
@@ -61,7 +64,7 @@ class CoolingExplorer(ChartApp):
                     options=[(m.label, key) for key, m in modalities.items()],
                     value=modality or default.modality,
                     description="Cold source",
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-modality",
             ),
@@ -70,7 +73,7 @@ class CoolingExplorer(ChartApp):
                     options=[(b.label, key) for key, b in barriers.items()],
                     value=barrier or default.barrier,
                     description="Between pack and skin",
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-barrier",
             ),
@@ -82,7 +85,7 @@ class CoolingExplorer(ChartApp):
                     step=1,
                     description="Minutes on (min)",
                     continuous_update=True,
-                    layout=widgets.Layout(width="36em"),
+                    layout=widgets.Layout(width="36em", max_width="100%"),
                 ),
                 "aftercare-minutes",
             ),
@@ -97,12 +100,13 @@ class CoolingExplorer(ChartApp):
                 "aftercare-skinfold",
             ),
         }
-        box = widgets.VBox(
-            [
-                widgets.HBox([controls["modality"], controls["application_min"]]),
-                widgets.HBox([controls["barrier"], controls["skinfold_mm"]]),
-            ]
-        )
+        rows = [
+            widgets.HBox([controls["modality"], controls["application_min"]]),
+            widgets.HBox([controls["barrier"], controls["skinfold_mm"]]),
+        ]
+        for row in rows:  # wrap onto a second line in a narrow notebook column
+            row.add_class("aftercare-row")
+        box = widgets.VBox(rows)
         self._setup(controls, box)
 
     @property
@@ -128,7 +132,12 @@ class CoolingExplorer(ChartApp):
         return f"{modality.split(' (')[0]}; {barrier.split(' (')[0].lower()}"
 
     def _make_chart(self, state: Any) -> CoolingChart:
-        return CoolingChart(state, title=self._title(), x_max_min=self.x_max_min)
+        return CoolingChart(
+            state,
+            title=self._title(),
+            x_max_min=self.x_max_min,
+            width_px=self.size_px[0] if self.size_px else None,
+        )
 
     def _refresh_chart(self, state: Any) -> bool:
         return self._chart.update(state, self._title())
@@ -141,6 +150,17 @@ class CoolingExplorer(ChartApp):
             f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
             "<details><summary>Text description of the chart</summary>"
             f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
+        )
+
+    def _static_parts(self, simulation: Any) -> Parts:
+        attrs = simulation.attrs
+        return Parts(
+            [
+                f"<p>{html.escape(self._chart.figure.caption)}"
+                f"{sources_html(attrs.get('source_ids', ()))}</p>"
+                f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
+            ],
+            self._chart.figure.caption,
         )
 
     def _summary_text(self, simulation: Any) -> str:

@@ -39,10 +39,30 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from ..errors import AftercareError
+from ..present import Parts
 from .chartview import _running_loop, make_chart_view
 from .png import encode_png, encode_png_pil
 
-__all__ = ["BlitRenderer", "ChartApp", "encode_png", "encode_png_pil"]
+__all__ = ["BlitRenderer", "ChartApp", "encode_png", "encode_png_pil", "smallest_text_px"]
+
+#: Styles of the apps: factor labels wrap instead of ending in "...", controls wrap onto a
+#: second row in a narrow notebook column, and the text reads at 14 px or more.
+APP_CSS = """
+.aftercare-app .aftercare-factors .widget-checkbox { height: auto; min-height: 28px;
+  align-items: flex-start; }
+.aftercare-app .aftercare-factors .widget-checkbox label,
+.aftercare-app .aftercare-factors .widget-checkbox .widget-label-basic {
+  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
+.aftercare-app .aftercare-factors .widget-checkbox input { margin-top: 4px; flex-shrink: 0; }
+.aftercare-app .aftercare-row { flex-flow: row wrap; }
+.aftercare-app .aftercare-text, .aftercare-app .aftercare-verdict { font-size: 14px; }
+"""
+
+
+def smallest_text_px(figure: Figure) -> float:
+    """The smallest font in ``figure``'s texts, in pixels at the figure's own size."""
+    sizes = [t.get_fontsize() for t in figure.findobj(Text) if t.get_text().strip()]
+    return round(min(sizes, default=0) * figure.dpi / 72, 2)
 
 
 def _text_key(text: Text) -> tuple:
@@ -57,6 +77,7 @@ def _text_key(text: Text) -> tuple:
         text.get_fontsize(),
         str(text.get_fontweight()),
         text.get_rotation(),
+        text.get_horizontalalignment(),
         text.get_visible(),
         patch_key,
     )
@@ -214,14 +235,25 @@ class ChartApp(widgets.VBox):
     always brings everything up to date.
     """
 
+    #: What the app is called in the note of its static form ("The planner app is ...").
+    app_name = "This app"
     #: Smallest spacing between two redraws during a burst of events, in seconds.
     min_interval_s = 0.02
     #: Delay of the text panel after the chart when a change comes from the browser, in seconds.
     text_delay_s = 0.04
 
+    #: Widths the chart is drawn at [px]: narrower rooms scale it down, wider ones get it at most
+    #: this wide (the text stays at its size in between).
+    min_width_px, max_width_px = 540, 1400
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.add_class("aftercare-app")
         self.chart_view = make_chart_view()
+        #: The chart's size in pixels, as the browser reported the room; ``None`` until then
+        #: (the chart's default size: what exports and static copies show).
+        self.size_px: tuple[int, int | None] | None = None
+        self.chart_view.on_resize(self.resize)
         self.text = widgets.HTML()
         self.text.add_class("aftercare-text")
         self.message = widgets.HTML()
@@ -256,14 +288,51 @@ class ChartApp(widgets.VBox):
     def _summary_text(self, state: Any) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _static_parts(self, state: Any) -> Parts:  # pragma: no cover - abstract
+        """The app's text for its static form (exports), in parts: one slide each in a deck."""
+        raise NotImplementedError
+
     # -- wiring ---------------------------------------------------------------------------
-    def _setup(self, controls: dict[str, widgets.Widget], control_box: widgets.Widget) -> None:
-        """Register the controls, lay the app out and draw once (so it opens with a chart)."""
+    def _setup(
+        self,
+        controls: dict[str, widgets.Widget],
+        control_box: widgets.Widget,
+        *,
+        text_below: bool = True,
+    ) -> None:
+        """Register the controls, lay the app out and draw once (so it opens with a chart).
+
+        With ``text_below=False`` the app places :attr:`text` itself (for example in a tab).
+        """
         self.controls = controls
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        self.children = (control_box, self.message, self.chart_view, self.text)
+        style = widgets.HTML(f"<style>{APP_CSS}</style>", layout=widgets.Layout(height="0px"))
+        children = [style, control_box, self.message, self.chart_view]
+        self.children = tuple(children + ([self.text] if text_below else []))
         self._refresh()
+
+    # -- the chart follows the room it has ----------------------------------------------------
+    def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
+        """The chart's size for a view ``width_px`` wide with ``room_px`` of height left (on a
+        slide); apps whose chart sets its own height return ``(width, None)``."""
+        return (min(max(width_px, self.min_width_px), self.max_width_px), None)
+
+    def resize(self, width_px: int, room_px: int | None = None) -> None:
+        """Redraw the chart for a view ``width_px`` wide (text keeps its size; below the
+        chart's wide layout it switches to its narrow one). Called by the browser's canvas."""
+        size = self._chart_size(int(width_px), room_px)
+        if size == self.size_px:
+            return
+        self.size_px = size
+        if self._state is None:
+            return
+        self._chart = self._make_chart(self._state)
+        self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+        self.chart_view.show(*self._renderer.draw())
+        self.chart_view.text_px = smallest_text_px(self._chart.figure)
+        self._text_state = self._state
+        self._write_text()
 
     @property
     def figure(self) -> Figure:
@@ -332,6 +401,7 @@ class ChartApp(widgets.VBox):
         if self._chart is None:
             self._chart = self._make_chart(state)
             self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+            self.chart_view.text_px = smallest_text_px(self._chart.figure)
         elif self._refresh_chart(state):
             self._renderer.invalidate()
         self.chart_view.show(*self._renderer.draw())
@@ -360,13 +430,31 @@ class ChartApp(widgets.VBox):
         self.text.value = self._text_html(state)
 
     # -- display without a front end --------------------------------------------------------
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
-        """Widget view for a live front end, plus a static PNG and text for everything else."""
+    def static_html(self) -> Parts:
+        """The static form's HTML: a note that the app is interactive in JupyterLab, then its
+        text (the chart goes beside it as ``image/png``)."""
+        self.flush()
+        note = (
+            f'<p class="aftercare-note"><b>{html.escape(self.app_name)} is interactive</b> when '
+            "this notebook runs in JupyterLab. Shown here: its chart and text for the settings "
+            "it opens with.</p>"
+        )
+        parts = Parts([note], "")
+        return parts + self._static_parts(self._state) if self._state is not None else parts
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> tuple[dict, dict]:
+        """Widget view for a live front end, plus a static form for everything else: the chart
+        as PNG (with its alt text), the text as HTML (``static_html``) and as plain text."""
         png = self.png
         bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs) or {}
         data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+        metadata: dict[str, Any] = {}
         if png:
             data["image/png"] = base64.b64encode(png).decode("ascii")
+            metadata["image/png"] = {"alt": getattr(self._chart.figure, "alt_text", "")}
         if self._state is not None:
             data["text/plain"] = self._summary_text(self._state)
-        return data
+            data["text/html"] = self.static_html()._repr_html_()
+        return data, metadata

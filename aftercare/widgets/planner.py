@@ -8,22 +8,29 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..charts.style import LEVEL_STYLE
 from ..charts.timeline import TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
-from ..protocol import DEFAULT_PROTOCOL, list_protocols, load_protocol
+from ..present import HOUSE_CSS, Parts, flags_html, plan_report, steps_html, verdict_html
 from .controls import (
     QuickIntSlider,
+    clock_picker,
     factor_checkboxes,
     field_bounds,
     labelled,
+    protocol_choices,
     protocol_dropdown,
-    sources_html,
 )
 from .fastdraw import ChartApp
 
 __all__ = ["PlannerApp"]
+
+
+def _row(*children: widgets.Widget) -> widgets.HBox:
+    """Controls side by side, wrapping onto the next line in a narrow column."""
+    row = widgets.HBox(list(children))
+    row.add_class("aftercare-row")
+    return row
 
 
 class PlannerApp(ChartApp):
@@ -38,7 +45,8 @@ class PlannerApp(ChartApp):
     Parameters
     ----------
     protocol : str, optional
-        Preset name to start with (default ``"seed-article"``).
+        Preset name or YAML path to start with (default: the suite's protocol,
+        ``AFTERCARE_PROTOCOL``, else ``"seed-article"``). Every preset stays selectable.
     **patient : Any
         Starting values for :class:`aftercare.Patient` (``hours_since_needling=1``,
         ``diabetes=True``, ...).
@@ -53,13 +61,13 @@ class PlannerApp(ChartApp):
     'avoid'
     """
 
-    def __init__(self, protocol: str = DEFAULT_PROTOCOL, **patient: Any) -> None:
+    app_name = "The planner app"
+
+    def __init__(self, protocol: Any = None, **patient: Any) -> None:
         super().__init__()
         self.add_class("aftercare-planner")
         start = Patient(**patient)
-        presets = list_protocols()
-        # Load every preset once: parsing YAML per slider event would cost ~50 ms.
-        self.protocols = {name: load_protocol(name) for name in presets}
+        self.protocols, protocol = protocol_choices(protocol)
         max_hours = max(p.plan_hours for p in self.protocols.values())
         _, skin_high = field_bounds(Patient, "skinfold_mm")
         skin_low, _ = field_bounds(Patient, "skinfold_mm")
@@ -72,13 +80,12 @@ class PlannerApp(ChartApp):
                 step=1,
                 description="Hours since needling (h)",
                 continuous_update=True,
-                layout=widgets.Layout(width="36em"),
+                layout=widgets.Layout(width="34em", max_width="100%"),
             ),
             "aftercare-hours",
         )
-        controls["needled_at"] = labelled(
-            widgets.TimePicker(value=start.needled_at, step=60, description="Needled at (clock)"),
-            "aftercare-needled-at",
+        controls["needled_at"] = clock_picker(
+            start.needled_at, "Needled at (24 h clock)", "aftercare-needled-at"
         )
         controls["skinfold_mm"] = labelled(
             widgets.BoundedFloatText(
@@ -103,17 +110,46 @@ class PlannerApp(ChartApp):
         self._factor_ids = tuple(boxes)
         self.verdict = widgets.HTML()
         self.verdict.add_class("aftercare-verdict")
-        control_box = widgets.VBox(
+        timing = widgets.VBox(
             [
-                widgets.HBox([controls["hours_since_needling"], controls["needled_at"]]),
-                widgets.HBox([controls["skinfold_mm"], controls["protocol"]]),
-                widgets.HTML("<b>Patient factors</b> (tick every one that applies)"),
-                factor_grid,
-                controls["has_helper"],
-                self.verdict,
+                _row(controls["hours_since_needling"], controls["needled_at"]),
+                _row(controls["skinfold_mm"], controls["protocol"]),
             ]
         )
-        self._setup(controls, control_box)
+        factors = widgets.VBox(
+            [
+                widgets.HTML("Tick every factor that applies to this patient."),
+                factor_grid,
+                controls["has_helper"],
+            ]
+        )
+        # Tabs keep the app one screen high (a projected slide too): the timing, the factors,
+        # and the plan's steps and reasons, with the verdict and the chart always in view.
+        self.tabs = widgets.Tab(children=[timing, factors, self.text])
+        self.tabs.titles = ("Patient and timing", self._factors_title(start), "Steps and reasons")
+        self.tabs.add_class("aftercare-tabs")
+        for factor in self._factor_ids:
+            controls[factor].observe(self._count_factors, names="value")
+        control_box = widgets.VBox([self.tabs, self.verdict])
+        self._setup(controls, control_box, text_below=False)
+
+    def _factors_title(self, patient: Any) -> str:
+        count = len(patient.present_factors)
+        return f"Factors ({count} ticked)" if count else "Patient factors"
+
+    def _count_factors(self, _change: Any = None) -> None:
+        count = sum(bool(self.controls[f].value) for f in self._factor_ids)
+        titles = list(self.tabs.titles)
+        titles[1] = f"Factors ({count} ticked)" if count else "Patient factors"
+        self.tabs.titles = tuple(titles)
+
+    def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
+        """Wide rooms get a 16:9 chart, at most as tall as the room left on a slide."""
+        width = min(max(width_px, self.min_width_px), self.max_width_px)
+        height = min(round(0.56 * width), 640) if width >= 820 else 600
+        if room_px is not None:
+            height = min(height, room_px)
+        return (width, height)
 
     @property
     def plan(self) -> Any:
@@ -128,10 +164,12 @@ class PlannerApp(ChartApp):
     def _compute(self) -> Any:
         c = self.controls
         needled = c["needled_at"].value
-        if needled is None:
-            needled = "not a time"
-        elif isinstance(needled, dt.time):
+        if isinstance(needled, dt.time):
             needled = needled.replace(second=0, microsecond=0)
+        elif not (needled or "").strip():
+            needled = "not a time"
+        else:
+            needled = needled.strip()
         patient = Patient(
             hours_since_needling=float(c["hours_since_needling"].value),
             needled_at=needled,
@@ -142,41 +180,25 @@ class PlannerApp(ChartApp):
         return plan_icing(patient, self.protocols[c["protocol"].value])
 
     def _make_chart(self, state: Any) -> TimelineChart:
-        return TimelineChart(state)
+        return TimelineChart(state, size_px=self.size_px)
 
     def _refresh_chart(self, plan: Any) -> bool:
         # The caption and alt text (a few ms of string work) are written with the text panel.
         return bool(self._chart.update(plan, describe=False))
 
     def _text_html(self, plan: Any) -> str:
-        level = LEVEL_STYLE.get(plan.verdict, LEVEL_STYLE["caution"])
-        self.verdict.value = (
-            f'<div class="aftercare-verdict-{plan.verdict}" role="status" '
-            f'style="border-left:6px solid {level["color"]};padding:2px 8px;font-size:115%">'
-            f"<b>Verdict: {html.escape(level['label'].upper())}</b> "
-            f"{html.escape(plan.verdict_reason)}</div>"
+        self.verdict.value = f"<style>{HOUSE_CSS}</style>" + verdict_html(plan).replace(
+            'style="', 'style="font-size:115%;', 1
         )
-        parts = ["<div>"]
-        if plan.flags:
-            parts.append("<b>Flags</b><ul>")
-            for flag in plan.flags:
-                parts.append(
-                    f"<li><b>{html.escape(flag.level.upper())}: {html.escape(flag.label)}.</b> "
-                    f"{html.escape(flag.reason)}{sources_html(flag.source_ids)}</li>"
-                )
-            parts.append("</ul>")
-        parts.append("<b>Instructions</b><ol>")
-        for step in plan.instructions:
-            parts.append(
-                f"<li>{html.escape(str(step))} <i>Why:</i> {html.escape(step.reason)}"
-                f"{sources_html(step.source_ids)}</li>"
-            )
-        parts.append("</ol>")
-        parts.append(
+        return (
+            f"<div>{flags_html(plan.flags)}<p><b>Instructions</b></p>"
+            f"{steps_html(plan.instructions)}"
             "<details><summary>Text description of the chart</summary>"
             f"<p>{html.escape(self._chart.figure.alt_text)}</p></details></div>"
         )
-        return "".join(parts)
+
+    def _static_parts(self, plan: Any) -> Parts:
+        return plan_report(plan)
 
     def _summary_text(self, plan: Any) -> str:
         return plan.summary()

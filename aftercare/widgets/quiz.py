@@ -25,6 +25,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..present import Parts
 from ..quiz import Question, load_quiz, questions_html, questions_text
 
 __all__ = ["QuizApp", "quiz"]
@@ -67,8 +68,17 @@ class QuizApp:
         return questions_text(questions=self.questions)
 
     def html(self) -> str:
-        """Questions as HTML with answers hidden in ``<details>``."""
-        return questions_html(questions=self.questions)
+        """Questions as HTML with answers hidden in ``<details>``: a note that the quiz is
+        interactive in JupyterLab, then one part per question (one slide each in a deck)."""
+        note = (
+            '<p class="aftercare-note"><b>This quiz is interactive</b> when the notebook runs in '
+            "JupyterLab (choose an answer, then <i>Check answer</i>). Here, open "
+            "<i>Show the answer</i> under each question.</p>"
+        )
+        questions = [
+            questions_html(questions=(q,), start=n) for n, q in enumerate(self.questions, start=1)
+        ]
+        return Parts([note + questions[0], *questions[1:]], self.text())._repr_html_()
 
     def check(self, number: int, choice: int) -> str:
         """Check an answer without the widget: question ``number`` (1-based), option ``choice``

@@ -183,6 +183,8 @@ def voila(notebook: Path, limit_s: int = 180) -> Iterator[Server]:
         # jupytext's lab extension needs Lab's document manager, which voila lacks: loaded
         # there it only logs a module-federation error (RUNTIME-012), so leave it out.
         "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+        # The suite's template: voila's lab template without the CDN stylesheets.
+        "--template=aftercare",
     ]
     with _serve(
         cmd, port, "", root, home, log, "/voila/static/no-such-file", any_answer=True
@@ -257,6 +259,19 @@ def menu_command(page, menu: str, item: str, *, until: str, arg=None, attempts: 
         except PlaywrightTimeout:
             if attempt == attempts - 1:
                 raise
+
+
+def open_tab(page, title: str) -> None:
+    """Click the app tab whose title holds ``title`` (any case; lumino tab bar of ipywidgets.Tab)."""
+    import re
+
+    tab = page.locator(".aftercare-tabs .lm-TabBar-tab", has_text=re.compile(title, re.I)).first
+    tab.click()
+    page.wait_for_function(
+        "(t) => [...document.querySelectorAll('.aftercare-tabs .lm-TabBar-tab.lm-mod-current')]"
+        ".some(e => e.textContent.toLowerCase().includes(t.toLowerCase()))",
+        arg=title,
+    )
 
 
 def shutdown_kernels(server: Server) -> None:
