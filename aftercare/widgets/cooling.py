@@ -12,8 +12,8 @@ from ..present import Parts, sources_html
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
 from ..thermal.parameters import load_barriers, load_modalities
+from .app import ChartApp
 from .controls import QuickIntSlider, labelled
-from .fastdraw import ChartApp
 
 __all__ = ["CoolingExplorer"]
 
