@@ -47,7 +47,7 @@ from .alternatives import Alternative, Limit, assess_therapies
 from .factors import load_factors, worst_level
 from .instructions import load_steps, threshold_values, wording
 from .patient import Patient
-from .protocol import BARRIER_LABELS, Protocol, load_protocol
+from .protocol import Protocol, load_protocol
 
 __all__ = [
     "Flag",
@@ -287,6 +287,7 @@ def _sessions_frame(
     n = len(starts)
     start_m = np.asarray(starts, dtype=np.int64)
     barrier = protocol.barrier
+    label = protocol.barrier_label
     return pd.DataFrame(
         {
             "session": np.arange(1, n + 1),
@@ -295,7 +296,7 @@ def _sessions_frame(
             "end_h": (start_m + duration_m) / 60,
             "minutes": np.full(n, float(duration_m)),
             "barrier": np.full(n, barrier, dtype=object),
-            "barrier_label": np.full(n, BARRIER_LABELS[barrier], dtype=object),
+            "barrier_label": np.full(n, label, dtype=object),
             "modality": np.full(n, protocol.modality, dtype=object),
             "clock_time": np.array([_clock(needled_min + s) for s in starts], dtype=object),
             "end_clock_time": np.array(

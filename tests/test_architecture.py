@@ -18,6 +18,7 @@ LAYERS = {
     "sources": 0,
     "clock": 0,
     "factors": 1,
+    "packs": 1,
     "instructions": 1,
     "therapies": 1,
     "protocol": 1,

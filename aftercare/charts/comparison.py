@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
 from ..errors import InputError
+from ..packs import load_barriers, load_modalities
 from . import style
 from .timeaxis import MIN_AXIS_H, check_plan, clock_twin, minutes_of_day, session_spans, spans
 
@@ -33,7 +34,8 @@ def _value(protocol: Any, name: str) -> str:
     value = getattr(protocol, name, "?")
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value).replace("_", " ")
+    labels = {"barrier": load_barriers(), "modality": load_modalities()}.get(name, {})
+    return labels[value].short_label if value in labels else str(value)
 
 
 def protocol_comparison(plan_a: Any, plan_b: Any) -> Figure:

@@ -102,7 +102,8 @@ def handout_context(
     Parameters
     ----------
     record : PatientFile
-    lang : {"en", "pt-BR"}
+    lang : str
+        A language tag of :func:`aftercare.export.i18n.languages` ("en", "pt-BR"...).
     protocol : str, optional
         Preset name or YAML path; default: the record's ``protocol`` or the default preset.
     file : path
@@ -274,7 +275,8 @@ def handout_context(
         "health": health,
         "caution_factors": [factor_label(f.factor) for f in plan.flags],
         "check_minutes": f"{proto.skin_check_minutes:g}",
-        "barrier_text": _(proto.barrier, context="barrier", default=proto.barrier_label),
+        # A barrier's sentence is in every catalogue (no English fallback on a translated sheet).
+        "barrier_text": _(proto.barrier, context="barrier"),
         "self_care": self_care,
         "clinician_care": clinician_care,
         "heat_offered": heat_offered,
@@ -422,7 +424,8 @@ def write_handout(
         JSON file following ``schemas/patient.schema.json``.
     out : path
         Output file; ``.html`` or ``.pdf`` (printed with the system Chromium).
-    lang : {"en", "pt-BR"}
+    lang : str
+        A language tag of :func:`aftercare.export.i18n.languages` ("en", "pt-BR"...).
         Language of the sheet.
     protocol : str, optional
         Protocol preset name or YAML path; default: the file's ``protocol`` or the default preset.

@@ -1,0 +1,58 @@
+"""aftercare.export.i18n: the handout catalogues, and the languages they make."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from aftercare.export import i18n
+from aftercare.export.i18n import get_translator, language_names, languages, normalise_lang
+
+
+@pytest.fixture
+def locale_with_spanish(tmp_path, monkeypatch):
+    """A copy of the catalogues with one more language folder, ``es``, read instead of the
+    package's. Its catalogue is a copy of the Portuguese one: the test is about the mechanism,
+    not about the words."""
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    shutil.copytree(locale / "pt_BR", locale / "es")
+    (locale / "fr").mkdir()  # a folder without a catalogue is not a language
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    get_translator.cache_clear()
+    yield locale
+    get_translator.cache_clear()
+
+
+def test_languages_are_the_catalogue_folders():
+    assert languages() == {"en": "en", "pt-BR": "pt_BR"}
+    assert language_names() == {"en": "English", "pt-BR": "Português (Brasil)"}
+    assert normalise_lang("pt_br") == "pt-BR"
+    with pytest.raises(i18n.InputError, match="lang = 'de'.*one of en, pt-BR"):
+        normalise_lang("de")
+
+
+def test_a_new_language_is_a_new_catalogue_folder(locale_with_spanish):
+    """Following docs/extending.md: a folder with its handout.po, and --lang, the sheet app's
+    menu and the sheet follow. No code changes."""
+    from aftercare.__main__ import parse_args
+    from aftercare.export.handout import render_handout
+    from aftercare.export.patient_file import PatientFile
+    from aftercare.export.sheet_app import PatientSheetApp
+
+    assert list(languages()) == ["en", "es", "pt-BR"]
+    assert language_names()["es"] == "Español"
+    args = parse_args(["handout", "--patient", "p.json", "--out", "s.html", "--lang", "es"])
+    assert args.lang == "es"
+    assert ("Español", "es") in PatientSheetApp().controls["lang"].options
+    html = render_handout(PatientFile.model_validate({"needled_at": "09:30"}), lang="es")
+    assert '<html lang="es">' in html and "PM" not in html  # Babel's Spanish clock: 24 h
+
+
+def test_an_unknown_language_is_refused_at_the_command_line(capsys):
+    from aftercare.__main__ import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["handout", "--patient", "p.json", "--out", "s.html", "--lang", "es"])
+    assert "invalid choice: 'es' (choose from 'en', 'pt-BR')" in capsys.readouterr().err
