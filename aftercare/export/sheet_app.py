@@ -10,7 +10,7 @@ An existing sheet is never replaced unless "Replace" is ticked; every error is o
 
 Examples
 --------
->>> app = PatientSheetApp()            # doctest: +SKIP
+>>> app = PatientSheetApp()
 >>> app.controls["raynauds"].value = True
 >>> "Do not use ice" in app.preview_html()
 True
