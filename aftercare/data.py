@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import DataError, clip, quote
+from .resources import checkout_dir, shipped
 
 __all__ = [
     "data_dir",
@@ -61,7 +62,7 @@ def data_dir() -> Path:
     """Return the folder holding the data tables.
 
     Order: ``$AFTERCARE_DATA``; the checkout's ``data/`` beside the package; the copy inside an
-    installed wheel (``aftercare/_data``).
+    installed wheel (``aftercare/_data``, found with :mod:`importlib.resources`).
     """
     override = os.environ.get("AFTERCARE_DATA")
     if override:
@@ -69,12 +70,12 @@ def data_dir() -> Path:
         if not path.is_dir():
             raise DataError(str(path), "AFTERCARE_DATA names a folder that does not exist")
         return path
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data", here / "_data"):
-        if (candidate / "sources.csv").is_file():
+    checkout = checkout_dir("data")
+    for candidate in (checkout, shipped("_data")):
+        if candidate is not None and (candidate / "sources.csv").is_file():
             return candidate
     raise DataError(
-        str(here.parent / "data"),
+        str(checkout or shipped("_data")),
         "the data folder was not found; reinstall the package or set AFTERCARE_DATA",
     )
 

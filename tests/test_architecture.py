@@ -15,6 +15,7 @@ PACKAGE = ROOT / "aftercare"
 LAYERS = {
     "errors": 0,
     "data": 0,
+    "resources": 0,
     "sources": 0,
     "clock": 0,
     "factors": 1,

@@ -19,7 +19,6 @@ from aftercare.export.files import OutputExistsError, OutputWriteError
 from aftercare.export.handout import handout_context, render_handout, write_handout
 from aftercare.export.i18n import DATA_CONTEXTS, CatalogueError, get_translator, languages
 from aftercare.export.patient_file import (
-    SCHEMA_PATH,
     PatientFile,
     PatientFileError,
     load_patient_file,
@@ -33,6 +32,7 @@ pytest_plugins = ["browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "patient_en.json"
+SCHEMA_PATH = ROOT / "schemas" / "patient.schema.json"  # the committed copy
 BASE = {"needled_at": "09:30", "hours_since_needling": 0.5}
 PATIENTS = {
     "ok": {**BASE},

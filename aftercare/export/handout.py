@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, check_choice
+from ..resources import shipped
 from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
@@ -37,7 +38,7 @@ __all__ = [
     "write_handout",
 ]
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_TEMPLATES = shipped("export", "templates")
 _OUT_SUFFIXES = (".html", ".htm", ".pdf")
 #: ``patient``: no source ids; ``clinician``: every id and basis, for the record.
 COPIES = ("patient", "clinician")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AftercareError, InputError
+from ..resources import shipped
 
 __all__ = [
     "languages",
@@ -35,7 +36,7 @@ __all__ = [
     "normalise_lang",
 ]
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = shipped("export", "locale")
 DOMAIN = "handout"
 #: The language of the data files' text (message ids of data text are in this language).
 SOURCE_LANG = "en"
