@@ -26,11 +26,15 @@ def locale_with_spanish(tmp_path, monkeypatch):
 
 
 def test_languages_are_the_catalogue_folders():
-    assert languages() == {"en": "en", "pt-BR": "pt_BR"}
-    assert language_names() == {"en": "English", "pt-BR": "Português (Brasil)"}
+    folders = {p.parent.parent.name for p in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/handout.po")}
+    assert set(languages().values()) == folders and list(languages())[0] == "en"
+    assert languages()["pt-BR"] == "pt_BR"  # the tag is written the web's way
+    assert list(language_names()) == list(languages())
+    assert language_names()["en"] == "English"
+    assert language_names()["pt-BR"] == "Português (Brasil)"
     assert normalise_lang("pt_br") == "pt-BR"
-    with pytest.raises(i18n.InputError, match="lang = 'de'.*one of en, pt-BR"):
-        normalise_lang("de")
+    with pytest.raises(i18n.InputError, match=f"lang = 'xx'.*one of {', '.join(languages())}"):
+        normalise_lang("xx")
 
 
 def test_a_new_language_is_a_new_catalogue_folder(locale_with_spanish):
@@ -54,5 +58,6 @@ def test_an_unknown_language_is_refused_at_the_command_line(capsys):
     from aftercare.__main__ import parse_args
 
     with pytest.raises(SystemExit):
-        parse_args(["handout", "--patient", "p.json", "--out", "s.html", "--lang", "es"])
-    assert "invalid choice: 'es' (choose from 'en', 'pt-BR')" in capsys.readouterr().err
+        parse_args(["handout", "--patient", "p.json", "--out", "s.html", "--lang", "xx"])
+    choices = ", ".join(f"'{tag}'" for tag in languages())
+    assert f"invalid choice: 'xx' (choose from {choices})" in capsys.readouterr().err
