@@ -43,6 +43,8 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .export.i18n import languages
+
     parser = argparse.ArgumentParser(
         prog="python -m aftercare",
         description="Export the aftercare teaching notebooks, or write a patient aftercare sheet.",
@@ -134,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the sheet to write (.html or .pdf)",
     )
     handout.add_argument(
-        "--lang", default="en", choices=["en", "pt-BR"], help="language of the sheet (default en)"
+        "--lang",
+        default="en",
+        choices=list(languages()),
+        help="language of the sheet: a catalogue in aftercare/export/locale (default en)",
     )
     handout.add_argument(
         "--protocol",
@@ -154,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--clock",
         default=None,
         choices=["12h", "24h"],
-        help="clock style of the times (default: 12h for en, 24h for pt-BR)",
+        help="clock style of the times (default: the language's usual one, e.g. 12h for en, "
+        "24h for pt-BR)",
     )
     handout.add_argument("--force", action="store_true", help="replace --out if it exists")
 

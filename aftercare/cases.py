@@ -21,13 +21,13 @@ from __future__ import annotations
 import html
 import textwrap
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .data import cached_loader, data_path, display_name, read_yaml_model
 from .errors import DataError, InputError
-from .factors import factor_ids
+from .factors import Level, factor_ids
 from .patient import Patient
 from .sources import check_source_ids, cite
 
@@ -48,7 +48,7 @@ class Case(BaseModel):
     site: str
     patient: dict[str, Any]
     protocol: str = "seed-article"
-    expected_verdict: Literal["ok", "caution", "avoid"]
+    expected_verdict: Level
     decision: str
     discussion: str
     teaching_points: tuple[str, ...] = Field(min_length=1)

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import DataError, clip, quote
+from .resources import checkout_dir, shipped
 
 __all__ = [
     "data_dir",
@@ -33,6 +34,9 @@ __all__ = [
     "read_yaml",
     "load_yaml",
     "read_yaml_model",
+    "read_keyed_models",
+    "cached_loader",
+    "clear_caches",
     "validate_model",
     "validation_to_data_error",
     "as_tuples",
@@ -58,7 +62,7 @@ def data_dir() -> Path:
     """Return the folder holding the data tables.
 
     Order: ``$AFTERCARE_DATA``; the checkout's ``data/`` beside the package; the copy inside an
-    installed wheel (``aftercare/_data``).
+    installed wheel (``aftercare/_data``, found with :mod:`importlib.resources`).
     """
     override = os.environ.get("AFTERCARE_DATA")
     if override:
@@ -66,12 +70,12 @@ def data_dir() -> Path:
         if not path.is_dir():
             raise DataError(str(path), "AFTERCARE_DATA names a folder that does not exist")
         return path
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data", here / "_data"):
-        if (candidate / "sources.csv").is_file():
+    checkout = checkout_dir("data")
+    for candidate in (checkout, shipped("_data")):
+        if candidate is not None and (candidate / "sources.csv").is_file():
             return candidate
     raise DataError(
-        str(here.parent / "data"),
+        str(checkout or shipped("_data")),
         "the data folder was not found; reinstall the package or set AFTERCARE_DATA",
     )
 
@@ -206,7 +210,9 @@ def validation_to_data_error(
     """
     first = exc.errors()[0]
     kind = first["type"]
+    # An error of a whole entry (a model-level check) names the entry (``prefix``) itself.
     column = prefix + ".".join(str(p) for p in first["loc"]) if first["loc"] else None
+    column = column or prefix.rstrip(".") or None
     value = first.get("input")
     # Words a YAML or CSV author uses: a list, a mapping (pydantic says tuple, dictionary).
     problem = first["msg"].removeprefix("Value error, ")
@@ -495,6 +501,55 @@ def read_yaml_model(path: Path, model: type[M]) -> M:
     return validate_model(document.data, model, document.name, document=document)
 
 
+def read_keyed_models(path: Path, model: type[M]) -> dict[str, M]:
+    """Read a YAML mapping of ids to entries, validating each entry with ``model`` (strict).
+
+    The file must be a non-empty mapping whose values are mappings. When ``model`` has an ``id``
+    field, it is filled from the entry's key. Errors name the file, the line, the entry's key
+    and the field (``damp_towel.short_label``).
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> class Labelled(BaseModel):  # the fields it names; the others are left out
+    ...     id: str
+    ...     label: str
+    >>> read_keyed_models(data_path("barriers.yaml"), Labelled)["dry_towel"].label
+    'One dry towel layer'
+    """
+    document = load_yaml(path)
+    name = document.name
+    if not isinstance(document.data, dict) or not document.data:
+        raise DataError(name, "expected a non-empty mapping of ids to entries")
+    entries: dict[str, M] = {}
+    for key, entry in document.data.items():
+        if not isinstance(entry, dict):
+            raise DataError(name, "expected a mapping of fields", column=str(key))
+        record = as_tuples(entry, name=name)
+        if "id" in model.model_fields:
+            record["id"] = key
+        try:
+            entries[str(key)] = model.model_validate(record, strict=True)
+        except ValidationError as exc:
+            raise validation_to_data_error(
+                exc, name, prefix=f"{key}.", document=document.child(key)
+            ) from None
+    return entries
+
+
+_CACHED_LOADERS: list[Any] = []
+
+
 def cached_loader(func: Callable[[], Any]) -> Callable[[], Any]:
-    """Cache a whole-table loader; ``func.cache_clear()`` forces a reload after edits."""
-    return lru_cache(maxsize=1)(func)
+    """Cache a whole-table loader; ``func.cache_clear()`` forces a reload after edits, and
+    :func:`clear_caches` reloads every table."""
+    cached = lru_cache(maxsize=1)(func)
+    _CACHED_LOADERS.append(cached)
+    return cached
+
+
+def clear_caches() -> None:
+    """Forget every table read so far, so the next read comes from the data folder again (after
+    editing a file, or after pointing ``AFTERCARE_DATA`` at another folder)."""
+    for loader in _CACHED_LOADERS:
+        loader.cache_clear()

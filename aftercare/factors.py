@@ -30,7 +30,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
@@ -48,11 +48,12 @@ __all__ = [
     "worst_level",
 ]
 
+#: A level of restriction, from none to the strongest (a plan's verdict is the worst level).
 Level = Literal["ok", "caution", "avoid"]
-LEVELS: tuple[str, ...] = ("ok", "caution", "avoid")
+LEVELS: tuple[str, ...] = get_args(Level)
 #: The options a factor can limit (the ``factor_columns`` a therapy names).
 Option = Literal["cold", "heat", "massage", "stretching"]
-OPTIONS: tuple[str, ...] = ("cold", "heat", "massage", "stretching")
+OPTIONS: tuple[str, ...] = get_args(Option)
 EFFECT_COLUMNS = OPTIONS  # the older name
 
 _LEVELS_FILE = "data/factor_levels.csv"

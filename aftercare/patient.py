@@ -199,8 +199,3 @@ class Patient(BaseModel):
         """A validated copy with some fields changed."""
         data = {**self.model_dump(), **changes}
         return Patient(**data)
-
-    @classmethod
-    def with_factors(cls, factors: list[str] | tuple[str, ...], **fields: Any) -> Patient:
-        """Build a patient from a list of present factor ids plus other fields."""
-        return cls(**fields, **{f: True for f in factors})

@@ -47,7 +47,7 @@ from .alternatives import Alternative, Limit, assess_therapies
 from .factors import load_factors, worst_level
 from .instructions import load_steps, threshold_values, wording
 from .patient import Patient
-from .protocol import BARRIER_LABELS, Protocol, load_protocol
+from .protocol import Protocol, load_protocol
 
 __all__ = [
     "Flag",
@@ -226,12 +226,6 @@ class IcingPlan:
             )
         return "\n".join(lines)
 
-    def alternatives_table(self) -> pd.DataFrame:
-        """The suitable alternatives as a DataFrame (empty when the verdict is ok)."""
-        from .alternatives import COLUMNS
-
-        return pd.DataFrame([a.__dict__ for a in self.alternatives], columns=COLUMNS)
-
 
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
@@ -293,6 +287,7 @@ def _sessions_frame(
     n = len(starts)
     start_m = np.asarray(starts, dtype=np.int64)
     barrier = protocol.barrier
+    label = protocol.barrier_label
     return pd.DataFrame(
         {
             "session": np.arange(1, n + 1),
@@ -301,7 +296,7 @@ def _sessions_frame(
             "end_h": (start_m + duration_m) / 60,
             "minutes": np.full(n, float(duration_m)),
             "barrier": np.full(n, barrier, dtype=object),
-            "barrier_label": np.full(n, BARRIER_LABELS[barrier], dtype=object),
+            "barrier_label": np.full(n, label, dtype=object),
             "modality": np.full(n, protocol.modality, dtype=object),
             "clock_time": np.array([_clock(needled_min + s) for s in starts], dtype=object),
             "end_clock_time": np.array(
@@ -473,7 +468,7 @@ class FactorAssessment:
                 "avoid_without_helper" if helper else verdict,
                 labels=", ".join(f.label for f in named),
             )
-        part = cls(
+        without_steps = cls(
             verdict,
             verdict_reason,
             flags,
@@ -485,8 +480,8 @@ class FactorAssessment:
             (),
             values,
         )
-        steps = _steps(patient, protocol, part, factors)
-        return cls(**{**part.__dict__, "steps": steps})
+        steps = _steps(patient, protocol, without_steps, factors)
+        return cls(**{**without_steps.__dict__, "steps": steps})
 
 
 def _flag(limit: Limit, values: dict[str, str]) -> Flag:
@@ -521,7 +516,11 @@ def _values(protocol: Protocol, session_minutes: int) -> dict[str, str]:
 
 
 def _first_step(
-    protocol: Protocol, part: FactorAssessment, starts: list[int], needled_min: int, now_m: int
+    protocol: Protocol,
+    assessment: FactorAssessment,
+    starts: list[int],
+    needled_min: int,
+    now_m: int,
 ) -> Instruction:
     """The time-dependent step: the earliest time ice may be used, or none left.
 
@@ -531,7 +530,7 @@ def _first_step(
     if starts:
         first = needled_min + starts[0]
         values = {
-            **part.values,
+            **assessment.values,
             "first_clock": _clock(first),
             "first_day": str(first // 1440 + 1),
         }
@@ -540,7 +539,7 @@ def _first_step(
         else:
             step_id = "earliest_now" if protocol.wait_hours > 0 else "earliest_now_no_wait"
         return _data_step(protocol, step_id, values)
-    return _data_step(protocol, "none_left", part.values)
+    return _data_step(protocol, "none_left", assessment.values)
 
 
 def _data_step(
@@ -559,13 +558,13 @@ def _data_step(
 
 
 def _steps(
-    patient: Patient, protocol: Protocol, part: FactorAssessment, factors: dict
+    patient: Patient, protocol: Protocol, assessment: FactorAssessment, factors: dict
 ) -> tuple[Instruction, ...]:
     """The ordered steps except the time-dependent one (inserted second by plan_icing)."""
     steps = load_steps()
-    values = part.values
+    values = assessment.values
     out: list[Instruction] = []
-    flags = {f.factor: f for f in part.flags}
+    flags = {f.factor: f for f in assessment.flags}
 
     def own(step_id: str, reason: str, sources, about: str = "", **extra: str) -> None:
         text = steps[step_id].fill({**values, **extra})
@@ -581,7 +580,7 @@ def _steps(
             out.append(Instruction(text, reason, sources, "factor", factor_id))
 
     def do_not_use_steps() -> None:
-        for alt in part.do_not_use:
+        for alt in assessment.do_not_use:
             avoid = [lim for lim in alt.limits if lim.level == "avoid"]
             # A level that is the protocol's choice has no source of its own: cite the factor's.
             sources = [s for lim in avoid for s in lim.source_ids] or [
@@ -597,9 +596,9 @@ def _steps(
             )
 
     def option_steps() -> None:
-        offered = [a for a in part.alternatives if a.delivered_by == "patient"]
+        offered = [a for a in assessment.alternatives if a.delivered_by == "patient"]
         for alt in offered:
-            if part.verdict == "avoid":
+            if assessment.verdict == "avoid":
                 step_id = "instead" if alt.suitability == "recommended" else "instead_with_care"
             elif alt.suitability == "recommended":
                 step_id = "also"
@@ -609,9 +608,9 @@ def _steps(
         if any(a.therapy == "heat" for a in offered):
             out.append(_data_step(protocol, "heat_safety", values, "heat"))
 
-    if part.verdict == "avoid":
+    if assessment.verdict == "avoid":
         do_not_use_steps()
-        helpers = [f for f in part.flags if f.supervision]
+        helpers = [f for f in assessment.flags if f.supervision]
         if helpers:
             step = steps["supervision"]
             labels = ", ".join(factors[f.factor].plain_label for f in helpers)
@@ -629,8 +628,8 @@ def _steps(
 
     out.append(_data_step(protocol, "optional", values))
     out.append(_data_step(protocol, "barrier", values))
-    if part.cap_factors:
-        labels = ", ".join(factors[f].plain_label for f in part.cap_factors)
+    if assessment.cap_factors:
+        labels = ", ".join(factors[f].plain_label for f in assessment.cap_factors)
         out.append(_data_step(protocol, "factor_cap", {**values, "factor_labels": labels}))
     else:
         out.append(_data_step(protocol, "session_cap", values))
@@ -638,7 +637,7 @@ def _steps(
         out.append(_data_step(protocol, step_id, values))
     factor_steps()
     checks_said = any("{skin_check_minutes}" in factors[f].instruction for f in flags)
-    if part.verdict == "caution" and not checks_said:
+    if assessment.verdict == "caution" and not checks_said:
         out.append(_data_step(protocol, "skin_checks", values))
     out.append(_data_step(protocol, "stop_plan", values))
     do_not_use_steps()

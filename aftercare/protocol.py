@@ -16,8 +16,9 @@ wait_hours             0 to 72              hours after needling before the firs
 max_session_minutes    1 to 60              longest ice session, minutes
 interval_hours         0.5 to 24            start-to-start spacing of sessions, hours
 plan_hours             1 to 168             how long the plan runs after needling, hours
-barrier                see data/barriers    never ``none``: ice always has a barrier
-modality               see data/modalities  the cold source
+barrier                data/barriers.yaml   a barrier with ``prescribable: true``: never
+                                            ``none``, ice always has a barrier
+modality               data/modalities.yaml the cold source
 max_sessions_per_day   1 to 24              most ice sessions in one calendar day
 factor_max_session_    factor id -> 1 to    a shorter cap for named factors (for example
 minutes                max_session_minutes  a superficial nerve with little fat), minutes
@@ -47,7 +48,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -63,7 +64,8 @@ from pydantic import (
 from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_problem, parse_clock
 from .data import YamlDocument, data_path, load_yaml, validate_model
 from .errors import DataError, InputError, quote
-from .factors import load_factors
+from .factors import Level, load_factors
+from .packs import load_barriers, modality_ids, prescribable_barriers
 from .sources import check_source_ids
 
 __all__ = [
@@ -76,22 +78,12 @@ __all__ = [
     "DEFAULT_PROTOCOL",
     "PROTOCOL_ENV",
     "suite_protocol_name",
-    "BARRIERS_WITH_ICE",
-    "MODALITIES",
 ]
 
 DEFAULT_PROTOCOL = "seed-article"
 #: Environment variable naming the suite's protocol (a preset name or a path to a YAML file).
 #: Notebooks, the apps' opening state, handouts and exports all follow it.
 PROTOCOL_ENV = "AFTERCARE_PROTOCOL"
-# Barriers a protocol may prescribe: never "none" (bare ice on skin).
-BARRIERS_WITH_ICE = ("damp_towel", "dry_towel", "double_dry_towel")
-BARRIER_LABELS = {
-    "damp_towel": "a thin damp towel",
-    "dry_towel": "a dry towel or cloth",
-    "double_dry_towel": "two layers of dry towel",
-}
-MODALITIES = ("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas")
 _LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 T = TypeVar("T")
@@ -148,8 +140,8 @@ class _Rules(BaseModel):
     max_session_minutes: Rule[float]
     interval_hours: Rule[float]
     plan_hours: Rule[float]
-    barrier: Rule[Literal["damp_towel", "dry_towel", "double_dry_towel"]]
-    modality: Rule[Literal["crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"]]
+    barrier: Rule[str]  # an id of data/barriers.yaml (checked in _validate)
+    modality: Rule[str]  # an id of data/modalities.yaml (checked in _validate)
     max_sessions_per_day: Rule[int]
     factor_max_session_minutes: Rule[_read_only(float)]
     heat_max_minutes: Rule[float]
@@ -159,7 +151,7 @@ class _Rules(BaseModel):
 
 
 #: Factor id -> cold level, read-only (a ``types.MappingProxyType``); dumped as a plain dict.
-FactorLevels = _read_only(Literal["ok", "caution", "avoid"])
+FactorLevels = _read_only(Level)
 
 _RANGES: dict[str, tuple[float, float, str]] = {
     "wait_hours": (0, 72, "hours"),
@@ -217,7 +209,13 @@ class Protocol(BaseModel):
         >>> p.factor_level("diabetes")
         'avoid'
         """
-        data = {**self.model_dump(exclude={"source_file"}), **(update or {})}
+        # A model handed in (``rules=protocol.rules.model_copy(...)``) is validated as the data
+        # it holds, like a file, so every value gets the same checks.
+        changes = {
+            key: value.model_dump() if isinstance(value, BaseModel) else value
+            for key, value in (update or {}).items()
+        }
+        data = {**self.model_dump(exclude={"source_file"}), **changes}
         data.pop("source_file", None)
         return _validate(data, self.source_file or "<protocol copy>")
 
@@ -262,7 +260,9 @@ class Protocol(BaseModel):
 
     @property
     def barrier_label(self) -> str:
-        return BARRIER_LABELS[self.barrier]
+        """How a plan names the barrier ("a thin damp towel"; ``plan_label`` in
+        ``data/barriers.yaml``)."""
+        return load_barriers()[self.barrier].plan_label
 
     @property
     def modality(self) -> str:
@@ -385,6 +385,19 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
                 line=line("rules", rule_name, "value"),
                 column=f"rules.{rule_name}.value",
                 allowed=f"{low:g} to {high:g} {unit}",
+            )
+    for rule_name, allowed_ids, what in (
+        ("barrier", prescribable_barriers(), "a barrier a protocol may prescribe"),
+        ("modality", modality_ids(), "a cold modality"),
+    ):
+        value = getattr(protocol.rules, rule_name).value
+        if value not in allowed_ids:
+            raise DataError(
+                name,
+                f"{quote(value)} is not {what}",
+                line=line("rules", rule_name, "value"),
+                column=f"rules.{rule_name}.value",
+                allowed=", ".join(allowed_ids) + f" (data/{rule_name}s.yaml)",
             )
     for rule_name in _Rules.model_fields:
         try:

@@ -14,8 +14,8 @@ Agency for Healthcare Research and Quality. Health Literacy Universal Precaution
 Examples
 --------
 >>> quiz = load_quiz()
->>> len(quiz.questions) >= 15
-True
+>>> len(quiz.questions) >= 15, quiz.topics[0]
+(True, 'soreness')
 >>> q = quiz.get("cool-session-cap")
 >>> q.check(q.correct_index).correct
 True
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -34,7 +34,6 @@ from .errors import DataError, InputError
 from .sources import check_source_ids, cite
 
 __all__ = [
-    "TOPICS",
     "Option",
     "Question",
     "Quiz",
@@ -44,15 +43,7 @@ __all__ = [
     "questions_html",
 ]
 
-TOPICS: tuple[str, ...] = (
-    "soreness",
-    "cooling",
-    "planner",
-    "safety",
-    "alternatives",
-    "disagreement",
-)
-Topic = Literal["soreness", "cooling", "planner", "safety", "alternatives", "disagreement"]
+_ID = r"^[a-z][a-z0-9-]*$"
 
 
 class Option(BaseModel):
@@ -87,8 +78,9 @@ class Question(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    topic: Topic
+    id: str = Field(pattern=_ID)
+    #: One of the quiz's ``topics`` (checked by :class:`Quiz`).
+    topic: str = Field(pattern=_ID)
     prompt: str = Field(min_length=1)
     options: tuple[Option, ...] = Field(min_length=2, max_length=6)
     explanation: str = Field(min_length=1)
@@ -151,19 +143,31 @@ class Question(BaseModel):
 
 
 class Quiz(BaseModel):
-    """All self-check questions (``data/quiz.yaml``)."""
+    """All self-check questions (``data/quiz.yaml``).
+
+    ``topics`` is the one list of topics (in the notebooks' order); every question names one
+    of them, and each notebook asks its topic's questions.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str
+    topics: tuple[str, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> Quiz:
+    def _consistent(self) -> Quiz:
+        if len(set(self.topics)) != len(self.topics):
+            raise ValueError("a topic is listed twice in topics")
         seen: set[str] = set()
         for q in self.questions:
             if q.id in seen:
                 raise ValueError(f"duplicate question id {q.id!r}")
+            if q.topic not in self.topics:
+                raise ValueError(
+                    f"question {q.id!r} has the topic {q.topic!r}, which is not in topics "
+                    f"({', '.join(self.topics)})"
+                )
             seen.add(q.id)
         return self
 
@@ -178,8 +182,8 @@ class Quiz(BaseModel):
         """The questions of one topic (all questions when ``topic`` is None), in file order."""
         if topic is None:
             return self.questions
-        if topic not in TOPICS:
-            raise InputError("topic", topic, "one of " + ", ".join(TOPICS))
+        if topic not in self.topics:
+            raise InputError("topic", topic, "one of " + ", ".join(self.topics))
         return tuple(q for q in self.questions if q.topic == topic)
 
 
@@ -264,3 +268,10 @@ def questions_html(
         )
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def __getattr__(name: str) -> Any:
+    # ``TOPICS``: the topics of data/quiz.yaml (read from the data, never written here).
+    if name == "TOPICS":
+        return load_quiz().topics
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .data import cached_loader, data_path, read_yaml_model
 from .errors import DataError
+from .factors import Option
 from .sources import check_source_ids
 
 __all__ = ["Therapy", "EffectSize", "load_therapies", "effect_sizes"]
@@ -58,7 +59,7 @@ class Therapy(BaseModel):
     name: str
     plain_name: str
     delivered_by: Literal["patient", "clinician"]
-    factor_columns: tuple[Literal["cold", "heat", "massage", "stretching"], ...]
+    factor_columns: tuple[Option, ...]
     mechanism: str
     typical_dose: str
     evidence_summary: str

@@ -59,7 +59,7 @@ async def _kernel_side(updates: int) -> dict[str, list[float]]:
     from aftercare import Patient, plan_icing
     from aftercare.charts import icing_timeline
     from aftercare.widgets import PlannerApp
-    from aftercare.widgets.fastdraw import encode_png, encode_png_pil
+    from aftercare.widgets.png import encode_png, encode_png_pil
 
     app = PlannerApp(diabetes=True, hours_since_needling=1)
     slider = app.controls["hours_since_needling"]
@@ -104,7 +104,7 @@ async def _kernel_side(updates: int) -> dict[str, list[float]]:
         view._write_keyframe()  # what flush() does once the controls are still
         out["keyframe PNG (when still)"].append((time.perf_counter() - t) * 1000)
     plan = app.plan
-    renderer = app._renderer
+    renderer = app.renderer
     canvas = renderer.canvas
     w, h = canvas.get_width_height(physical=True)
     for i in range(updates):

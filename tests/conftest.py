@@ -27,12 +27,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _clear_caches() -> None:
-    from aftercare.factors import load_factors
-    from aftercare.sources import load_sources
-    from aftercare.therapies import load_therapies
+    from aftercare.data import clear_caches
 
-    for loader in (load_sources, load_factors, load_therapies):
-        loader.cache_clear()
+    clear_caches()
 
 
 @pytest.fixture

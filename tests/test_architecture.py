@@ -15,9 +15,11 @@ PACKAGE = ROOT / "aftercare"
 LAYERS = {
     "errors": 0,
     "data": 0,
+    "resources": 0,
     "sources": 0,
     "clock": 0,
     "factors": 1,
+    "packs": 1,
     "instructions": 1,
     "therapies": 1,
     "protocol": 1,
@@ -83,6 +85,63 @@ def test_lower_layers_never_import_upper_ones(path):
                 f"{path.relative_to(ROOT)} (layer {LAYERS[key]}) imports aftercare.{imported} "
                 f"(layer {LAYERS[imported]})"
             )
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_imports(path: Path) -> list[str]:
+    """Private names (``_name``) this module takes from another aftercare module: imported by
+    name, or read as an attribute of an imported aftercare module (``timeline._spans``)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    modules: set[str] = set()  # local names bound to aftercare modules
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level > 0 or (node.module or "").split(".")[0] == "aftercare"
+        ):
+            source = "." * node.level + (node.module or "")
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append(f"line {node.lineno}: from {source} import {alias.name}")
+                modules.add(alias.asname or alias.name)  # may be a module (from . import style)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "aftercare":
+                    modules.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("path", _package_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_private_name_is_imported_across_modules(path):
+    """A name a module shares is public (no leading underscore) and documented; a private one
+    stays in its module, so it can change without breaking another."""
+    assert not _private_imports(path), (
+        f"{path.relative_to(ROOT)} takes private names from other modules: "
+        f"{_private_imports(path)}; make them public in a module of their own"
+    )
+
+
+def test_the_private_import_check_finds_both_forms(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from .timeline import _spans, check_plan\nfrom . import style\nx = style._RC\n"
+        "import aftercare.data as d\ny = d._StrictLoader\nz = obj._private\n"
+    )
+    assert _private_imports(module) == [
+        "line 1: from .timeline import _spans",
+        "line 3: style._RC",
+        "line 5: d._StrictLoader",
+    ]
 
 
 def test_package_init_stays_light():

@@ -121,9 +121,9 @@ def test_timeline_clock_axis_follows_needling_time():
     chart = TimelineChart(fake_plan(needled_at="14:30"), soreness=fake_soreness())
     fig = chart.figure
     fig.canvas.draw()
-    ticks = chart._clock_axis.get_xticks()
+    ticks = chart.clock_axis.get_xticks()
     clock = dict(
-        zip(ticks, (t.get_text() for t in chart._clock_axis.get_xticklabels()), strict=True)
+        zip(ticks, (t.get_text() for t in chart.clock_axis.get_xticklabels()), strict=True)
     )
     assert clock[0] == "14:30" and clock[12] == "02:30" and clock[60] == "02:30"
     assert chart.update(fake_plan(needled_at="08:00")) is True  # background must be redrawn

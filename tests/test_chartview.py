@@ -84,7 +84,7 @@ def connect(view: ChartCanvas, *front_ends: FrontEnd) -> list[tuple[dict, list]]
 
 
 def kernel_pixels(app: PlannerApp) -> np.ndarray:
-    rgba, width, height = app._renderer.draw()
+    rgba, width, height = app.renderer.draw()
     return np.asarray(rgba).reshape(height, width, 4)
 
 
@@ -118,7 +118,7 @@ def test_patches_rebuild_the_kernels_chart_exactly(app, steps, raw_limit):
     connect(view, front)
     for name, value in steps:
         app.controls[name].value = value
-        assert front.synced and front.latest == view._current
+        assert front.synced and front.latest == view.current_frame
         assert np.array_equal(front.canvas, kernel_pixels(app))
     assert np.array_equal(decode(app.png), kernel_pixels(app))  # the keyframe agrees
     assert front.resyncs == 0
@@ -148,11 +148,11 @@ def test_a_view_that_opens_late_or_misses_a_patch_gets_the_whole_frame():
         early = FrontEnd(view)
         log = connect(view, early)
         press(app, 3)  # in an event loop: the keyframe waits
-        assert view.frame < view._current  # the saved state is one frame behind
+        assert view.frame < view.current_frame  # the saved state is one frame behind
         late = FrontEnd(view)  # draws the stale keyframe, then says "ready"
         view._on_front_end_message(view, {"type": "ready", "frame": late.latest}, [])
         full = [c for c, _ in log if c["type"] == "full"]
-        assert full and full[-1]["frame"] == view._current
+        assert full and full[-1]["frame"] == view.current_frame
         late.receive(*log[-1])
         assert np.array_equal(late.canvas, kernel_pixels(app))
         # a view that lost a patch asks once, then is repaired by the whole frame
@@ -165,7 +165,7 @@ def test_a_view_that_opens_late_or_misses_a_patch_gets_the_whole_frame():
         assert np.array_equal(lost.canvas, kernel_pixels(app))
         assert np.array_equal(early.canvas, kernel_pixels(app))
         await asyncio.sleep(view.keyframe_delay_s + 0.1)
-        assert view.frame == view._current  # written once the controls were still
+        assert view.frame == view.current_frame  # written once the controls were still
 
     asyncio.run(scenario())
 

@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from aftercare.errors import AftercareError
 from aftercare.export.handout import write_handout
+from aftercare.export.i18n import languages
 from aftercare.factors import factor_ids
 
 FACTORS = list(factor_ids())
@@ -79,7 +80,7 @@ def patient_files(draw) -> str:
     return "{" + body + "}"
 
 
-@given(patient_files(), st.sampled_from(["en", "pt-BR"]))
+@given(patient_files(), st.sampled_from(list(languages())))
 @example('{"needled_at": "09:00", "hours_since_needling": true}', "en")
 @example('{"needled_at": "09:00", "skinfold_mm": "12"}', "en")
 @example('{"needled_at": "09:00", "name": 12}', "pt-BR")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -69,3 +70,94 @@ def test_ci_runs_the_readme_test_command():
     command = "./scripts/test"
     assert command in readme
     assert any(line.strip().startswith(("exec " + command, command)) for line in ci.splitlines())
+
+
+# Run inside the fresh environment, from a folder outside the checkout: a library plan and a
+# patient sheet, each written to a file, and the one-line errors for what the wheel does not ship.
+_OUTSIDE = """
+import json, subprocess, sys
+from pathlib import Path
+
+import aftercare
+from aftercare import Patient, plan_icing
+from aftercare.data import data_dir
+from aftercare.export.patient_file import EXAMPLE
+
+site = Path(sys.prefix).resolve()
+assert Path(aftercare.__file__).resolve().is_relative_to(site), aftercare.__file__
+assert data_dir().resolve().is_relative_to(site), data_dir()
+plan = plan_icing(Patient(needled_at="09:00", diabetes=True), "seed-article")
+Path("plan.txt").write_text(plan.schedule_text(), encoding="utf-8")
+Path("patient.json").write_text(json.dumps(EXAMPLE), encoding="utf-8")
+for lang in ("en", "pt-BR"):
+    subprocess.run(
+        [sys.executable, "-m", "aftercare", "handout", "--patient", "patient.json",
+         "--out", f"sheet-{lang}.html", "--lang", lang],
+        check=True, capture_output=True,
+    )
+import nbformat
+nbformat.write(nbformat.v4.new_notebook(), "n.ipynb")
+for command in (["export", "html", "--out", "x"], ["export", "html", "--out", "x", "n.ipynb"]):
+    done = subprocess.run([sys.executable, "-m", "aftercare", *command], capture_output=True, text=True)
+    print(done.returncode, done.stderr.strip().replace("\\n", " | "))
+"""
+
+
+@pytest.mark.slow
+def test_the_wheel_works_outside_the_checkout(tmp_path):
+    """Build the wheel, install it into a fresh virtual environment and use it from elsewhere.
+
+    The fresh environment borrows the third-party dependencies of this one (a ``.pth`` line to
+    its site-packages; installing matplotlib, pandas... again would take minutes), but not
+    aftercare: this environment's aftercare is an editable install, whose hook is a ``.pth``
+    file that a borrowed folder does not run. So the aftercare imported is the wheel's.
+    """
+    import subprocess
+    import sys
+    import sysconfig
+    import venv
+    import zipfile
+
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("aftercare-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "aftercare/_data/sources.csv" in names
+    assert "aftercare/export/templates/handout.html.j2" in names
+    assert any(n.startswith("aftercare/export/locale/pt_BR/") for n in names)
+    assert not any(n.startswith(("notebooks/", "js/", "tests/")) for n in names)
+
+    env_dir = tmp_path / "fresh"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(purelib, "borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel],
+        check=True,
+        timeout=300,
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AFTERCARE_", "PYTHON"))}
+    done = subprocess.run(
+        [python, "-c", _OUTSIDE], cwd=work, env=clean, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Barrier" in (work / "plan.txt").read_text(encoding="utf-8")
+    for lang, words in (("en", "Riverside Physio"), ("pt-BR", 'lang="pt-BR"')):
+        assert words in (work / f"sheet-{lang}.html").read_text(encoding="utf-8")
+    no_notebooks, no_assets = done.stdout.strip().splitlines()
+    assert no_notebooks.startswith("2 ") and "notebooks/ (the teaching notebooks)" in no_notebooks
+    assert "name the notebooks" in no_notebooks and "Traceback" not in no_notebooks
+    assert no_assets.startswith("2 ") and "js/node_modules" in no_assets
+    assert "AFTERCARE_NODE_MODULES" in no_assets and "Traceback" not in no_assets

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from aftercare.errors import DataError, InputError
-from aftercare.quiz import TOPICS, load_quiz, questions_html, questions_text
+from aftercare.quiz import load_quiz, questions_html, questions_text
 from aftercare.sources import load_sources
 
 
@@ -32,7 +32,7 @@ def test_every_question_has_one_correct_option_feedback_and_sources(quiz):
 
 
 def test_every_notebook_topic_has_questions(quiz):
-    for topic in TOPICS:
+    for topic in quiz.topics:
         assert quiz.by_topic(topic), topic
 
 
@@ -74,6 +74,7 @@ def _write(tmp_path, body: str):
 
 GOOD = """
     title: t
+    topics: [cooling, a-topic-of-its-own]
     questions:
       - id: q1
         topic: cooling
@@ -88,6 +89,17 @@ GOOD = """
 
 def test_custom_file_loads(tmp_path):
     assert load_quiz(_write(tmp_path, GOOD)).questions[0].id == "q1"
+
+
+def test_topics_come_from_the_file_and_a_question_must_use_one(tmp_path):
+    quiz = load_quiz(_write(tmp_path, GOOD))
+    assert quiz.topics == ("cooling", "a-topic-of-its-own")  # a new topic is a data change
+    assert quiz.by_topic("a-topic-of-its-own") == ()
+    path = _write(tmp_path, GOOD.replace("topic: cooling", "topic: coolling"))
+    with pytest.raises(
+        DataError, match="'q1' has the topic 'coolling'.*cooling, a-topic-of-its-own"
+    ):
+        load_quiz(path)
 
 
 def test_unknown_source_id_is_named(tmp_path):

@@ -11,7 +11,7 @@
   with the patient and nobody does (the supervision rule);
 * never an option the patient must avoid offered as advice, and every such option named in the
   plan's ``do_not_use`` and in the sheet's "Do not use" box;
-* every present factor's instruction reaches the plan's steps and the sheet, in both languages;
+* every present factor's instruction reaches the plan's steps and the sheet, in every handout language;
 * every flag and every recommendation names at least one existing source id.
 """
 
@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 
 from aftercare import InputError, Patient, compare_alternatives, load_protocol, plan_icing
 from aftercare.clock import MIN_NIGHT_HOURS
+from aftercare.export.i18n import languages
 from aftercare.factors import factor_ids, load_factors
-from aftercare.protocol import BARRIERS_WITH_ICE, MODALITIES, protocol_from_mapping
+from aftercare.packs import modality_ids, prescribable_barriers
+from aftercare.protocol import protocol_from_mapping
 from aftercare.sources import load_sources
 
 FACTORS = factor_ids()
@@ -133,8 +135,8 @@ def protocols(draw):
         st.dictionaries(st.sampled_from(FACTORS), st.floats(1, longest), max_size=3)
     )
     rules["heat_max_minutes"]["value"] = draw(st.floats(1, 60, allow_nan=False))
-    rules["barrier"]["value"] = draw(st.sampled_from(BARRIERS_WITH_ICE))
-    rules["modality"]["value"] = draw(st.sampled_from(MODALITIES))
+    rules["barrier"]["value"] = draw(st.sampled_from(prescribable_barriers()))
+    rules["modality"]["value"] = draw(st.sampled_from(modality_ids()))
     rules["skin_check_minutes"]["value"] = draw(st.floats(1, 20, allow_nan=False))
     day = draw(minute)
     night = day - draw(st.integers(MIN_NIGHT_HOURS * 60, 1439))
@@ -202,7 +204,7 @@ def test_icing_plan_invariants(patient, protocol):
     # At most max_sessions_per_day on any calendar day (the sheet's Day column).
     assert (sessions.groupby("day").size() <= protocol.max_sessions_per_day).all()
     # A barrier other than bare skin, always.
-    assert sessions.barrier.isin(BARRIERS_WITH_ICE).all()
+    assert sessions.barrier.isin(prescribable_barriers()).all()
     # No ice at all when a present factor means avoid (including the supervision rule).
     expected = _ice_level(patient, protocol)
     assert plan.verdict == expected
@@ -281,7 +283,7 @@ def _section(html: str, heading_id: str) -> str:
 @given(
     st.lists(st.sampled_from(FACTORS), unique=True, max_size=5),
     st.booleans(),
-    st.sampled_from(["en", "pt-BR"]),
+    st.sampled_from(list(languages())),
 )
 def test_sheet_names_what_to_avoid_and_never_offers_it(present, helper, lang):
     from aftercare.export.handout import handout_context, render_handout

@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 from aftercare import thermal
 from aftercare.thermal.parameters import load_heat_sources, load_modalities, load_tissue
 
-MODALITIES = st.sampled_from(("crushed_ice", "cubed_ice", "wetted_ice", "gel_pack", "frozen_peas"))
-ICE = st.sampled_from(("crushed_ice", "cubed_ice", "wetted_ice"))
-BARRIERS = st.sampled_from(("none", "damp_towel", "dry_towel", "double_dry_towel"))
+MODALITIES = st.sampled_from(thermal.modality_ids())
+# Packs of melting ice (held at their freezing point while they melt).
+ICE = st.sampled_from(
+    tuple(k for k, m in load_modalities().items() if m.kind == "phase_change" and m.initial_c == 0)
+)
+BARRIERS = st.sampled_from(thermal.barrier_ids())
 SKINFOLD = st.floats(0, 80, allow_nan=False)
 BASELINE = st.one_of(st.none(), st.floats(20, 37, allow_nan=False))
 MINUTES = st.floats(0.5, 180, allow_nan=False)

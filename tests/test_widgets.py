@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from aftercare.widgets import AlternativesApp, CoolingExplorer, PlannerApp
-from aftercare.widgets.fastdraw import BlitRenderer, encode_png, encode_png_pil
+from aftercare.widgets.blit import BlitRenderer
+from aftercare.widgets.png import encode_png, encode_png_pil
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -53,10 +54,10 @@ def test_factor_checkbox_changes_verdict_text_and_title(planner):
 
 
 def test_needling_time_redraws_the_clock_axis(planner):
-    draws = planner._renderer.full_draws
+    draws = planner.renderer.full_draws
     planner.controls["needled_at"].value = "14:00"
     assert planner.plan.patient.needled_at == dt.time(14, 0)
-    assert planner._renderer.full_draws == draws + 1
+    assert planner.renderer.full_draws == draws + 1
     assert "needling at 14:00" in planner.figure.alt_text
 
 
@@ -94,7 +95,7 @@ def test_blitted_frames_match_a_full_redraw(planner):
     planner.controls["hours_since_needling"].value = 7
     planner.controls["raynauds"].value = True
     fast = pixels(planner.png)
-    full = pixels(planner._renderer.render_static())
+    full = pixels(planner.renderer.render_static())
     differ = np.abs(fast - full).max(axis=2) > 40
     assert differ.mean() < 0.002  # only z-order of a label over a line may differ
 

@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
 from ..errors import InputError
+from ..packs import load_barriers, load_modalities
 from . import style
-from .timeline import MIN_AXIS_H, _clock_twin, _minutes_of_day, _sessions, _spans, check_plan
+from .timeaxis import MIN_AXIS_H, check_plan, clock_twin, minutes_of_day, session_spans, spans
 
 __all__ = ["protocol_comparison"]
 
@@ -33,7 +34,8 @@ def _value(protocol: Any, name: str) -> str:
     value = getattr(protocol, name, "?")
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value).replace("_", " ")
+    labels = {"barrier": load_barriers(), "modality": load_modalities()}.get(name, {})
+    return labels[value].short_label if value in labels else str(value)
 
 
 def protocol_comparison(plan_a: Any, plan_b: Any) -> Figure:
@@ -79,7 +81,7 @@ def protocol_comparison(plan_a: Any, plan_b: Any) -> Figure:
 def _draw(plan_a: Any, plan_b: Any) -> Figure:
     fig = style.new_figure()
     x_max = max(MIN_AXIS_H, float(plan_a.horizon_h), float(plan_b.horizon_h))
-    needled = _minutes_of_day(plan_a.patient.needled_at)
+    needled = minutes_of_day(plan_a.patient.needled_at)
     ax = fig.add_axes((0.165, 0.18, 0.42, 0.62))
     ax.set_xlim(0, x_max)
     ax.set_ylim(-0.6, 3.5)
@@ -87,7 +89,7 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
     ax.xaxis.set_major_locator(MultipleLocator(12))
     ax.grid(False, axis="y")
     ax.spines["left"].set_visible(False)
-    clock = _clock_twin(ax, x_max)
+    clock = clock_twin(ax, x_max)
     clock.xaxis.set_major_formatter(lambda h, _p: style.clock_label(needled, h))
     rows = [(plan_b, 0), (plan_a, 2)]  # A on top
     ticks, labels = [], []
@@ -95,7 +97,7 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
     sleep = [(max(0.0, a), min(x_max, b)) for a, b in plan_a.sleep_windows]
     ax.add_collection(
         PolyCollection(
-            _spans(sleep, 0, 1),
+            spans(sleep, 0, 1),
             facecolor=style.COLORS["sleep"],
             alpha=0.35,
             transform=xform,
@@ -108,10 +110,10 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
     for (plan, base), letter in zip(rows, "BA", strict=False):
         name = plan.protocol.name
         wait = [(0.0, min(x_max, float(plan.wait_until_h)))]
-        ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]
+        ice = [(a, max(b, a + 0.25)) for a, b in session_spans(plan)]
         ax.add_collection(
             PolyCollection(
-                _spans(wait, base + 0.7, base + 1.3),
+                spans(wait, base + 0.7, base + 1.3),
                 facecolor=style.COLORS["wait"],
                 hatch="//",
                 edgecolor="#7A4F00",
@@ -121,7 +123,7 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
         )
         ax.add_collection(
             PolyCollection(
-                _spans(ice, base - 0.3, base + 0.3),
+                spans(ice, base - 0.3, base + 0.3),
                 facecolor=style.COLORS["ice"],
                 edgecolor=style.COLORS["ice"],
                 linewidth=1.2,

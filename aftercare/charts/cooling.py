@@ -32,6 +32,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
+from ..packs import load_barriers, load_modalities
 from . import style
 
 __all__ = ["cooling_curve", "CoolingChart", "Threshold", "check_simulation", "read_thresholds"]
@@ -128,6 +129,17 @@ def _unconfirmed_tag(threshold: Threshold) -> str:
 def check_simulation(simulation: object, what: str = "simulation") -> None:
     """Raise InputError unless ``simulation`` is a simulate_cooling DataFrame."""
     style.require_columns(simulation, SIM_COLUMNS, what, MADE_BY)
+
+
+def _default_title(meta: dict[str, Any], application_min: float) -> str | None:
+    """ "crushed ice, no barrier, 20 min": the short labels of the simulation's pack and barrier
+    (``data/modalities.yaml``, ``data/barriers.yaml``), or None when it names neither."""
+    parts = []
+    for key, labels in (("modality", load_modalities()), ("barrier", load_barriers())):
+        if meta.get(key):
+            entry = labels.get(str(meta[key]))
+            parts.append(entry.short_label if entry is not None else str(meta[key]))
+    return ", ".join(parts + [f"{application_min:g} min"]) if parts else None
 
 
 def _meta(simulation: pd.DataFrame) -> dict[str, Any]:
@@ -532,8 +544,7 @@ class CoolingChart:
         band, placed = spread_and_points(simulation) if self.spread else (None, [])
         self._show_spread(band, placed)
         if title is None:
-            parts = [str(meta[k]).replace("_", " ") for k in ("modality", "barrier") if meta.get(k)]
-            title = ", ".join(parts + [f"{application:g} min"]) if parts else None
+            title = _default_title(meta, application)
         text = f"Tissue temperature: {title}" if title else "Tissue temperature under cold"
         if not self.wide:  # one line of bold 15 pt text across the narrow figure
             text = f"Cold: {title}" if title else text

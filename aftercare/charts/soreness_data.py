@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..soreness import fitted_course
+
 __all__ = ["SorenessCourse", "load_soreness_course"]
 
 
@@ -39,15 +41,8 @@ class SorenessCourse:
     extrapolated_from_h: float | None = None
 
 
-def load_soreness_course(arm: str = "control") -> SorenessCourse | None:
-    """The course of :func:`aftercare.soreness.fitted_course` (needling only, by default).
-
-    Returns None if the soreness module is not installed.
-    """
-    try:
-        from ..soreness import fitted_course
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return None
+def load_soreness_course(arm: str = "control") -> SorenessCourse:
+    """The course of :func:`aftercare.soreness.fitted_course` (needling only, by default)."""
     course = fitted_course(arm)
     points = course.points
     extrapolated = np.asarray(course.extrapolated, dtype=bool)

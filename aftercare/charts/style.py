@@ -45,7 +45,6 @@ __all__ = [
     "alt_text",
     "require_attributes",
     "require_columns",
-    "fmt_hours",
     "clock_label",
 ]
 
@@ -184,11 +183,6 @@ def require_columns(
         raise InputError(what, f"DataFrame without column(s) {', '.join(missing)}", allowed)
     if len(frame) == 0 and not allow_empty:  # type: ignore[arg-type]
         raise InputError(what, "an empty DataFrame", allowed, "It has no rows.")
-
-
-def fmt_hours(hours: float) -> str:
-    """``2.5`` -> ``"2.5 h"``, ``3.0`` -> ``"3 h"``."""
-    return f"{hours:g} h"
 
 
 def clock_label(start_minutes_of_day: float, hours_after: float) -> str:

@@ -15,7 +15,6 @@ One figure shows, against hours since needling (clock times on the top axis):
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from typing import Any
 
@@ -25,26 +24,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..planner import IcingPlan
 from . import style
 from .soreness_data import SorenessCourse, load_soreness_course
+from .timeaxis import MIN_AXIS_H, check_plan, clock_twin, minutes_of_day, session_spans, spans
 
 __all__ = ["icing_timeline", "TimelineChart", "check_plan"]
 
-PLAN_FIELDS = (
-    "verdict",
-    "sessions",
-    "flags",
-    "wait_until_h",
-    "horizon_h",
-    "sleep_windows",
-    "patient",
-    "protocol",
-)
-SESSION_COLUMNS = ("start_h", "end_h", "minutes", "clock_time")
-MADE_BY = "aftercare.plan_icing"
 LANES = {"ice": 2, "wait": 1, "asleep": 0}
-MIN_AXIS_H = 72.0
 PANEL_CHARS = 31
 MAX_FLAG_LINES = 15
 #: Default size [px] at 100 dpi: a 16:9 slide chart.
@@ -60,54 +46,8 @@ _LEFT, _TOP, _LANE, _GAP, _BOTTOM = 85, 126, 106, 20, 67
 _NARROW_LEGEND = 98
 
 
-def check_plan(plan: object, what: str = "plan") -> None:
-    """Raise :class:`~aftercare.errors.InputError` unless ``plan`` is a plan_icing result."""
-    style.require_attributes(plan, PLAN_FIELDS, what, MADE_BY)
-    if isinstance(plan, IcingPlan):
-        return  # its sessions table has the columns by construction (and costs ~1 ms to build)
-    sessions = plan.sessions  # type: ignore[attr-defined]
-    style.require_columns(sessions, SESSION_COLUMNS, f"{what}.sessions", MADE_BY, allow_empty=True)
-
-
-def _minutes_of_day(value: Any) -> float:
-    if isinstance(value, dt.time):
-        return value.hour * 60 + value.minute
-    if isinstance(value, str) and ":" in value:
-        hours, minutes = value.split(":")[:2]
-        return int(hours) * 60 + int(minutes)
-    return 9 * 60.0
-
-
-def _clock_twin(ax: Any, x_max: float, tick_h: float = 12) -> Any:
-    twin = ax.twiny()
-    twin.set_xlim(0, x_max)
-    twin.xaxis.set_major_locator(MultipleLocator(tick_h))
-    twin.set_xlabel("Clock time (HH:MM)", labelpad=6)
-    twin.grid(False)
-    twin.tick_params(axis="y", left=False, labelleft=False)
-    for side in ("left", "right", "bottom"):
-        twin.spines[side].set_visible(False)
-    twin.spines["top"].set_visible(True)
-    return twin
-
-
 def _verdict_style(verdict: str) -> dict[str, str]:
     return style.LEVEL_STYLE.get(verdict, style.LEVEL_STYLE["caution"])
-
-
-def _spans(pairs: list[tuple[float, float]], y0: float, y1: float) -> list[np.ndarray]:
-    return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=float) for a, b in pairs if b > a]
-
-
-def _sessions(plan: Any) -> list[tuple[float, float]]:
-    """(start_h, end_h) of each ice session."""
-    if isinstance(plan, IcingPlan):  # straight from the plan, without building its DataFrame
-        minutes = plan.session_minutes
-        return [(s / 60, (s + minutes) / 60) for s in plan.session_starts_min]
-    frame = plan.sessions
-    if len(frame) == 0 or "start_h" not in frame:
-        return []
-    return [(float(a), float(b)) for a, b in zip(frame["start_h"], frame["end_h"], strict=False)]
 
 
 def _session_words(plan: Any) -> str:
@@ -176,7 +116,7 @@ class TimelineChart:
 
     Parameters
     ----------
-    plan : aftercare.planner.Plan
+    plan : aftercare.planner.IcingPlan
         A result of :func:`aftercare.plan_icing`.
     soreness : SorenessCourse, optional
         The soreness course to draw; by default the one from :mod:`aftercare.soreness`.
@@ -190,6 +130,8 @@ class TimelineChart:
         The figure, with ``caption`` and ``alt_text``.
     dynamic_artists : list of Artist
         Artists whose data follow the plan (the rest is a fixed background).
+    clock_axis : matplotlib.axes.Axes
+        The clock-time axis on top (:func:`aftercare.charts.timeaxis.clock_twin`).
     """
 
     def __init__(
@@ -243,7 +185,7 @@ class TimelineChart:
         lane.xaxis.set_minor_locator(MultipleLocator(6))
         # A twin axis with fixed limits (a secondary_xaxis only syncs its limits during a
         # draw, so a single draw, as blitting does, would show stale clock ticks).
-        self._clock_axis = _clock_twin(lane, self.x_max, tick_h)
+        self.clock_axis = clock_twin(lane, self.x_max, tick_h)
         self._needled_minutes: float | None = None
 
         # The lanes are named on the axis, so no hatch is needed there (hatching is slow to draw).
@@ -395,7 +337,7 @@ class TimelineChart:
 
     def _set_clock(self, needled_minutes: float) -> None:
         self._needled_minutes = needled_minutes
-        self._clock_axis.xaxis.set_major_formatter(
+        self.clock_axis.xaxis.set_major_formatter(
             FuncFormatter(lambda h, _pos: style.clock_label(needled_minutes, h))
         )
 
@@ -408,7 +350,7 @@ class TimelineChart:
         """
         check_plan(plan)
         background_changed = False
-        needled = _minutes_of_day(getattr(plan.patient, "needled_at", None))
+        needled = minutes_of_day(plan.patient.needled_at)
         if needled != self._needled_minutes:
             self._set_clock(needled)
             background_changed = True
@@ -416,16 +358,16 @@ class TimelineChart:
         sleep = [(max(0.0, a), min(x_max, b)) for a, b in plan.sleep_windows]
         # An avoid plan has no ice at all, so it has no wait before the ice either.
         wait = [] if str(plan.verdict) == "avoid" else [(0.0, min(x_max, float(plan.wait_until_h)))]
-        ice = [(a, max(b, a + 0.25)) for a, b in _sessions(plan)]  # >= 15 min wide to be seen
+        ice = [(a, max(b, a + 0.25)) for a, b in session_spans(plan)]  # >= 15 min wide to be seen
         lanes = LANES
         if (tuple(sleep), tuple(wait)) != self._spans_shown:
             self._spans_shown = (tuple(sleep), tuple(wait))
-            self.lane_sleep.set_verts(_spans(sleep, lanes["asleep"] - 0.35, lanes["asleep"] + 0.35))
-            self.lane_wait.set_verts(_spans(wait, lanes["wait"] - 0.35, lanes["wait"] + 0.35))
-            self.shade_sleep.set_verts(_spans(sleep, 0, 1))
-            self.shade_wait.set_verts(_spans(wait, 0, 1))
+            self.lane_sleep.set_verts(spans(sleep, lanes["asleep"] - 0.35, lanes["asleep"] + 0.35))
+            self.lane_wait.set_verts(spans(wait, lanes["wait"] - 0.35, lanes["wait"] + 0.35))
+            self.shade_sleep.set_verts(spans(sleep, 0, 1))
+            self.shade_wait.set_verts(spans(wait, 0, 1))
             background_changed = True
-        self.lane_ice.set_verts(_spans(ice, lanes["ice"] - 0.35, lanes["ice"] + 0.35))
+        self.lane_ice.set_verts(spans(ice, lanes["ice"] - 0.35, lanes["ice"] + 0.35))
         now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
         shown_now = min(now_h, x_max)
         self.now_line.set_xdata([shown_now, shown_now])
@@ -542,7 +484,7 @@ def icing_timeline(plan: Any) -> Figure:
 
     Parameters
     ----------
-    plan : aftercare.planner.Plan
+    plan : aftercare.planner.IcingPlan
         The result of :func:`aftercare.plan_icing`.
 
     Returns

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AftercareError, check_number
+from ..resources import require_checkout_dir
 
 __all__ = [
     "ClassroomError",
@@ -61,8 +62,16 @@ def learner_names(users: int) -> list[str]:
 
 
 def default_course_dir() -> Path:
-    """The course the learners copy: ``notebooks/`` of the checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """The course the learners copy: ``notebooks/`` of the checkout this package runs from.
+
+    Raises
+    ------
+    MissingFilesError
+        When the package runs from an installed wheel, which does not ship the notebooks.
+    """
+    return require_checkout_dir(
+        "notebooks", what="the course notebooks", instead="pass the course folder (--course)"
+    )
 
 
 def class_password(environ: dict[str, str] | None = None) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..data import read_text
 from ..errors import AftercareError, DataError
+from ..resources import checkout_dir
 
 __all__ = [
     "AssetsMissingError",
@@ -40,17 +41,29 @@ class AssetsMissingError(AftercareError):
     """The npm assets are not installed (or are incomplete)."""
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def node_modules_dir() -> Path:
     """The ``node_modules`` folder holding the npm assets.
 
-    Order: ``$AFTERCARE_NODE_MODULES``; ``js/node_modules`` in the checkout.
+    Order: ``$AFTERCARE_NODE_MODULES``; ``js/node_modules`` in the checkout. The wheel does not
+    ship them (about 20 MB of npm packages, for the slide and page exports only).
+
+    Raises
+    ------
+    AssetsMissingError
+        Without the variable, when the package runs from an installed wheel (no checkout).
     """
     override = os.environ.get("AFTERCARE_NODE_MODULES")
-    return Path(override) if override else _repo_root() / "js" / "node_modules"
+    if override:
+        return Path(override)
+    modules = checkout_dir("js", "node_modules")
+    if modules is None:
+        raise AssetsMissingError(
+            "js/node_modules (the offline browser assets of the exports) is not part of the "
+            "installed package: use a checkout of the aftercare repository and run "
+            f"`{SETUP_COMMAND}` there, or set AFTERCARE_NODE_MODULES to a node_modules folder "
+            "that has them"
+        )
+    return modules
 
 
 # (source inside node_modules, destination inside OUT/assets). A trailing "/" copies a folder.

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, check_choice
+from ..resources import shipped
 from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
@@ -37,7 +38,7 @@ __all__ = [
     "write_handout",
 ]
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_TEMPLATES = shipped("export", "templates")
 _OUT_SUFFIXES = (".html", ".htm", ".pdf")
 #: ``patient``: no source ids; ``clinician``: every id and basis, for the record.
 COPIES = ("patient", "clinician")
@@ -102,7 +103,8 @@ def handout_context(
     Parameters
     ----------
     record : PatientFile
-    lang : {"en", "pt-BR"}
+    lang : str
+        A language tag of :func:`aftercare.export.i18n.languages` ("en", "pt-BR"...).
     protocol : str, optional
         Preset name or YAML path; default: the record's ``protocol`` or the default preset.
     file : path
@@ -274,7 +276,8 @@ def handout_context(
         "health": health,
         "caution_factors": [factor_label(f.factor) for f in plan.flags],
         "check_minutes": f"{proto.skin_check_minutes:g}",
-        "barrier_text": _(proto.barrier, context="barrier", default=proto.barrier_label),
+        # A barrier's sentence is in every catalogue (no English fallback on a translated sheet).
+        "barrier_text": _(proto.barrier, context="barrier"),
         "self_care": self_care,
         "clinician_care": clinician_care,
         "heat_offered": heat_offered,
@@ -422,7 +425,8 @@ def write_handout(
         JSON file following ``schemas/patient.schema.json``.
     out : path
         Output file; ``.html`` or ``.pdf`` (printed with the system Chromium).
-    lang : {"en", "pt-BR"}
+    lang : str
+        A language tag of :func:`aftercare.export.i18n.languages` ("en", "pt-BR"...).
         Language of the sheet.
     protocol : str, optional
         Protocol preset name or YAML path; default: the file's ``protocol`` or the default preset.

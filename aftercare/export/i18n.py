@@ -1,7 +1,9 @@
 """Translation catalogues for patient handouts (gettext ``.po`` files read with Babel).
 
-Catalogues live in ``aftercare/export/locale/<locale>/LC_MESSAGES/handout.po`` (``en``,
-``pt_BR``). The sheet's own wording uses symbolic keys (``"how.barrier"``), so the English
+Catalogues live in ``aftercare/export/locale/<locale>/LC_MESSAGES/handout.po``; the folders are
+the one list of languages (:func:`languages`: ``en``, ``pt_BR`` -> ``"en"``, ``"pt-BR"``), so a
+new language is a new folder with its catalogue, and ``--lang``, the sheet app's menu and the
+tests follow. The sheet's own wording uses symbolic keys (``"how.barrier"``), so the English
 wording too lives in a catalogue that a clinic can edit, not in code. Text that comes from the
 data files (a factor's ``instruction`` in ``data/factors.csv``, a plain reason in
 ``data/factor_levels.csv`` or ``data/instructions.yaml``) is English in its one home and is
@@ -18,11 +20,14 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import AftercareError, InputError
+from ..resources import shipped
 
 __all__ = [
-    "LANGUAGES",
+    "languages",
+    "language_names",
     "LOCALE_DIR",
     "SOURCE_LANG",
     "DATA_CONTEXTS",
@@ -31,9 +36,7 @@ __all__ = [
     "normalise_lang",
 ]
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-#: Language tags accepted by ``--lang`` mapped to catalogue folder (Babel locale) names.
-LANGUAGES = {"en": "en", "pt-BR": "pt_BR"}
+LOCALE_DIR = shipped("export", "locale")
 DOMAIN = "handout"
 #: The language of the data files' text (message ids of data text are in this language).
 SOURCE_LANG = "en"
@@ -45,12 +48,50 @@ class CatalogueError(AftercareError):
     """A catalogue is missing a message or a placeholder."""
 
 
+def languages(locale_dir: Path | None = None) -> dict[str, str]:
+    """The handout languages: language tag -> catalogue folder (Babel locale name).
+
+    One entry per folder of ``locale_dir`` (default :data:`LOCALE_DIR`) holding
+    ``LC_MESSAGES/handout.po``; the source language (English) first, then by tag.
+
+    Examples
+    --------
+    >>> languages()
+    {'en': 'en', 'pt-BR': 'pt_BR'}
+    """
+    root = LOCALE_DIR if locale_dir is None else Path(locale_dir)
+    found = {
+        folder.name.replace("_", "-"): folder.name
+        for folder in root.iterdir()
+        if (folder / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    }
+    return dict(sorted(found.items(), key=lambda item: (item[0] != SOURCE_LANG, item[0])))
+
+
+def language_names() -> dict[str, str]:
+    """Each handout language's name in that language (Babel's locale data), for menus.
+
+    Examples
+    --------
+    >>> language_names()
+    {'en': 'English', 'pt-BR': 'Português (Brasil)'}
+    """
+    from babel import Locale
+
+    names = {}
+    for tag, locale in languages().items():
+        name = Locale.parse(locale).get_display_name(locale) or tag
+        names[tag] = name[:1].upper() + name[1:]
+    return names
+
+
 def normalise_lang(lang: str) -> str:
     """``"pt-BR"``, ``"pt_BR"`` or ``"pt-br"`` -> ``"pt-BR"``; unknown tags raise InputError."""
-    for tag in LANGUAGES:
-        if lang.replace("_", "-").lower() == tag.lower():
+    tags = languages()
+    for tag in tags:
+        if str(lang).replace("_", "-").lower() == tag.lower():
             return tag
-    raise InputError("lang", lang, "one of " + ", ".join(LANGUAGES))
+    raise InputError("lang", lang, "one of " + ", ".join(tags))
 
 
 @dataclass(frozen=True)
@@ -113,11 +154,11 @@ class Translator:
 
 @lru_cache(maxsize=8)
 def get_translator(lang: str = "en") -> Translator:
-    """The translator for ``lang`` (``"en"`` or ``"pt-BR"``), read from its ``.po`` file."""
+    """The translator for ``lang`` (a tag of :func:`languages`), read from its ``.po`` file."""
     from babel.messages.pofile import read_po
 
     tag = normalise_lang(lang)
-    locale = LANGUAGES[tag]
+    locale = languages()[tag]
     path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.is_file():
         raise CatalogueError(f"{path}: translation catalogue not found")
@@ -131,3 +172,10 @@ def get_translator(lang: str = "en") -> Translator:
         msgstr = message.string if isinstance(message.string, str) else message.string[0]
         messages[(message.context, msgid)] = msgstr
     return Translator(tag, locale, messages, path)
+
+
+def __getattr__(name: str) -> Any:
+    # ``LANGUAGES``: the catalogue folders (:func:`languages`), never a list written here.
+    if name == "LANGUAGES":
+        return languages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from ..data import read_text
 from ..errors import DataError, clip
+from ..resources import checkout_dir
 from .files import OutputWriteError, describe_os_error, same_path, write_atomic
-from .notebooks import ExportError, default_notebook_dir
+from .notebooks import ExportError
 
 __all__ = [
     "MANIFEST_NAME",
@@ -190,7 +191,7 @@ def open_export_folder(
         The folder cannot be created or the manifest cannot be written.
     """
     out_dir = Path(out_dir)
-    for folder in {default_notebook_dir(), *(Path(s).parent for s in sources)}:
+    for folder in {checkout_dir("notebooks"), *(Path(s).parent for s in sources)} - {None}:
         if same_path(out_dir, folder):
             raise ExportError(
                 f"--out {out_dir} is the folder of the notebooks being exported; the exports "

@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 
 from ..errors import AftercareError
+from ..resources import require_checkout_dir
 
 __all__ = [
     "ExportError",
@@ -51,8 +52,18 @@ class ExecutedNotebook:
 
 
 def default_notebook_dir() -> Path:
-    """The checkout's ``notebooks/`` folder."""
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """The checkout's ``notebooks/`` folder (the wheel does not ship the notebooks).
+
+    Raises
+    ------
+    MissingFilesError
+        When the package runs from an installed wheel: name the notebooks to export instead.
+    """
+    return require_checkout_dir(
+        "notebooks",
+        what="the teaching notebooks",
+        instead="name the notebooks or folders to export",
+    )
 
 
 def find_notebooks(paths: list[str | Path] | None = None) -> list[Path]:

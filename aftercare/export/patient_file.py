@@ -31,11 +31,9 @@ __all__ = [
     "PatientFile",
     "load_patient_file",
     "patient_schema",
-    "SCHEMA_PATH",
     "EXAMPLE",
 ]
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "patient.schema.json"
 _CLOCK = CLOCK_PATTERN
 _TEXT = {"max_length": 200}
 # The sheet prints the dates of the plan's days (at most two weeks after needling), so the last

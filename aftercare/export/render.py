@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..resources import shipped
 from .assets import ASSETS_DIRNAME, asset_urls, copy_assets
 from .files import write_atomic
 from .notebooks import ExecutedNotebook
@@ -24,7 +25,7 @@ __all__ = [
     "TEMPLATE_DIR",
 ]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = shipped("export", "templates")
 Kind = Literal["slides", "html"]
 #: The decks' logical size in CSS pixels. reveal.js scales it to the screen, about 0.96 at
 #: both 1280 x 720 and 1024 x 768, so a deck reads the same on a 16:9 and a 4:3 projector.

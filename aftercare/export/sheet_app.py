@@ -10,7 +10,7 @@ An existing sheet is never replaced unless "Replace" is ticked; every error is o
 
 Examples
 --------
->>> app = PatientSheetApp()            # doctest: +SKIP
+>>> app = PatientSheetApp()
 >>> app.controls["raynauds"].value = True
 >>> "Do not use ice" in app.preview_html()
 True
@@ -33,12 +33,12 @@ from ..patient import Patient
 from ..widgets.controls import clock_picker, factor_checkboxes, protocol_choices, protocol_dropdown
 from .files import OutputExistsError
 from .handout import render_handout, write_handout
+from .i18n import language_names
 from .patient_file import PatientFile
 
 __all__ = ["PatientSheetApp"]
 
 #: Languages the sheet is written in (the handout's catalogues).
-LANGUAGES = (("English", "en"), ("Português (Brasil)", "pt-BR"))
 
 
 class PatientSheetApp(widgets.VBox):
@@ -72,7 +72,11 @@ class PatientSheetApp(widgets.VBox):
                 value=start.skinfold_mm, min=0, max=80, step=1, description="Skinfold (mm)"
             ),
             "protocol": protocol_dropdown(self.protocols, start_protocol),
-            "lang": widgets.Dropdown(options=LANGUAGES, value="en", description="Language"),
+            "lang": widgets.Dropdown(
+                options=[(name, tag) for tag, name in language_names().items()],
+                value="en",
+                description="Language",
+            ),
             "clinic_name": widgets.Text(description="Clinic name", placeholder="optional"),
             "clinic_phone": widgets.Text(description="Clinic phone", placeholder="optional"),
             "site": widgets.Text(description="Needled site", placeholder="optional"),

@@ -37,7 +37,7 @@ def export_slides(
 
     Examples
     --------
-    >>> export_slides(["notebooks/01_when_to_ice.ipynb"], "out")  # doctest: +SKIP
+    >>> export_slides(["notebooks/03_icing_timeline_planner.ipynb"], "out")  # doctest: +SKIP
     """
     executed = execute_notebooks(find_notebooks(notebooks), jobs=jobs)
     return write_exports(executed, "slides", Path(out_dir), include_code=include_code)

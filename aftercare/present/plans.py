@@ -53,7 +53,7 @@ def sessions_sentence(plan: Any) -> str:
     --------
     >>> from aftercare import Patient, plan_icing
     >>> sessions_sentence(plan_icing(Patient(needled_at="09:00"), "seed-article"))
-    '18 ice sessions of up to 20 minutes; the first on day 1 at 12:00, after a 3-hour wait.'
+    '9 ice sessions of up to 20 minutes; the first on day 1 at 12:00, after a 3-hour wait.'
     """
     if plan.verdict == "avoid":
         return "No ice plan: ice is ruled out for this patient."

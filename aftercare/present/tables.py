@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..packs import load_barriers, load_modalities
 from .parts import Parts, sources_text
 
 __all__ = [
@@ -257,7 +258,7 @@ def _rule_value(protocol: Any, name: str) -> str:
     if name == "barrier":
         return protocol.barrier_label
     if name == "modality":
-        return str(value).replace("_", " ")
+        return load_modalities()[value].short_label
     if isinstance(value, Mapping):  # per factor: "superficial_nerve: 10 min"
         parts = [f"{k}: {format_value(v)} {unit}".strip() for k, v in value.items()]
         return "; ".join(parts) or "none"
@@ -398,7 +399,6 @@ def barrier_table(modality: str, minutes: float, skinfold_mm: float = 10) -> Tab
     ['Between pack and skin', 'Skin when the pack comes off (°C)']
     """
     from ..thermal import session_end_skin_c
-    from ..thermal.parameters import load_barriers
 
     barriers = load_barriers()
     frame = pd.DataFrame(
@@ -411,7 +411,7 @@ def barrier_table(modality: str, minutes: float, skinfold_mm: float = 10) -> Tab
         }
     )
     caption = (
-        f"{modality.replace('_', ' ').capitalize()} for {format_value(float(minutes))} min over a "
+        f"{load_modalities()[modality].short_label.capitalize()} for {format_value(float(minutes))} min over a "
         f"{format_value(float(skinfold_mm))} mm skinfold (model output, not a measurement)"
     )
     return Table(

@@ -215,11 +215,10 @@ def simulate_cooling(
     Parameters
     ----------
     modality : str
-        Cold pack id from ``data/modalities.yaml``: ``"crushed_ice"``, ``"cubed_ice"``,
-        ``"wetted_ice"``, ``"gel_pack"`` or ``"frozen_peas"``.
+        Cold pack id from ``data/modalities.yaml`` (:func:`aftercare.packs.modality_ids`).
     barrier : str
-        Barrier id from ``data/barriers.yaml``: ``"none"``, ``"damp_towel"``, ``"dry_towel"``
-        or ``"double_dry_towel"``.
+        Barrier id from ``data/barriers.yaml`` (:func:`aftercare.packs.barrier_ids`; ``"none"``
+        is bare skin).
     application_min : float
         Time the pack is on [min], 0 to 180.
     rewarm_min : float, default 0

@@ -3,7 +3,10 @@
 Files (all in ``data/``):
 
 - ``tissue.yaml``: fixed tissue, blood and room properties (textbook values, not fitted).
-- ``modalities.yaml``: cold packs; ``heat_sources.yaml``: hot packs; ``barriers.yaml``: barriers.
+- ``heat_sources.yaml``: hot packs.
+- ``modalities.yaml`` (cold packs) and ``barriers.yaml`` are read by :mod:`aftercare.packs`
+  (their ids and labels are the suite's vocabulary); ``Pack``, ``Barrier``, ``load_modalities``
+  and ``load_barriers`` are re-exported here.
 - ``calibration/fitted_parameters.yaml``: parameters fitted by ``scripts/fit_thermal.py``.
 
 Each loader is cached; call ``<loader>.cache_clear()`` after editing a file.
@@ -13,10 +16,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..data import YamlDocument, cached_loader, data_path, load_yaml
+from ..data import cached_loader, data_path, load_yaml, read_keyed_models, validate_model
 from ..errors import DataError
+from ..packs import Barrier, FittedRef, Pack, load_barriers, load_modalities
 from ..sources import check_source_ids
 
 __all__ = [
@@ -82,42 +86,6 @@ class Tissue(BaseModel):
         return getattr(self, name).value
 
 
-FittedRef = str | float
-
-
-class Pack(BaseModel):
-    """One cold modality (``data/modalities.yaml``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str
-    label: str
-    kind: Literal["phase_change", "sensible"]
-    initial_c: float = Field(ge=-40, le=10)
-    freezing_c: float | None = None
-    latent_fraction: float = Field(ge=0, le=1)
-    mass_kg: FittedRef
-    contact_area_m2: float = Field(gt=0, le=1)
-    specific_heat_j_kgk: float = Field(gt=0)
-    frozen_specific_heat_j_kgk: float | None = Field(default=None, gt=0)
-    contact_conductance_w_m2k: FittedRef
-    contact_multiplier: float = Field(default=1.0, gt=0)
-    source_ids: tuple[str, ...]
-    basis: dict[str, str] = {}
-
-    @model_validator(mode="after")
-    def _phase_change_fields(self) -> Pack:
-        if self.kind == "phase_change" and (
-            self.freezing_c is None
-            or self.frozen_specific_heat_j_kgk is None
-            or self.latent_fraction <= 0
-        ):
-            raise ValueError(
-                "a phase_change pack needs freezing_c, frozen_specific_heat_j_kgk and "
-                "latent_fraction > 0"
-            )
-        return self
-
-
 class HeatSource(BaseModel):
     """One heat source (``data/heat_sources.yaml``)."""
 
@@ -133,19 +101,6 @@ class HeatSource(BaseModel):
     confidence: Literal["high", "medium", "low", "unconfirmed"]
     source_ids: tuple[str, ...]
     basis: dict[str, str] = {}
-
-
-class Barrier(BaseModel):
-    """One barrier (``data/barriers.yaml``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str
-    label: str
-    resistance_m2k_w: FittedRef
-    layers: int = Field(ge=1, le=12)
-    wets_contact: bool = False
-    source_ids: tuple[str, ...]
-    basis: str
 
 
 class FittedParameter(BaseModel):
@@ -164,45 +119,18 @@ class FittedParameter(BaseModel):
     ci95: tuple[float, float] | None = None
 
 
-def _mapping(file: str) -> YamlDocument:
-    document = load_yaml(data_path(*file.split("/")))
-    if not isinstance(document.data, dict) or not document.data:
-        raise DataError(document.name, "expected a non-empty mapping of ids to entries")
-    return document
-
-
 def _load_keyed(file: str, model: type[BaseModel]) -> dict[str, BaseModel]:
-    from pydantic import ValidationError
-
-    from ..data import as_tuples, validation_to_data_error
-
-    document = _mapping(file)
-    name = document.name
-    out = {}
-    for key, entry in document.data.items():
-        if not isinstance(entry, dict):
-            raise DataError(name, "expected a mapping of fields", column=str(key))
-        record = as_tuples(entry, name=name)
-        if "id" in model.model_fields:
-            record["id"] = key
-        try:
-            item = model.model_validate(record, strict=True)
-        except ValidationError as exc:
-            raise validation_to_data_error(
-                exc, name, prefix=f"{key}.", document=document.child(key)
-            ) from None
-        if hasattr(item, "source_ids"):
-            check_source_ids(item.source_ids, file=name, column=f"{key}.source_ids")
-        out[str(key)] = item
-    return out
+    entries = read_keyed_models(data_path(*file.split("/")), model)
+    for key, entry in entries.items():
+        if getattr(entry, "source_ids", ()):
+            check_source_ids(entry.source_ids, file=f"data/{file}", column=f"{key}.source_ids")
+    return entries
 
 
 @cached_loader
 def load_tissue() -> Tissue:
     """Fixed tissue properties from ``data/tissue.yaml`` (cached)."""
-    from ..data import validate_model
-
-    document = _mapping("tissue.yaml")
+    document = load_yaml(data_path("tissue.yaml"))
     tissue = validate_model(document.data, Tissue, document.name, document=document)
     for key in Tissue.model_fields:
         ids = getattr(tissue, key).source_ids
@@ -212,21 +140,9 @@ def load_tissue() -> Tissue:
 
 
 @cached_loader
-def load_modalities() -> dict[str, Pack]:
-    """Cold modalities keyed by id, from ``data/modalities.yaml`` (cached)."""
-    return _load_keyed("modalities.yaml", Pack)  # type: ignore[return-value]
-
-
-@cached_loader
 def load_heat_sources() -> dict[str, HeatSource]:
     """Heat sources keyed by id, from ``data/heat_sources.yaml`` (cached)."""
     return _load_keyed("heat_sources.yaml", HeatSource)  # type: ignore[return-value]
-
-
-@cached_loader
-def load_barriers() -> dict[str, Barrier]:
-    """Barriers keyed by id, from ``data/barriers.yaml`` (cached)."""
-    return _load_keyed("barriers.yaml", Barrier)  # type: ignore[return-value]
 
 
 @cached_loader

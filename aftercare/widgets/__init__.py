@@ -7,10 +7,10 @@
 * :class:`CoolingExplorer`: cold source, barrier, minutes and skinfold -> tissue temperatures.
 * :class:`AlternativesApp`: patient factors -> which options suit, beside their evidence.
 
-All build on :mod:`aftercare.widgets.fastdraw`: one figure, blitted updates, coalesced events,
-the changed pixels only sent to a canvas in the browser (:mod:`aftercare.widgets.chartview`),
-and a static PNG + text fallback when no front end is attached. Imports are lazy so that
-importing this package stays cheap.
+All build on :class:`aftercare.widgets.app.ChartApp`: one figure redrawn by blitting
+(:mod:`aftercare.widgets.blit`), coalesced events, the changed pixels only sent to a canvas in
+the browser (:mod:`aftercare.widgets.chartview`), and a static PNG + text fallback when no front
+end is attached. Imports are lazy so that importing this package stays cheap.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ _WHERE = {
     "PlannerApp": "planner",
     "CoolingExplorer": "cooling",
     "AlternativesApp": "alternatives",
-    "ChartApp": "fastdraw",
-    "BlitRenderer": "fastdraw",
+    "ChartApp": "app",
+    "BlitRenderer": "blit",
     "QuizApp": "quiz",
 }
 

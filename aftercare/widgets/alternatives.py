@@ -12,8 +12,8 @@ from ..charts.alternatives import AlternativesChart
 from ..charts.style import LEVEL_STYLE
 from ..patient import Patient
 from ..present import Parts, Table, sources_html, sources_text
+from .app import ChartApp
 from .controls import factor_checkboxes, protocol_choices, protocol_dropdown
-from .fastdraw import ChartApp
 
 __all__ = ["AlternativesApp"]
 

@@ -1,5 +1,5 @@
-// Front end of aftercare.widgets.chartview.ChartCanvas (loaded by anywidget from this file's
-// text: nothing is fetched from a network).
+// Front end of aftercare.widgets.chartview.ChartCanvas (anywidget reads this file, and its
+// styles in chart_canvas.css, and sends them as text: nothing is fetched from a network).
 //
 // A <canvas> that shows the app's chart. The model state holds a keyframe: the whole chart as
 // PNG, with its frame number. Between keyframes the kernel sends patches as custom messages:
@@ -20,13 +20,12 @@ function decodePng(buffer) {
 }
 
 function render({ model, el }) {
+  // Styles are in chart_canvas.css (anywidget's _css): the view takes the width it is given,
+  // the canvas scales down to it.
+  el.classList.add("aftercare-chart-view");
   const canvas = document.createElement("canvas");
   canvas.className = "aftercare-chart";
   canvas.setAttribute("role", "img");
-  canvas.style.display = "block";
-  canvas.style.maxWidth = "100%";
-  el.style.width = "100%";
-  canvas.style.height = "auto";
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d");
 

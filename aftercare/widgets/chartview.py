@@ -37,6 +37,7 @@ import numpy as np
 import traitlets
 
 from ..errors import InputError
+from .eventloop import running_loop
 from .png import encode_png
 
 __all__ = ["ChartCanvas", "ChartImage", "chart_view_kind", "make_chart_view", "CHART_VIEW_ENV"]
@@ -73,13 +74,6 @@ def make_chart_view() -> ChartCanvas | ChartImage:
     return view
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
 def _as_pixels(rgba: Any, width: int, height: int) -> np.ndarray:
     """A (height, width) uint32 view of an RGBA buffer (one number per pixel, for comparing)."""
     pixels = np.frombuffer(rgba, dtype=np.uint32)
@@ -104,7 +98,10 @@ class ChartCanvas(anywidget.AnyWidget):
     {'x': 2, 'y': 1, 'w': 2, 'h': 2, 'encoding': 'rgba', 'frame': 1}
     """
 
-    _esm = (Path(__file__).with_name("chart_canvas.js")).read_text(encoding="utf-8")
+    # anywidget's documented form: the front end and its styles as files beside this module
+    # (read once and sent as text with the widget's state; nothing is fetched).
+    _esm = Path(__file__).with_name("chart_canvas.js")
+    _css = Path(__file__).with_name("chart_canvas.css")
 
     #: The keyframe: the whole chart as PNG (drawn by new views and kept in saved notebooks).
     png = traitlets.Bytes(b"").tag(sync=True)
@@ -133,6 +130,12 @@ class ChartCanvas(anywidget.AnyWidget):
         self.last_patch: dict[str, Any] | None = None
         self._resize_callbacks: list[Any] = []
         self.on_msg(self._on_front_end_message)
+
+    @property
+    def current_frame(self) -> int:
+        """Number of the frame on show in the kernel (the keyframe, ``frame``, may lag behind it
+        while the controls move)."""
+        return self._current
 
     def on_resize(self, callback: Any) -> None:
         """Call ``callback(width_px, room_px)`` when the browser reports the room it has."""
@@ -181,7 +184,7 @@ class ChartCanvas(anywidget.AnyWidget):
         return bytes(self.png)
 
     def _keyframe_later(self) -> None:
-        loop = _running_loop()
+        loop = running_loop()
         if loop is None:
             self._write_keyframe()
             return

@@ -8,12 +8,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..charts.cooling import CoolingChart
+from ..packs import load_barriers, load_modalities
 from ..present import Parts, sources_html
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
-from ..thermal.parameters import load_barriers, load_modalities
+from .app import ChartApp
 from .controls import QuickIntSlider, labelled
-from .fastdraw import ChartApp
 
 __all__ = ["CoolingExplorer"]
 
@@ -26,7 +26,7 @@ MAX_APPLICATION_MIN = 60
 class CoolingExplorer(ChartApp):
     """Explore how cold the skin and muscle get under a pack, and how fast they rewarm.
 
-    Controls: cold source and barrier (ids from ``data/modalities.yaml`` and
+    Controls: cold source and barrier (ids and labels from ``data/modalities.yaml`` and
     ``data/barriers.yaml``), minutes on [min] and skinfold [mm] (limits from
     :data:`aftercare.thermal.LIMITS`). Chart: :class:`aftercare.charts.CoolingChart` with the
     thresholds of :func:`aftercare.thermal.load_thresholds`; the time axis is fixed at the longest
@@ -125,22 +125,15 @@ class CoolingExplorer(ChartApp):
             skinfold_mm=float(c["skinfold_mm"].value),
         )
 
-    def _title(self) -> str:
-        c = self.controls
-        modality = dict((v, k) for k, v in c["modality"].options)[c["modality"].value]
-        barrier = dict((v, k) for k, v in c["barrier"].options)[c["barrier"].value]
-        return f"{modality.split(' (')[0]}; {barrier.split(' (')[0].lower()}"
-
     def _make_chart(self, state: Any) -> CoolingChart:
         return CoolingChart(
             state,
-            title=self._title(),
             x_max_min=self.x_max_min,
             width_px=self.size_px[0] if self.size_px else None,
         )
 
     def _refresh_chart(self, state: Any) -> bool:
-        return self._chart.update(state, self._title())
+        return self._chart.update(state)
 
     def _text_html(self, simulation: Any) -> str:
         attrs = simulation.attrs

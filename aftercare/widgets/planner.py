@@ -12,6 +12,7 @@ from ..charts.timeline import TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
 from ..present import HOUSE_CSS, Parts, flags_html, plan_report, steps_html, verdict_html
+from .app import ChartApp
 from .controls import (
     QuickIntSlider,
     clock_picker,
@@ -21,7 +22,6 @@ from .controls import (
     protocol_choices,
     protocol_dropdown,
 )
-from .fastdraw import ChartApp
 
 __all__ = ["PlannerApp"]
 

@@ -1,24 +1,12 @@
-"""Fast drawing for the apps: build a figure once, then blit only what changed.
+"""The apps' base class: controls, one fast-updating chart and a text panel (ipywidgets).
 
-Measured on this project's machines (``/work/shared/latency.md``): a full Agg draw of a slide
-chart costs about 44 ms and PNG encoding by ``savefig`` another 40-80 ms, while restoring a
-cached background and drawing only the changed artists costs about 2 ms. This module packages
-that recipe:
-
-:class:`BlitRenderer`
-    Owns an Agg canvas for one :class:`~matplotlib.figure.Figure`. The artists that change are
-    marked ``animated=True`` so a full draw leaves them out; that draw is cached as the
-    background and re-made only after :meth:`BlitRenderer.invalidate` (axes, ticks or limits
-    changed). :meth:`BlitRenderer.draw` returns the RGBA buffer, :meth:`BlitRenderer.render`
-    PNG bytes.
-
-:class:`ChartApp`
-    An :class:`ipywidgets.VBox` base class for the apps: controls, a chart view
-    (:mod:`aftercare.widgets.chartview`: a canvas that receives only the changed pixels), and
-    text. A change of any control is coalesced: bursts of
-    events (a held arrow key) lead to one redraw of the latest state, never a queue of stale
-    ones. With no front end attached (nbval, ``nbconvert --execute``, slides) the app still
-    displays a static PNG of its current state plus a text summary (:meth:`_repr_mimebundle_`).
+:class:`ChartApp` is an :class:`ipywidgets.VBox` holding the controls, a chart view
+(:mod:`aftercare.widgets.chartview`: a canvas that receives only the changed pixels) and text.
+The chart is redrawn by :class:`~aftercare.widgets.blit.BlitRenderer`. A change of any control
+is coalesced: bursts of events (a held arrow key) lead to one redraw of the latest state, never
+a queue of stale ones. With no front end attached (nbval, ``nbconvert --execute``, slides) the
+app still displays a static PNG of its current state plus a text summary
+(:meth:`ChartApp._repr_mimebundle_`).
 """
 
 from __future__ import annotations
@@ -27,23 +15,18 @@ import asyncio
 import base64
 import html
 import time
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from ..errors import AftercareError
 from ..present import Parts
-from .chartview import _running_loop, make_chart_view
-from .png import encode_png, encode_png_pil
+from .blit import BlitRenderer, smallest_text_px
+from .chartview import make_chart_view
+from .eventloop import running_loop
 
-__all__ = ["BlitRenderer", "ChartApp", "encode_png", "encode_png_pil", "smallest_text_px"]
+__all__ = ["ChartApp", "APP_CSS"]
 
 #: Styles of the apps: factor labels wrap instead of ending in "...", controls wrap onto a
 #: second row in a narrow notebook column, and the text reads at 14 px or more.
@@ -57,148 +40,6 @@ APP_CSS = """
 .aftercare-app .aftercare-row { flex-flow: row wrap; }
 .aftercare-app .aftercare-text, .aftercare-app .aftercare-verdict { font-size: 14px; }
 """
-
-
-def smallest_text_px(figure: Figure) -> float:
-    """The smallest font in ``figure``'s texts, in pixels at the figure's own size."""
-    sizes = [t.get_fontsize() for t in figure.findobj(Text) if t.get_text().strip()]
-    return round(min(sizes, default=0) * figure.dpi / 72, 2)
-
-
-def _text_key(text: Text) -> tuple:
-    patch = text.get_bbox_patch()
-    patch_key = None
-    if patch is not None:
-        patch_key = (tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()), patch.get_hatch())
-    return (
-        text.get_text(),
-        tuple(text.get_unitless_position()),
-        str(text.get_color()),
-        text.get_fontsize(),
-        str(text.get_fontweight()),
-        text.get_rotation(),
-        text.get_horizontalalignment(),
-        text.get_visible(),
-        patch_key,
-    )
-
-
-class BlitRenderer:
-    """Render a figure to PNG, redrawing only its animated artists after the first draw.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        The figure, built once. An Agg canvas is attached to it.
-    dynamic : sequence of Artist
-        The artists whose data change between updates. They are set ``animated=True`` and drawn
-        on top of the cached background, in z-order.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> fig = Figure(figsize=(2, 1)); ax = fig.add_subplot(); (line,) = ax.plot([0, 1], [0, 1])
-    >>> r = BlitRenderer(fig, [line]); png = r.render(); png[:4] == b"\\x89PNG"
-    True
-    """
-
-    #: Rendered figure-level texts kept per artist (Agg text costs about 0.2 ms a glyph).
-    text_cache_size = 200
-
-    def __init__(
-        self, figure: Figure, dynamic: Sequence[Artist] = (), encoder: Any = encode_png
-    ) -> None:
-        self.figure = figure
-        self.canvas = FigureCanvasAgg(figure)
-        self.encoder = encoder
-        self._background: Any = None
-        self._text_regions: dict[int, OrderedDict] = {}
-        self.dynamic: list[Artist] = []
-        self.set_dynamic(dynamic)
-        self.full_draws = 0
-
-    def set_dynamic(self, artists: Iterable[Artist]) -> None:
-        """Replace the list of animated artists (the background is re-made on next render)."""
-        for artist in self.dynamic:
-            artist.set_animated(False)
-        self.dynamic = sorted(artists, key=lambda a: a.get_zorder())
-        for artist in self.dynamic:
-            artist.set_animated(True)
-        self.invalidate()
-
-    def invalidate(self) -> None:
-        """Forget the cached background: call after axes, ticks, limits or static text change."""
-        self._background = None
-        self._text_regions = {}
-
-    def _is_cached_text(self, artist: Artist) -> bool:
-        # Agg draws text glyph by glyph (about 0.2 ms a glyph in matplotlib 3.11), so a text's
-        # pixels over the background are cached per content and position and pasted back.
-        # Texts are pasted before the other animated artists, so a line that crosses a label is
-        # drawn over it (the only visible difference from a full draw).
-        return isinstance(artist, Text) and not getattr(artist, "_aftercare_no_cache", False)
-
-    def _draw_text_cached(self, text: Text) -> None:
-        cache = self._text_regions.setdefault(id(text), OrderedDict())
-        key = _text_key(text)
-        region = cache.get(key)
-        if region is not None:
-            cache.move_to_end(key)
-            self.canvas.restore_region(region)
-            return
-        renderer = self.canvas.get_renderer()
-        self.figure.draw_artist(text)
-        extent = text.get_window_extent(renderer)
-        patch = text.get_bbox_patch()
-        if patch is not None:
-            extent = Bbox.union([extent, patch.get_window_extent(renderer)])
-        extent = extent.padded(3)
-        cache[key] = self.canvas.copy_from_bbox(extent)
-        while len(cache) > self.text_cache_size:
-            cache.popitem(last=False)
-
-    def draw(self) -> tuple[memoryview, int, int]:
-        """Bring the canvas up to date; return its RGBA buffer, width and height (no encoding).
-
-        The buffer is the canvas's own memory: it changes with the next draw.
-        """
-        canvas = self.canvas
-        if self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._text_regions = {}
-            self.full_draws += 1
-        else:
-            canvas.restore_region(self._background)
-        later = []
-        for artist in self.dynamic:
-            if not artist.get_visible():
-                continue
-            if self._is_cached_text(artist):
-                self._draw_text_cached(artist)  # first: other artists may draw over it
-            else:
-                later.append(artist)
-        for artist in later:
-            self.figure.draw_artist(artist)
-        width, height = canvas.get_width_height(physical=True)
-        return canvas.buffer_rgba(), width, height
-
-    def render(self) -> bytes:
-        """Return the figure's current state as PNG bytes."""
-        return self.encoder(*self.draw())
-
-    def render_static(self) -> bytes:
-        """Full PNG via a fresh draw of everything (slow path; the reference for tests)."""
-        for artist in self.dynamic:
-            artist.set_animated(False)
-        try:
-            self.canvas.draw()
-            width, height = self.canvas.get_width_height(physical=True)
-            return self.encoder(self.canvas.buffer_rgba(), width, height)
-        finally:
-            for artist in self.dynamic:
-                artist.set_animated(True)
-            self.invalidate()
 
 
 class ChartApp(widgets.VBox):
@@ -260,7 +101,9 @@ class ChartApp(widgets.VBox):
         self.message.add_class("aftercare-message")
         self._state: Any = None
         self._chart: Any = None
-        self._renderer: BlitRenderer | None = None
+        #: The :class:`~aftercare.widgets.blit.BlitRenderer` drawing the chart (its RGBA
+        #: buffer is what the chart view shows; ``full_draws`` counts background redraws).
+        self.renderer: BlitRenderer | None = None
         self._dirty = False
         self._scheduled = False
         self._text_state: Any = None
@@ -328,8 +171,8 @@ class ChartApp(widgets.VBox):
         if self._state is None:
             return
         self._chart = self._make_chart(self._state)
-        self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
-        self.chart_view.show(*self._renderer.draw())
+        self.renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+        self.chart_view.show(*self.renderer.draw())
         self.chart_view.text_px = smallest_text_px(self._chart.figure)
         self._text_state = self._state
         self._write_text()
@@ -359,7 +202,7 @@ class ChartApp(widgets.VBox):
         return self.chart_view.to_png()
 
     def _on_change(self, change: dict[str, Any] | None = None) -> None:
-        loop = _running_loop()
+        loop = running_loop()
         self._dirty = True
         if self._scheduled:
             return  # a refresh is pending: it will draw the latest state
@@ -400,13 +243,13 @@ class ChartApp(widgets.VBox):
         self._state = state
         if self._chart is None:
             self._chart = self._make_chart(state)
-            self._renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+            self.renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
             self.chart_view.text_px = smallest_text_px(self._chart.figure)
         elif self._refresh_chart(state):
-            self._renderer.invalidate()
-        self.chart_view.show(*self._renderer.draw())
+            self.renderer.invalidate()
+        self.chart_view.show(*self.renderer.draw())
         self._text_state = state
-        loop = _running_loop() if defer_text else None
+        loop = running_loop() if defer_text else None
         if loop is None:
             self._write_text()
         elif self._text_handle is None:
