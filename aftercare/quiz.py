@@ -50,9 +50,12 @@ TOPICS: tuple[str, ...] = (
     "planner",
     "safety",
     "alternatives",
+    "conversation",
     "disagreement",
 )
-Topic = Literal["soreness", "cooling", "planner", "safety", "alternatives", "disagreement"]
+Topic = Literal[
+    "soreness", "cooling", "planner", "safety", "alternatives", "conversation", "disagreement"
+]
 
 
 class Option(BaseModel):
