@@ -218,8 +218,6 @@ quiz(ids=["plan-ice-optional"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("00_start_here.ipynb")

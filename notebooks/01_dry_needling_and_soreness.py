@@ -283,8 +283,6 @@ quiz("soreness")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("01_dry_needling_and_soreness.ipynb")

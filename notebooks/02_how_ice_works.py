@@ -333,8 +333,6 @@ quiz("cooling")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("02_how_ice_works.ipynb")

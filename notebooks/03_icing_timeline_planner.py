@@ -252,8 +252,6 @@ quiz("planner")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("03_icing_timeline_planner.ipynb")

@@ -238,8 +238,6 @@ quiz("safety")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("04_patient_factors_and_safety.ipynb")

@@ -205,8 +205,6 @@ quiz("alternatives")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("05_alternatives_compared.ipynb")

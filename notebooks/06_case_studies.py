@@ -313,8 +313,6 @@ quiz(ids=["safety-nerve-palsy", "plan-sleep", "cool-fat"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("06_case_studies.ipynb")

@@ -315,8 +315,6 @@ quiz("conversation")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("07_conversation_with_the_patient.ipynb")

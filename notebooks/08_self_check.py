@@ -171,8 +171,6 @@ quiz("disagreement")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs (the answers), in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("08_self_check.ipynb")

@@ -255,8 +255,6 @@ quiz(ids=["disagree-wait", "disagree-heat-early", "safety-raynauds", "alt-heat-t
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
-#
-# Every source this notebook cites in its text or shows in its outputs, in full.
 
 # %% slideshow={"slide_type": "fragment"}
 references("09_where_sources_disagree.ipynb")
