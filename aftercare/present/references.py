@@ -113,16 +113,24 @@ def notebook_citations(notebook: str | Path) -> tuple[str, ...]:
         if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
     )
     ids = citations_in(text)
+    _require_known(
+        ids, lambda unknown: f"{path.name} cites {', '.join(unknown)}, which is not a source id"
+    )
+    return ids
+
+
+def _require_known(ids: Iterable[str], message) -> dict[str, Source]:
+    """The sources table, or a DataError whose message ``message(unknown_ids)`` gives."""
     sources = load_sources()
     unknown = [i for i in ids if i not in sources]
     if unknown:
         raise DataError(
             "data/sources.csv",
-            f"{path.name} cites {', '.join(unknown)}, which is not a source id",
+            message(unknown),
             column="id",
             allowed="ids listed in data/sources.csv",
         )
-    return ids
+    return sources
 
 
 def _shown_by_kernel() -> list[str]:
@@ -181,16 +189,8 @@ def reference_list(ids: Iterable[str], *, lines_per_part: int = REF_LINES_PER_PA
     [bleakley2006] Bleakley CM, McDonough SM, MacAuley DC (2006). Cryotherapy for acute ankle ...
     [pai-seed] Pai MYB (year not visible). Is it okay to put ice on the area after dry ...
     """
-    sources = load_sources()
     wanted = sorted(set(ids))
-    unknown = [i for i in wanted if i not in sources]
-    if unknown:
-        raise DataError(
-            "data/sources.csv",
-            f"unknown source id {unknown[0]!r}",
-            column="id",
-            allowed="ids listed in data/sources.csv",
-        )
+    sources = _require_known(wanted, lambda unknown: f"unknown source id {unknown[0]!r}")
     chosen = [sources[i] for i in wanted]
     intro = (
         f"<p>{len(chosen)} source{'s' if len(chosen) != 1 else ''}: every id this notebook "
