@@ -93,22 +93,32 @@ def test_references_join_text_and_shown_ids(tmp_path):
     assert refs.ids == ("bleakley2006", "janwantanakul2009", "pai-seed")
 
 
-def test_references_read_what_the_kernel_displayed_and_skip_earlier_lists(tmp_path, monkeypatch):
-    """In a kernel, the ids come from the results shown so far (IPython's Out); an earlier
-    References output is not a citation, so re-running the cell does not keep stale ids."""
+@pytest.mark.parametrize("history", [True, False], ids=["with-history", "nbval-no-history"])
+def test_references_read_what_the_kernel_displayed_and_skip_earlier_lists(
+    tmp_path, monkeypatch, history
+):
+    """In a kernel, the ids come from the results shown so far (IPython's Out, or without
+    history, as nbval runs cells, the watch_results hook); an earlier References output is not
+    a citation, so re-running the cell does not keep stale ids."""
     from IPython.core.interactiveshell import InteractiveShell
+
+    from aftercare.present.references import watch_results
 
     monkeypatch.chdir(tmp_path)
     _notebook(tmp_path, "Text cites [pai-seed].")
     shell = InteractiveShell.instance()
     try:
-        shell.run_cell("from aftercare.present import references, text_report", store_history=True)
-        shell.run_cell("text_report('A step [sources: otte2002]')", store_history=True)
-        result = shell.run_cell("references('nb.ipynb')", store_history=True)
+        watch_results(shell)  # what importing aftercare.present does in a kernel
+        shell.run_cell(
+            "from aftercare.present import references, text_report", store_history=history
+        )
+        shell.run_cell("text_report('A step [sources: otte2002]')", store_history=history)
+        shell.run_cell("text_report('Another [sources: bugaj1975]')", store_history=history)
+        result = shell.run_cell("references('nb.ipynb')", store_history=history)
         assert isinstance(result.result, References)
-        assert result.result.ids == ("otte2002", "pai-seed")
-        _notebook(tmp_path, "Now cites [bugaj1975] instead.")
-        again = shell.run_cell("references('nb.ipynb')", store_history=True).result
-        assert again.ids == ("bugaj1975", "otte2002"), "the earlier list must not be read back"
+        assert result.result.ids == ("bugaj1975", "otte2002", "pai-seed")
+        _notebook(tmp_path, "Now cites [myrer2001] instead.")
+        again = shell.run_cell("references('nb.ipynb')", store_history=history).result
+        assert again.ids == ("bugaj1975", "myrer2001", "otte2002"), "no earlier list read back"
     finally:
         InteractiveShell.clear_instance()

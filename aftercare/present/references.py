@@ -7,8 +7,8 @@ form, with its kind and confidence:
 
 * the ids cited in the notebook's markdown are read from the notebook file itself;
 * the ids its outputs show are read from the results the kernel has displayed so far
-  (IPython's ``Out``), so the list follows the outputs of *this* run, including a clinic's own
-  protocol.
+  (IPython's ``Out``, and a ``post_run_cell`` hook for runs without history such as nbval's),
+  so the list follows the outputs of *this* run, including a clinic's own protocol.
 
 Call it in the last cell, after the rest of the notebook has run. The result is made of parts
 (:class:`~.parts.Parts`): one list in a notebook, one slide per part in an exported deck, so the
@@ -26,8 +26,10 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError, InputError
 from ..sources import Source, load_sources
@@ -41,6 +43,7 @@ __all__ = [
     "notebook_citations",
     "references",
     "reference_list",
+    "watch_results",
 ]
 
 #: A citation in markdown: ``[source-id]`` not followed by ``(`` (which would be a link).
@@ -133,6 +136,33 @@ def _require_known(ids: Iterable[str], message) -> dict[str, Source]:
     return sources
 
 
+#: Where a kernel keeps the results its cells displayed (see :func:`watch_results`).
+_RESULTS_ATTR = "_aftercare_displayed_results"
+
+
+def _keep_result(shell: Any, result: Any) -> None:
+    value = getattr(result, "result", None)
+    if value is not None and not isinstance(value, References):
+        getattr(shell, _RESULTS_ATTR).append(value)
+
+
+def watch_results(shell: Any = None) -> None:
+    """Keep every cell's displayed result in the running IPython kernel, for :func:`references`.
+
+    IPython's ``Out`` holds them only when the cells run with history (JupyterLab, nbconvert);
+    nbval runs them without, so ``Out`` keeps just the last one. A ``post_run_cell`` hook keeps
+    them either way. Importing this module calls it once in a kernel; with no kernel it does
+    nothing.
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # not imported: not in a kernel, nothing to watch
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or hasattr(shell, _RESULTS_ATTR):
+        return
+    setattr(shell, _RESULTS_ATTR, [])
+    shell.events.register("post_run_cell", lambda result: _keep_result(shell, result))
+
+
 def _shown_by_kernel() -> list[str]:
     """Text (HTML and plain) of every result the running IPython kernel has displayed."""
     try:
@@ -142,10 +172,13 @@ def _shown_by_kernel() -> list[str]:
     shell = get_ipython()
     if shell is None:
         return []
+    values = [*dict(shell.user_ns.get("Out", {})).values(), *getattr(shell, _RESULTS_ATTR, [])]
     texts: list[str] = []
-    for value in dict(shell.user_ns.get("Out", {})).values():
-        if isinstance(value, References):
+    seen: set[int] = set()
+    for value in values:
+        if isinstance(value, References) or id(value) in seen:
             continue  # an earlier run of this cell: its list is not a citation
+        seen.add(id(value))
         data, _ = shell.display_formatter.format(value)
         texts.extend(str(data[key]) for key in ("text/html", "text/plain") if key in data)
     return texts
@@ -257,3 +290,6 @@ def references(notebook: str | Path, *, shown: Iterable[str] | None = None) -> R
     cited = notebook_citations(notebook)
     texts = _shown_by_kernel() if shown is None else list(shown)
     return reference_list([*cited, *ids_shown_in(texts)])
+
+
+watch_results()
