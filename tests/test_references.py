@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +124,17 @@ def test_references_read_what_the_kernel_displayed_and_skip_earlier_lists(
         assert again.ids == ("bugaj1975", "myrer2001", "otte2002"), "no earlier list read back"
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_live_slideshows_hide_the_list_and_say_where_it_is():
+    """RISE cannot split the list into slides, so notebooks/rise.css hides it live and shows a
+    note; the notebook (house styles) hides the note and shows the list."""
+    from aftercare.present import HOUSE_CSS
+    from aftercare.present.references import LIVE_NOTE_CLASS
+
+    markup = reference_list(["pai-seed", "bleakley2006"])._repr_html_()
+    assert markup.count(f'class="{LIVE_NOTE_CLASS}"') == 1
+    assert f".{LIVE_NOTE_CLASS} {{ display: none; }}" in HOUSE_CSS
+    rise = (Path(__file__).resolve().parents[1] / "notebooks" / "rise.css").read_text()
+    assert re.search(r"\.reveal ol\.aftercare-refs \{\s*display: none;", rise)
+    assert re.search(rf"\.reveal \.{LIVE_NOTE_CLASS} \{{\s*display: block;", rise)

@@ -48,6 +48,9 @@ __all__ = [
 
 #: A citation in markdown: ``[source-id]`` not followed by ``(`` (which would be a link).
 CITATION = re.compile(r"\[([a-z][a-z0-9-]+)\](?!\()")
+#: A note that only a live RISE slideshow shows (notebooks/rise.css), where the list is hidden
+#: because it cannot be split into slides there; notebooks and exported decks show the list.
+LIVE_NOTE_CLASS = "aftercare-refs-live"
 #: Estimated lines one part (one slide) of the list holds, below the heading.
 REF_LINES_PER_PART = 15
 #: Lines the sentence above the list takes in the first part.
@@ -230,6 +233,8 @@ def reference_list(ids: Iterable[str], *, lines_per_part: int = REF_LINES_PER_PA
         "cites in its text or shows in its outputs, in full from <code>data/sources.csv</code>, "
         "with the kind of source and its confidence (high, medium, low) as judged in the "
         "evidence brief.</p>"
+        f'<p class="{LIVE_NOTE_CLASS}">The list is longer than one live slide, so the slideshow '
+        "hides it: read it in the notebook, or on the last slides of the exported deck.</p>"
     )
     groups: list[list[Source]] = [[]]
     used = INTRO_LINES  # the first part also holds the intro
