@@ -1,4 +1,4 @@
-"""The course of post-needling soreness (PNS): published points, an illustrative fit, and trials.
+"""The course of post-needling soreness (PNS): published points, what is known of its shape, trials.
 
 What is known is thin, and this module says so. The evidence brief has **no** study that reports
 soreness at 0, 6, 12, 24, 48 and 72 h as a table. The only per-time-point means are two time
@@ -9,14 +9,16 @@ shape (fastest fall between 6 and 12 h; mean duration under 72 h).
 So:
 
 - :func:`published_points` returns those six values with their sources;
-- :func:`fitted_course` returns an exponential decay through the two points of one arm, labelled
-  ``"fitted to 2 points; illustrative"``, with ``n_points``, the points themselves, and the
-  caveats (an exponential falls fastest at 0 h, which the 6-12 h finding contradicts);
-- :func:`course_notes` returns the shape statements;
+- :func:`steepest_fall` returns the 6-12 h window in which soreness fell fastest, with its
+  source, for charts to shade beside the points;
+- :func:`course_notes` returns all the shape statements;
 - :func:`intervention_effects` returns what trials report about clinician-applied interventions,
   with numbers where the brief has them and ``"not retrieved"`` otherwise.
 
-A chart must never show the fitted curve without the points beside it.
+There is deliberately **no fitted curve**. The brief says not to draw a smooth soreness curve
+without the missing time points, and a curve through two points would invent the shape between
+them (an exponential decay would even fall fastest at 0 h, which the 6-12 h finding
+contradicts). Charts show the points and the window, nothing in between.
 
 References
 ----------
@@ -37,43 +39,36 @@ León-Hernández JV et al. (2016). Braz J Phys Ther 20(5):422-431. doi:10.1590/b
 Examples
 --------
 >>> from aftercare import soreness
->>> course = soreness.fitted_course("control")
->>> course.n_points, course.label
-(2, 'Fitted to 2 points; illustrative')
->>> round(float(course.vas[0]), 1)
-34.8
+>>> soreness.published_points("control")["vas_0_100"].tolist()
+[34.8, 3.8]
+>>> band = soreness.steepest_fall()
+>>> (band.hours_low, band.hours_high)
+(6.0, 12.0)
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from .data import IdList, cached_loader, data_path, read_csv_models
-from .errors import InputError, check_choice, check_number
+from .errors import DataError, check_choice
 from .sources import check_source_ids
 
 __all__ = [
     "ARMS",
-    "HOURS_RANGE",
     "SorenessPoint",
-    "FittedCourse",
+    "CourseNote",
     "published_points",
-    "fitted_course",
+    "steepest_fall",
     "course_notes",
     "intervention_effects",
 ]
 
 #: Arms with published points (ids used in ``data/soreness_points.csv``).
 ARMS = ("control", "sham_compression", "ischaemic_compression")
-#: Hours a course can be evaluated at [h]: 0 to 72 (the period the trials followed).
-HOURS_RANGE = (0.0, 72.0)
 
 Confidence = Literal["high", "medium", "low", "unconfirmed"]
 
@@ -181,153 +176,45 @@ def published_points(arm: str | None = None) -> pd.DataFrame:
     return frame.sort_values(["arm", "hours"]).reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class FittedCourse:
-    """A soreness curve fitted to published points; always shown with those points.
+def steepest_fall() -> CourseNote:
+    """The window in which soreness was seen to fall fastest, with its source.
 
-    Attributes
-    ----------
-    arm : str
-        The trial arm.
-    hours : numpy.ndarray
-        Hours after treatment [h].
-    vas : numpy.ndarray
-        Fitted soreness [VAS 0-100] at ``hours``.
-    extrapolated : numpy.ndarray of bool
-        True where ``hours`` lies outside the span of the points (beyond the last point).
-    label : str
-        ``"Fitted to N points; illustrative"``.
-    n_points : int
-        Number of published points the curve rests on.
-    points : pandas.DataFrame
-        Those points (as :func:`published_points`).
-    source_ids : tuple of str
-        Sources of the points.
-    method : str
-        How the curve was made.
-    parameters : dict
-        ``initial_vas`` [VAS 0-100] and ``time_constant_h`` [h] of the exponential.
-    caveats : tuple of str
-        What the curve does not show.
-    """
-
-    arm: str
-    hours: np.ndarray
-    vas: np.ndarray
-    extrapolated: np.ndarray
-    label: str
-    n_points: int
-    points: pd.DataFrame
-    source_ids: tuple[str, ...]
-    method: str
-    parameters: dict
-    caveats: tuple[str, ...]
-
-    def frame(self) -> pd.DataFrame:
-        """The curve as a DataFrame (``hours``, ``vas``, ``extrapolated``); fields in ``attrs``."""
-        frame = pd.DataFrame(
-            {"hours": self.hours, "vas": self.vas, "extrapolated": self.extrapolated}
-        )
-        frame.attrs.update(
-            {
-                "arm": self.arm,
-                "label": self.label,
-                "n_points": self.n_points,
-                "source_ids": self.source_ids,
-                "method": self.method,
-                "parameters": dict(self.parameters),
-                "caveats": self.caveats,
-            }
-        )
-        return frame
-
-
-def _hours(hours: float | Iterable[float] | None) -> np.ndarray:
-    low, high = HOURS_RANGE
-    if hours is None:
-        return np.linspace(low, high, 145)
-    values = [hours] if np.isscalar(hours) else list(hours)  # type: ignore[arg-type]
-    if not values:
-        raise InputError("hours", hours, f"one or more numbers from {low:g} to {high:g} h")
-    return np.array([check_number("hours", v, low=low, high=high, unit="h") for v in values])
-
-
-def fitted_course(
-    arm: str = "control", hours: float | Iterable[float] | None = None
-) -> FittedCourse:
-    """An exponential decay through an arm's published points, labelled as illustrative.
-
-    .. math:: \\mathrm{VAS}(t) = V_0 \\, e^{-t/\\tau}, \\qquad
-              \\tau = (t_1 - t_0) / \\ln(V_0 / V_1)
-
-    through the two points :math:`(t_0, V_0)` (just after treatment) and :math:`(t_1, V_1)`
-    (48 h). Two points fix two parameters exactly, so there is no error estimate.
-
-    Parameters
-    ----------
-    arm : str, default "control"
-        ``"control"``, ``"sham_compression"`` or ``"ischaemic_compression"``.
-    hours : float, sequence of float or None
-        Hours after treatment [h], 0 to 72; ``None``: every half hour from 0 to 72.
+    The charts shade this window beside the published points instead of drawing a curve
+    between them: with two time points per arm, any line would invent the shape in between
+    (an exponential would even fall fastest at 0 h, against this finding).
 
     Returns
     -------
-    FittedCourse
-        With ``hours``, ``vas``, ``label`` (``"Fitted to 2 points; illustrative"``),
-        ``n_points``, ``points``, ``source_ids``, ``method``, ``caveats``; ``.frame()`` for a
-        DataFrame. Hours after the last point are flagged ``extrapolated``.
+    CourseNote
+        The ``steepest_fall`` row of ``data/soreness_course_notes.csv``: ``hours_low`` and
+        ``hours_high`` [h after needling], ``statement``, ``confidence`` and ``source_ids``.
 
     Raises
     ------
-    aftercare.errors.InputError
-        Unknown arm, or hours outside 0-72, NaN or not a number.
+    aftercare.errors.DataError
+        If the row is missing or lacks its hours.
 
     Examples
     --------
-    >>> c = fitted_course("ischaemic_compression", hours=[0, 48])
-    >>> [round(float(v), 1) for v in c.vas]
-    [20.1, 0.6]
-    >>> c.method.startswith("exponential decay")
-    True
+    >>> band = steepest_fall()
+    >>> band.hours_low, band.hours_high, band.source_ids
+    (6.0, 12.0, ('diciolla2021',))
     """
-    check_choice("arm", arm, ARMS)
-    grid = _hours(hours)
-    points = published_points(arm)
-    if len(points) < 2:
-        raise InputError("arm", arm, "an arm with at least two published points")
-    first, last = points.iloc[0], points.iloc[-1]
-    t0, v0, t1, v1 = (
-        float(first["hours"]),
-        float(first["vas_0_100"]),
-        float(last["hours"]),
-        float(last["vas_0_100"]),
-    )
-    tau = (t1 - t0) / math.log(v0 / v1)
-    vas = v0 * np.exp(-(grid - t0) / tau)
-    n = len(points)
-    notes = {n.id: n for n in _notes()}
-    steep = notes["steepest_fall"]
-    caveats = (
-        f"Rests on {n} published means from one trial; the shape between them is assumed.",
-        "An exponential falls fastest at 0 h, but soreness was seen to fall fastest between "
-        f"{steep.hours_low:g} and {steep.hours_high:g} h ({', '.join(steep.source_ids)}); the "
-        "curve does not show that.",
-        f"The +- beside the means may be SE rather than SD ({first['source_id']}).",
-        "Beyond the last point (48 h) the curve is an extrapolation.",
-    )
-    return FittedCourse(
-        arm=arm,
-        hours=grid,
-        vas=vas,
-        extrapolated=grid > t1,
-        label=f"Fitted to {n} points; illustrative",
-        n_points=n,
-        points=points,
-        source_ids=tuple(dict.fromkeys(points["source_id"])),
-        method=f"exponential decay through the {n} published points (exact, no error estimate)",
-        parameters={"initial_vas": v0, "time_constant_h": tau},
-        caveats=caveats,
-    )
+    file = "data/soreness_course_notes.csv"
+    for note in _notes():
+        if note.id == "steepest_fall":
+            if (
+                note.hours_low is None
+                or note.hours_high is None
+                or (note.hours_low >= note.hours_high)
+            ):
+                raise DataError(
+                    file,
+                    "the steepest_fall row needs hours_low below hours_high",
+                    column="hours_low",
+                )
+            return note
+    raise DataError(file, "no row with id steepest_fall", column="id")
 
 
 def course_notes() -> pd.DataFrame:

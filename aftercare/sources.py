@@ -25,6 +25,7 @@ Kind = Literal[
     "expert article",
     "web page",
     "experimental study",
+    "observational study",
     "survey",
     "dissertation",
 ]

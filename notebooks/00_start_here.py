@@ -48,11 +48,11 @@
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Facilitator note: read the "education, not medical advice" statement aloud at the start of every
 # session. Ask who already gives aftercare advice after dry needling and what they say about ice;
-# collect the answers on a board and come back to them in notebook 08.
+# collect the answers on a board and come back to them in notebooks 07 and 09.
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare import Patient, plan_icing
-from aftercare.present import plan_report
+from aftercare.present import plan_report, references
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -106,7 +106,7 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In a training session or as slides
 #
-# - **Self-study:** work through notebooks 01 to 08 in order, about 3 hours 15 minutes in all.
+# - **Self-study:** work through notebooks 01 to 09 in order, about 3 hours 45 minutes in all.
 # - **Training session:** the facilitator projects a notebook, runs the apps live, and pauses at
 #   each Think question.
 # - **Slides:** every notebook is also a slide deck with speaker notes. From a terminal in the
@@ -124,8 +124,9 @@ from aftercare.widgets.quiz import quiz
 # | 04 | [Patient factors and safety: caution or avoid](04_patient_factors_and_safety.ipynb) | 25 min |
 # | 05 | [Alternatives to ice compared: heat, massage, stretching and clinic options](05_alternatives_compared.ipynb) | 25 min |
 # | 06 | [Case studies: eight patients, eight decisions](06_case_studies.ipynb) | 30 min |
-# | 07 | [Self-check: twenty questions with explained answers](07_self_check.ipynb) | 20 min |
-# | 08 | [Where the sources disagree, and how a clinic sets its own protocol](08_where_sources_disagree.ipynb) | 25 min |
+# | 07 | [The conversation with the patient: explaining, deciding, safety-netting](07_conversation_with_the_patient.ipynb) | 25 min |
+# | 08 | [Self-check: twenty-five questions with explained answers](08_self_check.ipynb) | 25 min |
+# | 09 | [Where the sources disagree, and how a clinic sets its own protocol](09_where_sources_disagree.ipynb) | 25 min |
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 2 minutes; running total 8 minutes.
@@ -140,15 +141,17 @@ from aftercare.widgets.quiz import quiz
 # | 20-35 min | Live demo of the cooling model: barrier, minutes, fat | 02 |
 # | 35-50 min | Planner demo; groups of three plan a patient each | 03 |
 # | 50-55 min | Break | - |
-# | 55-70 min | Safety: caution or avoid; two cases in small groups | 04, 06 |
-# | 70-80 min | Alternatives and where the sources disagree | 05, 08 |
-# | 80-90 min | Self-check in pairs, questions, close | 07 |
+# | 55-68 min | Safety: caution or avoid; two cases in small groups | 04, 06 |
+# | 68-78 min | The conversation: explain, safety-net, teach-back in pairs | 07 |
+# | 78-84 min | Alternatives and where the sources disagree | 05, 09 |
+# | 84-90 min | Self-check in pairs, questions, close | 08 |
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 2 minutes; running total 10 minutes.
 #
 # Facilitator note: if time is short, drop the fat-thickness part of notebook 02 and give notebook
-# 05 as homework. Keep the safety section and the self-check: they carry the main messages.
+# 05 as homework. Keep the safety section, the teach-back practice and the self-check: they
+# carry the main messages.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Try it: a first plan
@@ -177,7 +180,7 @@ plan_report(plan)
 # The wait comes only from the article [pai-seed], which cites no trial. You would want to know
 # whether any study compared icing early with icing later after needling. None was found; the
 # trials that used cold after needling applied it straight away [martinpintado2014]
-# [vorawanthanachai]. Notebook 08 sets the two practices side by side. The verdicts are "ok",
+# [vorawanthanachai]. Notebook 09 sets the two practices side by side. The verdicts are "ok",
 # "caution" and "avoid".
 #
 # </details>
@@ -187,7 +190,8 @@ plan_report(plan)
 #
 # This notebook rests on the source article [pai-seed] and on the trials named in the Think
 # answer [martinpintado2014] [vorawanthanachai]. Every source id in the suite is listed, with
-# its confidence, in `data/sources.csv`.
+# its confidence, in `data/sources.csv`; each notebook ends with the full references of the
+# sources it cites.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Key points
@@ -205,9 +209,15 @@ plan_report(plan)
 # Timing: about 1 minute; running total 15 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
-quiz(ids=["plan-edit-protocol"])
+quiz(ids=["plan-ice-optional"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("00_start_here.ipynb")

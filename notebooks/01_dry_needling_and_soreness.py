@@ -40,7 +40,8 @@
 # 1. describe what usually happens in the first three days after dry needling;
 # 2. quote how often mild adverse events, bruising and bleeding were reported in two large
 #    surveys, and say why those figures may be low;
-# 3. explain why the suite shows soreness as measured points rather than a smooth curve;
+# 3. explain why the suite shows soreness as measured points and the window of fastest fall,
+#    not a smooth curve;
 # 4. name the factors linked to more soreness and the options tested to reduce it;
 # 5. recognise the rare warning signs that need urgent assessment.
 
@@ -48,7 +49,7 @@
 # %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
-from aftercare.present import points_table, show
+from aftercare.present import points_table, references, show
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
@@ -60,9 +61,9 @@ from aftercare.widgets.quiz import quiz
 # produce a **local twitch response (LTR)**, a brief visible twitch of the muscle.
 #
 # Afterwards most people feel an ache or tenderness in the needled muscle. This is called
-# **post-needling soreness (PNS)**. In a trial of 60 healthy volunteers needled in the upper
-# trapezius, every participant had some soreness [martinpintado2016]. Small bruises and spots of
-# bleeding at needle sites are also common.
+# **post-needling soreness (PNS)**. In an observational study of 60 healthy volunteers needled
+# in the upper trapezius, every participant had some soreness [martinpintado2016]. Small bruises
+# and spots of bleeding at needle sites are also common.
 #
 # The source article lists several benefits of needling and of ice [pai-seed]; it gives no
 # references for them, and this suite does not test those claims. It focuses on aftercare.
@@ -94,8 +95,9 @@ from aftercare.widgets.quiz import quiz
 #
 # - Both surveys relied on the therapists' own reports, which can miss what a patient notices
 #   later at home, so treat the figures as a floor rather than an exact rate.
-# - The surveys counted different things (the US survey counted more bleeding), so the
-#   "any event" rows are not directly comparable.
+# - The surveys defined and recorded events differently (both counted bleeding, but it was 16 %
+#   of sessions in the US survey against 4.65 % of treatments in the Irish one), so the "any
+#   event" rows are not directly comparable.
 # - Bruising is the best agreed figure: about 1 treatment in 13 in both surveys.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -109,8 +111,8 @@ from aftercare.widgets.quiz import quiz
 # patient marks how sore they are (0 is no soreness), or on a **numeric rating scale (NRS)**
 # from 0 to 10.
 #
-# - Soreness was followed for 72 hours after needling in the trials [martinpintado2016]
-#   [martinpintado2018].
+# - Soreness was followed for 72 hours in healthy volunteers [martinpintado2016], and rated
+#   every day for a week in patients with neck pain [martinpintado2018].
 # - It fell fastest **between 6 and 12 hours** after needling [diciolla2021].
 # - Earlier work is summarised as lasting **under 72 hours on average** [diciolla2021]; this is
 #   a second-hand summary, so its confidence is medium.
@@ -135,8 +137,9 @@ points_table()
 # No study in the evidence gives soreness at every time point (0, 6, 12, 24, 48 and 72 hours) in
 # one table. A smooth curve through two points would invent the shape in between; a simple decay
 # curve would even put the fastest fall at 0 hours, which contradicts the 6-12 hour finding
-# [diciolla2021]. The chart below marks the measured points with their source on the timeline of
-# a typical patient; any line drawn between them is labelled as illustrative, not data.
+# [diciolla2021]. The chart below therefore shows, on the timeline of a typical patient, only
+# what was measured: the two means as points [martinpintado2015] and the 6-12 hour window of
+# fastest fall as a shaded band [diciolla2021]. Nothing joins the points.
 
 # %% slideshow={"slide_type": "subslide"}
 show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"))))
@@ -195,8 +198,8 @@ show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00
 # The planner app shows one patient's first days: soreness points, the wait, the ice sessions and
 # the nights. Use the tasks below; the app redraws as you change a control.
 #
-# - **Try 1:** set *Hours since needling* to 8. Is the patient before or after the steepest fall
-#   in soreness (6 to 12 hours)?
+# - **Try 1:** set *Hours since needling* to 8. Where is the "now" line against the shaded band
+#   of steepest fall (6 to 12 hours)?
 # - **Try 2:** set *Needled at* to 18:00. How many ice sessions fit in the first evening?
 # - **Try 3:** tick a factor such as Raynaud's. What happens to the ice sessions, and what is
 #   offered instead?
@@ -213,7 +216,7 @@ PlannerApp()
 #
 # <details><summary>Show the answer</summary>
 #
-# Yes, both are common. Soreness falls fastest in the first 12 hours and usually settles within
+# Yes, both are common. Soreness falls fastest between 6 and 12 hours and usually settles within
 # about three days [diciolla2021], and bruising followed about 1 treatment in 13 in two surveys
 # [brady2014] [boyce2020]. What would not be expected is new chest pain or breathlessness (next
 # section).
@@ -224,10 +227,19 @@ PlannerApp()
 # ## 6. Rare warning signs
 #
 # Serious events are rare, about 1 in 1,024 sessions in the US survey [boyce2020], but some must
-# be recognised. After needling over the chest wall, upper back, shoulder or neck, case reports
-# describe a **pneumothorax** (air leaking around the lung) with chest pain on breathing,
-# breathlessness or coughing blood, starting from hours to a day or two later [weagle2021]
-# [irmedj2022]. Such symptoms need urgent medical assessment, not ice.
+# be recognised. Case reports describe a **pneumothorax** (air leaking around the lung) after
+# dry needling, with chest pain on breathing, breathlessness or coughing blood:
+#
+# - after needling of the back of the chest, chest pain about 2 hours later (read in a summary
+#   only) [radiolcr-pneumothorax];
+# - after needling for back pain, pleuritic chest pain the next day [weagle2021];
+# - after needling of the back of the neck, pain and breathlessness for 2 days before it was
+#   found [evms-pneumothorax];
+# - in both lungs, with no timing given [irmedj2022].
+#
+# Such symptoms need urgent medical assessment, not ice. The patient sheet names the front of
+# the chest and the shoulders too, because the lung lies beneath them; that is the protocol's
+# choice, not a reported site.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 1 minute; running total 19 minutes.
@@ -236,10 +248,11 @@ PlannerApp()
 # ## Evidence
 #
 # Incidence: [brady2014] [boyce2020] [gattie2020]. Time course and risk factors:
-# [martinpintado2016] [martinpintado2018] [diciolla2021] [martinpintado2015]. Interventions:
-# [martinpintado2014] [martinpintado2015] [leonhernandez2016] [vorawanthanachai]
-# [brady-pns-review]. Red flags: [weagle2021] [irmedj2022]. Most trials studied healthy
-# volunteers with a latent trigger point in the upper trapezius; patients may differ.
+# [martinpintado2016] (observational) [martinpintado2018] [diciolla2021] [martinpintado2015].
+# Interventions: [martinpintado2014] [martinpintado2015] [leonhernandez2016] [vorawanthanachai]
+# [brady-pns-review]. Red flags: [radiolcr-pneumothorax] [weagle2021] [evms-pneumothorax]
+# [irmedj2022] (case reports). Most studies were of healthy volunteers with a latent trigger
+# point in the upper trapezius; patients may differ.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Key points
@@ -247,7 +260,8 @@ PlannerApp()
 # - Nearly everyone is sore after needling; it is worst early, falls fastest at 6-12 hours and
 #   usually settles within about 3 days.
 # - Bruising follows about 1 treatment in 13; significant events are rare.
-# - Only measured soreness points are shown; no trial gives a complete time course.
+# - Only measured soreness points and the 6-12 hour band are shown; no study gives a complete
+#   time course, so no curve is drawn.
 # - Clinician-applied options (ischaemic compression, spray and stretch, PENS) have the best
 #   trial support; a cold pack did no better than the alternatives.
 
@@ -266,3 +280,9 @@ quiz("soreness")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("01_dry_needling_and_soreness.ipynb")

@@ -48,7 +48,7 @@
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare.charts import cooling_curve
-from aftercare.present import barrier_table, show, text_report
+from aftercare.present import barrier_table, references, show, text_report
 from aftercare.thermal import simulate_cooling
 from aftercare.thermal.calibration import cross_validated_skin_error_c
 from aftercare.widgets import CoolingExplorer
@@ -84,7 +84,7 @@ from aftercare.widgets.quiz import quiz
 # |---|---|---|
 # | below 13.6 °C | pain relief from ice massage began [bugaj1975] | high |
 # | 10 °C | nerve conduction in the ankle slowed by 32.8 % [algafly2007] | high |
-# | below 10 °C | 49 of 52 touch receptors lost sensitivity [kunesch1987] | high |
+# | below 10 °C | 49 of 52 skin touch receptors became less sensitive [kunesch1987] | high |
 # | 10-15 °C | a "therapeutic range" used in one study [selfe2009] | medium |
 # | 12.5 °C | often quoted for a 10 % nerve slowing [bleakley-hopkins2010] | **unconfirmed**: no copy found |
 #
@@ -97,8 +97,10 @@ from aftercare.widgets.quiz import quiz
 #
 # The model treats the skin, the fat under it and the muscle below as layers that pass heat to
 # one another, with blood flow warming them and a cold pack held at the surface through a
-# barrier. Its few free numbers were fitted to the studies above (the calibration set) and to
-# two studies of fat thickness [otte2002] [myrer2001]; nothing else was tuned.
+# barrier. Its few free numbers were fitted to the skin studies above, to two studies of fat
+# thickness [otte2002] [myrer2001] and, for the dry towel, to the one study of an ice bag in two
+# dry towel layers [ichikawa2024]: the towel's insulation is set so that the model gives that
+# study's fall. These are the calibration set; nothing else was tuned.
 #
 # - **Studies differ.** The fit gives each study its own pack-skin contact (how well the pack
 #   touches the skin) and estimates how far those differ. The chart draws that spread as a light
@@ -169,11 +171,15 @@ CoolingExplorer()
 #
 # <details><summary>Show the answer</summary>
 #
-# Pain relief from cold is a skin-level effect: it appeared once the skin was below 13.6 °C
-# [bugaj1975], and cold slows the nerves near the surface [algafly2007]. Fat insulates the muscle
-# strongly: a 7 °C fall 1 cm under the fat took about 8 minutes with a thin skinfold and nearly
-# an hour with 31-40 mm [otte2002]. For soreness the goal is skin-level relief, so a thick fat
-# layer is not a reason for longer sessions.
+# Nobody knows from a trial. Soreness after needling is deep, in the muscle. Pain relief from
+# ice massage appeared once the skin was below 13.6 °C [bugaj1975], and cold slows the nerves
+# near the surface [algafly2007], so the evidence brief reasons that skin cooling is what
+# matters for pain. That is an **inference** from studies of skin and of fat, not a finding
+# about needling soreness: no study compared skin and deep cooling for it, and the one
+# cold-pack trial after needling found no overall benefit [vorawanthanachai]. What is measured
+# is that fat insulates the muscle strongly: a 7 °C fall 1 cm under the fat took about 8 minutes
+# with a thin skinfold and nearly an hour with 31-40 mm [otte2002]. Longer sessions to reach the
+# muscle would add known risks (section 4) for a benefit nobody has shown.
 #
 # </details>
 #
@@ -201,8 +207,8 @@ CoolingExplorer()
 # - Longer sessions have hurt people: nerve palsies followed icing for an hour or more, and once
 #   after only 20 minutes over a lean hamstring [collins1986] [moeller1997].
 #
-# So 20 minutes is a cap, not a target: it is long enough to reach skin-level pain relief and
-# short enough to keep the known risks low. In the model a default damp-towel session reaches
+# So 20 minutes is a cap, not a target: it is long enough for the skin to pass the pain-relief
+# line and short enough to keep the known risks low. In the model a default damp-towel session reaches
 # the numb, pre-freeze band before it ends, and under some studies' conditions sooner: the skin,
 # not the clock, decides when to stop.
 
@@ -244,16 +250,16 @@ barrier_table("crushed_ice", 20)
 # [damptowel-study] and one measured two dry layers [ichikawa2024]; none measured a single dry
 # towel, which the model interpolates. For this reason the suite's default protocol reads the
 # article as a thin damp towel, and says so in the protocol file's basis. It is a local decision:
-# a clinic that prefers a dry towel changes one word, and notebook 08 shows how.
+# a clinic that prefers a dry towel changes one word, and notebook 09 shows how.
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Numbness is the signal to stop, and who cannot feel it
 #
-# As skin cools below about 10 °C, touch receptors stop responding [kunesch1987] and nerve
-# conduction slows by about a third [algafly2007]. The skin goes numb, so further cold, or the
-# pressure of a tight wrap, is no longer felt. Taking the ice off at numbness stops the dose at
+# As skin cools below about 10 °C, its touch receptors become less sensitive [kunesch1987] and
+# nerve conduction slows by about a third [algafly2007]. The skin feels numb, so further cold, or
+# the pressure of a tight wrap, is felt less and less. Taking the ice off at numbness stops the dose at
 # the point where the body's warning system goes quiet. In the model the default session (crushed
 # ice in a damp towel, 20 minutes) ends inside the numb, pre-freeze band [mitchmedical-frostbite],
 # so numbness by the end of a session is expected, and the skin checks are checks for it. Skin
@@ -275,7 +281,7 @@ barrier_table("crushed_ice", 20)
 # <details><summary>Show the answer</summary>
 #
 # The ache stopped because the skin went numb, not because the ice became safe: below about
-# 10 °C the skin's receptors stop reporting [kunesch1987]. Numb skin is the cue to take the ice
+# 10 °C the skin's touch receptors become less sensitive [kunesch1987], so its warnings weaken. Numb skin is the cue to take the ice
 # off. Keep to 20 minutes or less, even when it feels comfortable [pai-seed] [bleakley2006].
 #
 # </details>
@@ -284,7 +290,7 @@ barrier_table("crushed_ice", 20)
 # ## Evidence
 #
 # Skin temperatures: [chesterton2002] [kanlayanaphotporn2005] [selfe2009] [janwantanakul2009]
-# [merrick2003] [dykstra2009]. Fat: [otte2002] [myrer2001]. Thresholds: [bugaj1975]
+# [merrick2003] [dykstra2009]. Fat: [otte2002] [myrer2001]. Towel fitted to [ichikawa2024]. Thresholds: [bugaj1975]
 # [algafly2007] [kunesch1987] [mitchmedical-frostbite]; unconfirmed: [bleakley-hopkins2010].
 # Barrier: [damptowel-study] [ichikawa2024]. Blood flow after cooling: [hohenauer2019]
 # [pmc4395553]. Injury: [collins1986] [moeller1997] [pmc4395553] [cryotherapy-chapter]. All
@@ -296,7 +302,9 @@ barrier_table("crushed_ice", 20)
 #
 # - Most skin cooling comes in the first 10 minutes or so; the muscle cools slowly, and much
 #   less under thick fat.
-# - Pain relief happens at the skin (below about 13.6 °C), so a 20-minute cap suits the goal.
+# - Ice massage relieved pain once the skin was below about 13.6 °C. That relief of needling
+#   soreness, which is deep in the muscle, comes from the skin is an inference, not a finding;
+#   the 20-minute cap rests on the known risks of longer sessions.
 # - The barrier sets the dose: a thin damp cloth cools well, and in the model a default
 #   damp-towel session ends in the numb, pre-freeze band; a double dry towel hardly cools at
 #   all, and in this version of the model even a single dry towel keeps the skin above the
@@ -322,3 +330,9 @@ quiz("cooling")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("02_how_ice_works.ipynb")

@@ -48,7 +48,7 @@
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
 from aftercare.data import read_yaml
-from aftercare.present import plan_report, rule_table, sessions_table, show
+from aftercare.present import plan_report, references, rule_table, sessions_table, show
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
@@ -59,7 +59,7 @@ from aftercare.widgets.quiz import quiz
 # A **protocol** is a file in `data/protocols/` with one rule per line of the schedule. Each rule
 # has a value, the ids of its sources and a basis in words. The suite's default protocol follows
 # the source article [pai-seed] and fills its gaps from the evidence, saying so in each basis; a
-# clinic that set its own protocol (notebook 08) sees its own rules here.
+# clinic that set its own protocol (notebook 09) sees its own rules here.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 4 minutes; running total 4 minutes.
@@ -152,7 +152,7 @@ sessions_table(later, day=1)
 # rules), which is why the first day above ends hours before the patient's bedtime. Those
 # numbers fix the rhythm of the plan. To see the spacing at work, make a copy of the protocol in
 # memory with sessions every 3 hours
-# (notebook 08 shows how a clinic does this in a file) and compare the first day.
+# (notebook 09 shows how a clinic does this in a file) and compare the first day.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 raw = read_yaml(default.source_path())
@@ -211,7 +211,7 @@ PlannerApp(needled_at="09:00")
 # Not by itself. Neither practice has been compared in a trial of icing after needling. The
 # early-cold preset follows clinic handouts and the trials that applied cold at once
 # [aftercare-blogs] [martinpintado2014], and the one cold-pack trial found no overall benefit
-# over the alternatives [vorawanthanachai]. Notebook 08 looks at this disagreement.
+# over the alternatives [vorawanthanachai]. Notebook 09 looks at this disagreement.
 #
 # </details>
 
@@ -249,3 +249,9 @@ quiz("planner")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("03_icing_timeline_planner.ipynb")

@@ -48,7 +48,7 @@
 # %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
-from aftercare.present import factor_table, show, verdict_table
+from aftercare.present import factor_table, references, show, verdict_table
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
@@ -110,14 +110,14 @@ verdict_table([plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **
 # Raynaud's the small vessels of the fingers and toes clamp down in the cold; four independent
 # teaching summaries of a standard textbook list it as a contraindication to cold
 # [cameron-lists]. The article gives no reason for its milder wording [pai-seed]. A clinic may
-# choose otherwise in its own protocol file (notebook 08), but should record why.
+# choose otherwise in its own protocol file (notebook 09), but should record why.
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Facilitator note: before revealing the table, ask the group to sort diabetes, neuropathy and
 # Raynaud's into "caution" or "avoid" for ice. Most groups put Raynaud's under caution, as the
-# article does; use the disagreement to introduce notebook 08.
+# article does; use the disagreement to introduce notebook 09.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. All the factors
@@ -214,8 +214,9 @@ PlannerApp(needled_at="09:00")
 # ## Key points
 #
 # - Caution keeps ice with extra care; avoid removes it and offers other options.
-# - Raynaud's and the cold-sensitivity conditions are "avoid" for ice; diabetes and neuropathy
-#   are "caution" for ice, and neuropathy is "avoid" for heat.
+# - Raynaud's and the cold-sensitivity conditions are "avoid" for ice; diabetes is "caution"
+#   for ice; neuropathy is "caution" for ice only with someone who stays (otherwise "avoid"),
+#   and "avoid" for heat.
 # - Skin white, grey, blotchy, blistered or numb, or tingling or weakness near a lean joint:
 #   ice off at once.
 
@@ -234,3 +235,9 @@ quiz("safety")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("04_patient_factors_and_safety.ipynb")

@@ -47,7 +47,7 @@
 # %matplotlib inline
 from aftercare import Patient, compare_alternatives
 from aftercare.charts import alternatives_chart
-from aftercare.present import effect_table, show
+from aftercare.present import effect_table, references, show
 from aftercare.widgets import AlternativesApp
 from aftercare.widgets.quiz import quiz
 
@@ -202,3 +202,9 @@ quiz("alternatives")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("05_alternatives_compared.ipynb")

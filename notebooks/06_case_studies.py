@@ -63,7 +63,7 @@
 from aftercare import compare_alternatives, load_protocol, plan_icing
 from aftercare.cases import get_case
 from aftercare.charts import alternatives_chart, icing_timeline
-from aftercare.present import plan_report, show, text_report
+from aftercare.present import plan_report, references, show, text_report
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
@@ -266,9 +266,11 @@ PlannerApp(needled_at="09:00")
 # cases 2, 3 and 8 rest on teaching lists [cameron-lists] (case 8 also on the planner's
 # supervision rule, which turns "use cold only with someone checking the skin" into "avoid" for a
 # patient who lives alone), and case 4 on case reports [malone1992]. Case 5 rests on measured
-# cooling data [otte2002], and case 7 on the teaching lists' heat contraindications
-# [cameron-lists]. Almost nothing here comes from a trial of aftercare after needling, because
-# few exist.
+# cooling data [otte2002] and on reasoning from them that relief comes from the skin
+# [bugaj1975], which no trial has tested; case 7 on the teaching lists' heat contraindications
+# [cameron-lists]; and case 1's safety-netting on case reports of pneumothorax
+# [evms-pneumothorax]. Almost nothing here comes from a trial of aftercare after needling,
+# because few exist.
 #
 # </details>
 
@@ -277,8 +279,9 @@ PlannerApp(needled_at="09:00")
 #
 # Each case names its sources in its discussion. Across the cases: [pai-seed] [bleakley2006]
 # [diciolla2021] [cameron-lists] [deroyal-ifu] [houghton2010] [malone1992] [moeller1997]
-# [covington1993] [collins1986] [otte2002] [myrer2001] [bugaj1975] [cryotherapy-chapter]
-# [brady2014] [boyce2020] [kunesch1987] [algafly2007].
+# [covington1993] [collins1986] [otte2002] [myrer2001] [bugaj1975] [vorawanthanachai]
+# [cryotherapy-chapter] [brady2014] [boyce2020] [kunesch1987] [algafly2007] [aftercare-blogs];
+# pneumothorax case reports [evms-pneumothorax] [radiolcr-pneumothorax] [weagle2021].
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Key points
@@ -288,6 +291,8 @@ PlannerApp(needled_at="09:00")
 # - Caution means ice with extra steps and, often, a second person; when that person is needed
 #   and nobody stays with the patient, the planner rules out self-applied ice and heat. Avoid
 #   means offer another option, and the sheet names what not to use.
+# - After needling near the neck or chest, safety-net for pneumothorax; with a blood thinner,
+#   for a growing bruise or bleeding that will not stop.
 # - Where the answer rests on an expert rule, say so to the patient and the team.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -305,3 +310,9 @@ quiz(ids=["safety-nerve-palsy", "plan-sleep", "cool-fat"])
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("06_case_studies.ipynb")

@@ -79,15 +79,14 @@ def fake_plan(
 def fake_soreness() -> SorenessCourse:
     hours = np.array([0.0, 6.0, 24.0, 48.0, 72.0])
     values = np.array([3.0, 4.0, 3.2, 2.0, 1.0])
-    grid = np.linspace(0, 72, 145)
     return SorenessCourse(
         hours,
         values,
-        grid,
-        np.interp(grid, hours, values),
         len(hours),
         "Soreness (0-10 scale)",
         ("src-a",),
+        band_h=(6.0, 12.0),
+        band_source_ids=("src-b",),
     )
 
 

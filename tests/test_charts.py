@@ -117,6 +117,31 @@ def test_timeline_shows_wait_sessions_sleep_flags_and_now(caution_plan):
     assert "23:00-07:00" in alt and "published means at 5 time points" in alt
 
 
+@pytest.mark.parametrize("size_px", [None, (600, 560)])
+def test_timeline_shows_soreness_points_and_band_and_no_curve(size_px):
+    """The published means as unjoined points and the 6-12 h band of steepest fall (with its
+    source), in the wide and the narrow layout; no line is drawn through or beyond the points."""
+    plan = plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), "seed-article")
+    chart = TimelineChart(plan, size_px=size_px)
+    main = chart.ax_main
+    now = {id(chart.now_line)}
+    drawn = [line for line in main.get_lines() if id(line) not in now]
+    assert len(drawn) == 1, "only the points: no fitted or joining line"
+    (points,) = drawn
+    assert points.get_linestyle() == "None" and points.get_marker() == "o"
+    assert list(points.get_xdata()) == [0, 48] and list(points.get_ydata()) == [34.8, 3.8]
+    bands = [p for p in main.patches if "fell fastest" in p.get_label()]
+    assert len(bands) == 1
+    box = bands[0].get_extents().transformed(main.transData.inverted())
+    assert box.x0 == pytest.approx(6) and box.x1 == pytest.approx(12)
+    assert "diciolla2021" in bands[0].get_label()
+    fig = chart.figure
+    assert "no curve is drawn" in fig.caption and "fell fastest" in fig.caption
+    assert "no line drawn between them" in fig.alt_text
+    assert "from 6 to 12 h" in fig.alt_text and "diciolla2021" in fig.alt_text
+    assert "fitted" not in fig.alt_text + fig.caption + shown_text(fig)
+
+
 def test_timeline_clock_axis_follows_needling_time():
     chart = TimelineChart(fake_plan(needled_at="14:30"), soreness=fake_soreness())
     fig = chart.figure

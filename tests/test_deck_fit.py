@@ -66,6 +66,19 @@ def test_apps_and_quizzes_are_exported_static_with_a_note(suite):
     assert "Show the answer to Q1" in planner
 
 
+def test_every_deck_ends_with_its_references(suite):
+    """The References section (issue #14) is the end of every deck: no heading follows its own,
+    and the last slide holds the last entries of its list."""
+    for deck in suite.decks:
+        body = deck.path.read_text(encoding="utf-8").split("</main>")[0]
+        heading = body.rfind('<h2 id="References"')
+        assert heading != -1, f"{deck.path.name}: no References slide"
+        tail = body[heading + 1 :]
+        assert not re.search(r"<h[12][ >]", tail), f"{deck.path.name}: a section follows"
+        last_slide = tail.rsplit("<section", 1)[-1]
+        assert 'class="aftercare-refs"' in last_slide, f"{deck.path.name}: last slide is not them"
+
+
 def test_title_slides_name_the_protocol(suite):
     protocol = load_protocol("seed-article")
     line = (

@@ -85,6 +85,7 @@ def patient_files(draw) -> str:
 @example('{"needled_at": "09:00", "skinfold_mm": "12"}', "en")
 @example('{"needled_at": "09:00", "name": 12}', "pt-BR")
 @example('{"needled_at": "09:00", "site": "\\r<b>x</b>"}', "en")
+@example('{"needled_at": "00:00", "protocol": "../etc/passwd.yaml"}', "en")
 def test_any_patient_file_gives_a_sheet_or_one_named_line(text, lang):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "patient.json"

@@ -1,13 +1,8 @@
-"""aftercare.soreness: published points, the illustrative fit, notes and intervention effects."""
+"""aftercare.soreness: published points, the steepest-fall window, notes and intervention effects."""
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from aftercare import soreness
@@ -41,62 +36,35 @@ def test_published_points_for_one_arm():
     assert_allclose(pts["spread"], [4.8, 1.0])
 
 
-@pytest.mark.parametrize("arm", soreness.ARMS)
-def test_fit_passes_through_its_points_and_says_what_it_is(arm):
-    course = soreness.fitted_course(arm, hours=[0, 48])
-    assert_allclose(course.vas, [BRIEF[(arm, 0)], BRIEF[(arm, 48)]], rtol=1e-12)
-    assert course.n_points == 2
-    assert course.label == "Fitted to 2 points; illustrative"
-    assert course.source_ids == ("martinpintado2015",)
-    assert course.method.startswith("exponential decay")
-    assert len(course.points) == 2  # the points travel with the curve
-    assert any("6 and 12 h" in c for c in course.caveats)
+def test_no_fitted_curve_is_offered():
+    """The brief says not to draw a smooth soreness curve from two time points: nothing fits one."""
+    assert not any("fit" in name for name in soreness.__all__)
+    assert not hasattr(soreness, "fitted_course")
 
 
-def test_default_grid_and_frame():
-    course = soreness.fitted_course()
-    assert course.hours[0] == 0 and course.hours[-1] == 72 and len(course.hours) == 145
-    frame = course.frame()
-    assert list(frame.columns) == ["hours", "vas", "extrapolated"]
-    assert frame.attrs["n_points"] == 2 and "illustrative" in frame.attrs["label"]
-    assert frame.loc[frame["hours"] > 48, "extrapolated"].all()
-    assert not frame.loc[frame["hours"] <= 48, "extrapolated"].any()
+def test_steepest_fall_is_the_6_to_12_hour_window_with_its_source():
+    band = soreness.steepest_fall()
+    assert (band.hours_low, band.hours_high) == (6, 12)
+    assert band.source_ids == ("diciolla2021",)
+    assert band.confidence == "high"
 
 
-def test_time_constant_from_the_two_control_points():
-    course = soreness.fitted_course("control")
-    assert course.parameters["time_constant_h"] == pytest.approx(48 / math.log(34.8 / 3.8))
+def test_steepest_fall_row_missing_or_without_hours_is_a_clear_error(data_copy):
+    from aftercare.errors import DataError
 
-
-@settings(max_examples=40, deadline=None)
-@given(st.sampled_from(soreness.ARMS), st.lists(st.floats(0, 72), min_size=1, max_size=20))
-def test_fitted_course_is_positive_and_falls(arm, hours):
-    course = soreness.fitted_course(arm, hours=sorted(hours))
-    assert np.all(course.vas > 0) and np.all(course.vas <= 100)
-    assert np.all(np.diff(course.vas) <= 1e-12)
-
-
-def test_ischaemic_compression_sits_below_control():
-    ic = soreness.fitted_course("ischaemic_compression").vas
-    control = soreness.fitted_course("control").vas
-    assert np.all(ic < control)
-
-
-@pytest.mark.parametrize(
-    "kwargs, field",
-    [
-        ({"arm": "ice"}, "arm"),
-        ({"hours": -1}, "hours"),
-        ({"hours": 73}, "hours"),
-        ({"hours": [1, math.nan]}, "hours"),
-        ({"hours": "12"}, "hours"),
-        ({"hours": []}, "hours"),
-    ],
-)
-def test_bad_input(kwargs, field):
-    with pytest.raises(InputError) as err:
-        soreness.fitted_course(**kwargs)
-    assert err.value.field == field
+    path = data_copy / "soreness_course_notes.csv"
+    original = path.read_text()
+    try:
+        path.write_text(original.replace("steepest_fall,", "fastest_fall,"))
+        soreness._notes.cache_clear()
+        with pytest.raises(DataError, match="soreness_course_notes.csv.*steepest_fall"):
+            soreness.steepest_fall()
+        path.write_text(original.replace(",6,12,high,", ",12,6,high,"))
+        soreness._notes.cache_clear()
+        with pytest.raises(DataError, match="hours_low below hours_high"):
+            soreness.steepest_fall()
+    finally:
+        soreness._notes.cache_clear()
 
 
 def test_bad_arm_for_points_lists_arms():

@@ -12,6 +12,7 @@ from numpy.testing import assert_allclose
 from aftercare import thermal
 from aftercare.errors import InputError
 from aftercare.packs import load_barriers, load_modalities
+from aftercare.thermal.parameters import load_heat_sources
 
 # The ids come from their one home, data/modalities.yaml and data/barriers.yaml.
 MODALITIES = thermal.modality_ids()
@@ -186,6 +187,18 @@ def test_heating_warms_skin_and_stays_below_source():
         df = thermal.simulate_heating(source, None, 20)
         assert df["skin_c"].max() > df["skin_c"].iloc[0]
         assert df[["skin_c", "muscle_1cm_c", "muscle_3cm_c"]].to_numpy().max() < 75
+
+
+def test_warm_compress_starts_below_the_burn_line_and_cites_each_number():
+    """A patient's bare warm compress must not start above the suite's own 44 degC burn line,
+    and its temperature must cite what supports it (the article gives none)."""
+    burn = thermal.load_thresholds().set_index("id").loc["burn", "low_c"]
+    compress = load_heat_sources()["warm_compress"]
+    assert compress.default_layers == 0 and compress.initial_c < burn
+    df = thermal.simulate_heating("warm_compress", None, 20)
+    assert not df["above_burn_threshold"].any()
+    assert {"moritz1947", "hotpack-howto"} <= set(compress.source_ids)
+    assert "assumption" in compress.basis["initial_c"]
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ One figure shows, against hours since needling (clock times on the top axis):
 
 * a schedule strip with three labelled lanes: *asleep* (``plan.sleep_windows``), *wait, no ice*
   (0 to ``plan.wait_until_h``) and *ice* (each row of ``plan.sessions``);
-* below it the course of post-needling soreness: the published data points and the curve
-  fitted to them (:mod:`aftercare.soreness`), labelled as fitted with its number of points;
+* below it what is known of the course of post-needling soreness (:mod:`aftercare.soreness`):
+  the published means as points and the hours in which soreness fell fastest as a shaded band,
+  with no curve between the points (two time points cannot show the shape between them);
 * a vertical "now" line at the patient's hours since needling;
 * a text panel with the verdict and every flag with its reason and source ids.
 
@@ -72,6 +73,36 @@ def _session_words(plan: Any) -> str:
 def _time_points(n: int) -> str:
     """``2`` -> ``"2 time points"``: the points are group means at time points, not patients."""
     return f"{n} time point{'s' if n != 1 else ''}"
+
+
+def _soreness_words(course: SorenessCourse) -> str:
+    """The soreness panel in words, for the alt text: the points, the band, and no curve."""
+    points = ", ".join(
+        f"{v:g} at {h:g} h" for h, v in zip(course.points_h, course.points_value, strict=True)
+    )
+    words = (
+        f"{course.y_label}: published means at {_time_points(course.n_points)} ({points}; "
+        f"{', '.join(course.source_ids)}), with no line drawn between them."
+    )
+    if course.band_h is not None:
+        low, high = course.band_h
+        words += (
+            f" Shaded band from {low:g} to {high:g} h: soreness fell fastest then "
+            f"({', '.join(course.band_source_ids)})."
+        )
+    return words
+
+
+def _soreness_caption(course: SorenessCourse | None) -> str:
+    """The end of the caption: what the soreness panel shows (and that no curve is drawn)."""
+    if course is None:
+        return "."
+    band = (
+        " and the hours in which soreness fell fastest (shaded)"
+        if course.band_h is not None
+        else ""
+    )
+    return f"; beside the published soreness means{band}; no curve is drawn between the points."
 
 
 def _wait_words(plan: Any, needled: float) -> tuple[str, str]:
@@ -221,47 +252,7 @@ class TimelineChart:
         main.xaxis.set_minor_locator(MultipleLocator(6))
         course = self.soreness
         if course is not None:
-            sources = ", ".join(course.source_ids)
-            main.plot(
-                course.points_h,
-                course.points_value,
-                linestyle="none",
-                marker="o",
-                markersize=8,
-                markerfacecolor="white",
-                markeredgewidth=2,
-                color=style.COLORS["soreness"],
-                label=(
-                    f"published means ({_time_points(course.n_points)}; {sources})"
-                    if self.wide
-                    else f"published means, {_time_points(course.n_points)}\n[{sources}]"
-                ),
-                zorder=4,
-            )
-            h, v = course.curve_h, course.curve_value
-            cut = course.extrapolated_from_h
-            inside = h <= cut if cut is not None else np.ones_like(h, dtype=bool)
-            main.plot(
-                h[inside],
-                v[inside],
-                color=style.COLORS["soreness"],
-                linestyle="-",
-                label="illustrative curve fitted to them",
-                zorder=3,
-            )
-            if cut is not None:
-                tail = h >= cut
-                main.plot(
-                    h[tail],
-                    v[tail],
-                    color=style.COLORS["soreness"],
-                    linestyle=":",
-                    label=f"extrapolated beyond {cut:g} h",
-                    zorder=3,
-                )
-            main.set_ylabel(course.y_label)
-            top = max(np.nanmax(course.curve_value), np.nanmax(course.points_value))
-            main.set_ylim(0, top * 1.25 if top > 0 else 1)
+            self._draw_soreness(main, course)
         else:
             main.set_ylabel("Soreness")
             main.set_yticks([])
@@ -334,6 +325,51 @@ class TimelineChart:
             self.panel_head,
             self.panel,
         ]
+
+    def _draw_soreness(self, main: Any, course: SorenessCourse) -> None:
+        """The published means as points and the steepest-fall window as a band; no curve.
+
+        Two time points cannot show the shape between them, so nothing joins the points.
+        """
+        sources = ", ".join(course.source_ids)
+        if course.band_h is not None:
+            low, high = course.band_h
+            band_ids = ", ".join(course.band_source_ids)
+            main.axvspan(
+                low,
+                high,
+                facecolor=style.COLORS["soreness"],
+                edgecolor=style.COLORS["soreness"],
+                alpha=0.22,
+                hatch="\\\\",
+                linewidth=1.0,
+                zorder=2,
+                label=(
+                    f"soreness fell fastest, {low:g}-{high:g} h ({band_ids})"
+                    if self.wide
+                    else f"fell fastest, {low:g}-{high:g} h\n[{band_ids}]"
+                ),
+            )
+        main.plot(
+            course.points_h,
+            course.points_value,
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgewidth=2,
+            color=style.COLORS["soreness"],
+            clip_on=False,  # the first mean sits on the 0 h axis: show the whole marker
+            label=(
+                f"published means ({_time_points(course.n_points)}; {sources})"
+                if self.wide
+                else f"published means, {_time_points(course.n_points)}\n[{sources}]"
+            ),
+            zorder=4,
+        )
+        main.set_ylabel(course.y_label)
+        top = float(np.nanmax(course.points_value)) if len(course.points_value) else 0.0
+        main.set_ylim(0, top * 1.25 if top > 0 else 1)
 
     def _set_clock(self, needled_minutes: float) -> None:
         self._needled_minutes = needled_minutes
@@ -436,23 +472,7 @@ class TimelineChart:
         now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
         course = self.soreness
         if course is not None:
-            peak = int(np.nanargmax(course.curve_value))
-            sore = (
-                f" {course.y_label}: published means at {_time_points(course.n_points)} ("
-                + ", ".join(
-                    f"{v:g} at {h:g} h"
-                    for h, v in zip(course.points_h, course.points_value, strict=True)
-                )
-                + f"; {', '.join(course.source_ids)}) and an illustrative curve fitted to "
-                f"them, from {course.curve_value[peak]:.1f} at "
-                f"{course.curve_h[peak]:.0f} h to {course.curve_value[-1]:.1f} at "
-                f"{course.curve_h[-1]:.0f} h"
-                + (
-                    f", extrapolated after {course.extrapolated_from_h:g} h."
-                    if course.extrapolated_from_h is not None
-                    else "."
-                )
-            )
+            sore = " " + _soreness_words(course)
         else:
             sore = " The soreness course is not available."
         protocol = plan.protocol
@@ -473,8 +493,7 @@ class TimelineChart:
             )
         caption = (
             f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
-            f"verdict {verdict}; {plan_words}; beside the published soreness means and an "
-            "illustrative curve fitted to them."
+            f"verdict {verdict}; {plan_words}{_soreness_caption(course)}"
         )
         style.set_text_alternative(self.figure, caption, alt)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, check_choice
+from ..errors import DataError, InputError, check_choice
 from ..resources import shipped
 from .files import OutputPathError, check_writable, same_path, write_atomic
 from .i18n import get_translator, normalise_lang
@@ -127,7 +127,13 @@ def handout_context(
     _ = get_translator(lang)
     locale = _.locale
     patient = build_patient(record, file)
-    proto = load_protocol(protocol or record.protocol)
+    try:
+        proto = load_protocol(protocol or record.protocol)
+    except DataError as exc:
+        if protocol or not record.protocol or exc.file == "data/protocols":
+            raise
+        # A protocol path named in the patient file: say which file and field named it.
+        raise DataError(str(file), str(exc), column="protocol") from None
     plan = plan_icing(patient, proto)
     factors = load_factors()
     therapies = load_therapies()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -10,7 +10,10 @@ from ..data import cached_loader, data_path, read_yaml_model
 from ..errors import DataError
 from ..sources import check_source_ids
 
-__all__ = ["RedFlag", "load_red_flags"]
+if TYPE_CHECKING:
+    from ..present import Table
+
+__all__ = ["RedFlag", "load_red_flags", "warning_signs_table"]
 
 _FILE = "data/red_flags.yaml"
 
@@ -63,3 +66,46 @@ def load_red_flags() -> tuple[RedFlag, ...]:
         if flag.source_ids:
             check_source_ids(flag.source_ids, file=_FILE, column=f"items[{number}].source_ids")
     return doc.items
+
+
+#: How each action reads in the clinician's table (the sheet words it in the patient's language).
+ACTION_WORDS = {"emergency": "Get help now (emergency)", "clinic": "Call the clinic"}
+
+
+def warning_signs_table() -> Table:
+    """The warning signs every patient sheet prints, as a table for the clinician: what the
+    patient should do, the sign in clinician wording, its sources and their confidence.
+
+    It is the list a clinician safety-nets with when handing over the sheet; a sign with no
+    source reads "none found" and confidence "unconfirmed".
+
+    Examples
+    --------
+    >>> table = warning_signs_table()
+    >>> table.frame.iloc[0]["What to do"]
+    'Get help now (emergency)'
+    >>> "none found" in repr(table)
+    True
+    """
+    import pandas as pd
+
+    from ..present import Table
+
+    rows = [
+        {
+            "action": ACTION_WORDS[flag.action],
+            "label": " ".join(flag.label.split()),
+            "sources": ", ".join(flag.source_ids) or "none found",
+            "confidence": flag.confidence,
+        }
+        for flag in load_red_flags()
+    ]
+    return Table(
+        pd.DataFrame(rows),
+        {
+            "action": "What to do",
+            "label": "Warning sign (clinician wording)",
+            "sources": "Sources",
+            "confidence": "Confidence",
+        },
+    )

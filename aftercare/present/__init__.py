@@ -7,7 +7,9 @@ Notebooks and exported decks show these instead of printed DataFrames or monospa
   and :class:`Table` for any DataFrame;
 * :func:`plan_report` for a plan (verdict, sessions, flags and steps with reasons and sources);
 * :func:`text_report` for plain text in paragraphs (the case stories);
-* :func:`show` for a chart: the image with its alt text, then its caption as text.
+* :func:`show` for a chart: the image with its alt text, then its caption as text;
+* :func:`references` for a notebook's References section: every source id it cites in its text
+  or shows in its outputs, in full citation form from ``data/sources.csv``.
 
 Long output is made of parts (:class:`Parts`): one block in a notebook, one slide per part in
 an exported deck.
@@ -32,6 +34,7 @@ from .plans import (
     text_report,
     verdict_html,
 )
+from .references import References, reference_list, references
 from .tables import (
     RULE_LABELS,
     Table,
@@ -50,6 +53,7 @@ __all__ = [
     "HOUSE_CSS",
     "SLIDE_BREAK",
     "Parts",
+    "References",
     "Table",
     "RULE_LABELS",
     "barrier_table",
@@ -61,6 +65,8 @@ __all__ = [
     "plan_report",
     "points_table",
     "protocol_line",
+    "reference_list",
+    "references",
     "rule_comparison",
     "rule_table",
     "sessions_sentence",

@@ -35,6 +35,9 @@ table.aftercare-table.aftercare-cont { margin-top: -0.6em; }
 table.aftercare-table.aftercare-cont thead { display: none; }
 .aftercare-quiz ol { list-style-type: upper-alpha; }
 .aftercare-src { color: #4d4d4d; font-size: 0.9em; }
+ol.aftercare-refs { font-size: 0.85em; padding-left: 1.8em; }
+ol.aftercare-refs li { margin: 0.15em 0; }
+.aftercare-refs-live { display: none; }
 .aftercare-caption { margin: 0.2em 0 0.6em; color: #222222; }
 .aftercare-verdict-box { border-left: 6px solid; padding: 0.1em 0.6em; margin: 0.3em 0; }
 .aftercare-steps li, .aftercare-flags li { margin: 0.2em 0; }

@@ -24,8 +24,8 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # Self-check: aftercare after dry needling
 #
-# Twenty questions across the suite, each answered with a short explanation and the sources
-# behind it.
+# Twenty-five questions across the suite, each answered with a short explanation and the
+# sources behind it.
 #
 # **Education, not individual medical advice.** The questions test understanding of the
 # evidence; they are not a competence assessment.
@@ -33,7 +33,7 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning objectives
 #
-# **Estimated time: 20 minutes** (about 1 minute per question).
+# **Estimated time: 25 minutes** (about 1 minute per question).
 #
 # By the end of this notebook you will be able to:
 #
@@ -54,6 +54,7 @@
 # mean difference; **VAS** visual analogue scale.
 
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+from aftercare.present import references
 from aftercare.widgets.quiz import quiz
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -112,12 +113,23 @@ quiz("safety")
 quiz("alternatives")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Where the sources disagree
+# ## 6. The conversation with the patient
 #
-# Revisit: [notebook 08, where the sources disagree](08_where_sources_disagree.ipynb).
+# Revisit: [notebook 07, the conversation with the patient](07_conversation_with_the_patient.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Timing: about 1 minute; running total 20 minutes.
+# Timing: about 4 minutes; running total 23 minutes.
+
+# %% slideshow={"slide_type": "fragment"}
+quiz("conversation")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Where the sources disagree
+#
+# Revisit: [notebook 09, where the sources disagree](09_where_sources_disagree.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
 quiz("disagreement")
@@ -135,8 +147,8 @@ quiz("disagreement")
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Facilitator note: in a group, let pairs answer together and discuss before pressing Check.
-# Teach-back works better than reading answers aloud.
+# Facilitator note: in a group, let pairs answer together and discuss before pressing Check,
+# then ask each pair to explain its answer in its own words, as in teach-back (notebook 07).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Evidence
@@ -156,3 +168,9 @@ quiz("disagreement")
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("08_self_check.ipynb")

@@ -49,7 +49,7 @@
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
 from aftercare.data import read_yaml
-from aftercare.present import rule_comparison, sessions_table, show
+from aftercare.present import references, rule_comparison, sessions_table, show
 from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
@@ -60,7 +60,7 @@ from aftercare.widgets.quiz import quiz
 # | Question | Source article [pai-seed] | Other sources | What the evidence shows |
 # |---|---|---|---|
 # | When may ice start? | wait a few hours | clinic handouts: ice in the first 24 hours [aftercare-blogs] | no trial of icing time after needling; cold trials applied cold at once [martinpintado2014] [vorawanthanachai] |
-# | When may heat start? | listed as an alternative, no timing | handouts: no hot baths or heat for 24-48 hours [aftercare-blogs] | in exercise soreness, heat started at once helped most [petrofsky2017] [wang2021]; not tested after needling |
+# | When may heat start? | listed as an alternative, no timing | handouts: no hot baths or heat for 24-48 hours [aftercare-blogs] | in exercise soreness, heat started at once helped most [petrofsky2017] [wang2021]; not tested after needling; teaching lists: no heat over recent bleeding, care over acute inflammation [cameron-lists] |
 # | Raynaud's | be careful with ice | teaching lists: do not use cold [cameron-lists] | classification lists, not trials; the stricter reading is the suite's default |
 #
 # Two smaller points: the article says ice reduces swelling, but no needling trial measured
@@ -81,14 +81,22 @@ from aftercare.widgets.quiz import quiz
 # be better. Both are honest positions if the clinic says what they rest on.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Heat timing and bleeding
+# ### Heat timing, bleeding and inflammation
 #
 # Handouts that ban heat for a day or two give no evidence [aftercare-blogs]. The exercise
 # soreness trials point the other way [petrofsky2017] [wang2021], but they are not needling
-# trials. One reason for care with early heat does have support: heat-precaution lists advise
-# against heating tissue that is bleeding [houghton2010], and bruising follows about 1 needling
-# treatment in 13 [brady2014] [boyce2020]. The factor table therefore restricts heat for a
-# bleeding tendency, not for everyone.
+# trials. Two reasons for care with early heat do have support in the teaching lists
+# [cameron-lists]:
+#
+# - **Recent or possible bleeding** is a contraindication to superficial heat, and bruising
+#   follows about 1 needling treatment in 13 [brady2014] [boyce2020]. The factor table
+#   therefore rules out heat for a bleeding tendency.
+# - **Acute injury or inflammation** is a precaution for heat. Whether the first hours after
+#   needling count as acute inflammation has not been studied; a clinic that reads them so may
+#   delay heat over the needled area for everyone, and should record that choice as its own.
+#
+# So the evidence supports care with early heat over a bruise or an inflamed area, not a
+# blanket ban.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Two presets side by side
@@ -217,14 +225,15 @@ PlannerApp(needled_at="09:00")
 #
 # Article and handouts: [pai-seed] [aftercare-blogs]. Cold after needling:
 # [martinpintado2014] [vorawanthanachai] [diciolla2021]. Heat timing: [petrofsky2017]
-# [wang2021] [houghton2010] [brady2014] [boyce2020]. Raynaud's: [cameron-lists]. Barrier:
+# [wang2021] [cameron-lists] [brady2014] [boyce2020]. Raynaud's: [cameron-lists]. Barrier:
 # [ichikawa2024]. Plan length: [martinpintado2016]. Reviewable decision support: [fda-cds2022].
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Key points
 #
 # - Waiting before ice, heat timing and Raynaud's are open disagreements; none has a needling
-#   trial behind either side.
+#   trial behind either side. Early heat needs care over a bruise or acute inflammation, which
+#   is not the same as a ban for everyone.
 # - Presets are data: copy one, change a value and its basis, and every plan follows.
 # - Label an unsupported rule as unsupported; do not hide the disagreement.
 
@@ -237,9 +246,15 @@ PlannerApp(needled_at="09:00")
 # Timing: about 2 minutes; running total 25 minutes.
 
 # %% slideshow={"slide_type": "fragment"}
-quiz(ids=["disagree-wait", "plan-edit-protocol", "safety-raynauds", "alt-heat-timing"])
+quiz(ids=["disagree-wait", "disagree-heat-early", "safety-raynauds", "alt-heat-timing"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ---
 # **Education, not individual medical advice.** This notebook teaches reasoning with published
 # evidence; it does not replace clinical judgement for a particular patient.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+
+# %% slideshow={"slide_type": "fragment"}
+references("09_where_sources_disagree.ipynb")
