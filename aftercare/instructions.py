@@ -154,6 +154,18 @@ def wording(section: str, key: str, **values: str) -> str:
     return " ".join(getattr(_load(), section)[key].format(**values).split())
 
 
+def _check_placeholders(text: str, allowed, *, column: str) -> None:
+    """Refuse a ``{placeholder}`` in ``text`` that is not in ``allowed``, naming the column."""
+    bad = sorted(_placeholders(text) - set(allowed))
+    if bad:
+        raise DataError(
+            _FILE,
+            f"unknown placeholder {{{bad[0]}}}",
+            column=column,
+            allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
+        )
+
+
 def _check_wording(doc: _Steps) -> None:
     for section, keys in (("verdicts", VERDICT_WORDS), ("flags", FLAG_WORDS)):
         texts = getattr(doc, section)
@@ -163,14 +175,7 @@ def _check_wording(doc: _Steps) -> None:
             problem = f"{missing[0]!r} is missing" if missing else f"unknown key {unknown[0]!r}"
             raise DataError(_FILE, problem, column=section, allowed=", ".join(keys))
         for key, allowed in keys.items():
-            bad = sorted(_placeholders(texts[key]) - allowed)
-            if bad:
-                raise DataError(
-                    _FILE,
-                    f"unknown placeholder {{{bad[0]}}}",
-                    column=f"{section}.{key}",
-                    allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
-                )
+            _check_placeholders(texts[key], allowed, column=f"{section}.{key}")
 
 
 @cached_loader
@@ -199,14 +204,7 @@ def _load() -> _Steps:
             check_source_ids(step.source_ids, file=_FILE, column=f"{where}.source_ids")
         allowed_text = set(PROTOCOL_VALUES) | set(step.values)
         for field, allowed in (("text", allowed_text), ("reason", set(thresholds))):
-            bad = sorted(_placeholders(getattr(step, field) or "") - allowed)
-            if bad:
-                raise DataError(
-                    _FILE,
-                    f"unknown placeholder {{{bad[0]}}}",
-                    column=f"{where}.{field}",
-                    allowed=", ".join("{" + a + "}" for a in sorted(allowed)) or "none",
-                )
+            _check_placeholders(getattr(step, field) or "", allowed, column=f"{where}.{field}")
     return doc.model_copy(update={"steps": {s: doc.steps[s] for s in STEP_IDS}})
 
 
