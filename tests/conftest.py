@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# A plugin module that test modules also import from: rewrite its asserts on first import.
-pytest.register_assert_rewrite("suite_export")
+# Plugin modules that test modules also import from: rewrite their asserts on first import.
+pytest.register_assert_rewrite("suite_export", "browser_fixtures")
 
 ROOT = Path(__file__).resolve().parents[1]
 
