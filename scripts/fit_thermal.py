@@ -602,7 +602,7 @@ def write_report(values, intervals, cv, profile, fat_profile) -> Path:
         "each time: fit cost "
         + ", ".join(f"{c:.2f} at {k:g}" for k, c in fat_profile)
         + f". The best, {min(fat_profile, key=lambda r: r[1])[0]:g}, lowers the cost by "
-        f"{fat_profile[[k for k, _ in fat_profile].index(0.21)][1] - min(c for _, c in fat_profile):.2f}"
+        f"{dict(fat_profile)[0.21] - min(c for _, c in fat_profile):.2f}"
         " against the textbook 0.21 (the sum of squares by twice that), well under what one "
         "more parameter needs to be supported (3.84 for a 5 % chi-square test), so it is not "
         "fitted. No citable range was found for the other tissue properties.",
