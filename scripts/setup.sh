@@ -79,7 +79,7 @@ if [[ "$want_browser" == 1 ]]; then
       || ! command -v strace >/dev/null 2>&1; then
     SUDO=""
     if [[ "$(id -u)" != 0 ]]; then
-      command -v sudo >/dev/null 2>&1 || die "chromium is missing and you are not root; run: sudo apt-get install -y chromium poppler-utils strace"
+      command -v sudo >/dev/null 2>&1 || die "chromium, poppler-utils or strace is missing and you are not root; run: sudo apt-get install -y chromium poppler-utils strace"
       SUDO="sudo"
     fi
     say "installing Debian's chromium, poppler-utils and strace (apt-get)"
