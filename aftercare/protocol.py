@@ -73,6 +73,7 @@ __all__ = [
     "Rule",
     "load_protocol",
     "list_protocols",
+    "protocol_path",
     "protocol_from_mapping",
     "rule_names",
     "DEFAULT_PROTOCOL",
@@ -520,16 +521,24 @@ def load_protocol(name_or_path: str | Path | Protocol | None = None) -> Protocol
     return _load(name_or_path)
 
 
+def protocol_path(name_or_path: str | Path) -> Path | None:
+    """The YAML file a protocol setting names, or None when it names a preset.
+
+    A :class:`~pathlib.Path`, a name ending in ``.yaml``/``.yml`` or one holding a folder
+    separator is a file (``~`` expanded); anything else is a preset in ``data/protocols/``.
+    """
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith((".yaml", ".yml")):
+        return Path(text).expanduser()
+    if "/" in text or "\\" in text:
+        return Path(text).expanduser()
+    return None
+
+
 def _load(name_or_path: str | Path) -> Protocol:
     text = str(name_or_path)
-    looks_like_path = (
-        isinstance(name_or_path, Path)
-        or text.endswith((".yaml", ".yml"))
-        or ("/" in text or "\\" in text)
-    )
-    if looks_like_path:
-        path = Path(text).expanduser()
-    else:
+    path = protocol_path(name_or_path)
+    if path is None:
         path = data_path("protocols", f"{text}.yaml")
         if not path.is_file():
             raise DataError(

@@ -129,14 +129,12 @@ def resolve_protocol(protocol: str | Path | None = None) -> tuple[Any, str]:
     ``AFTERCARE_PROTOCOL``, else the default preset). A path is made absolute, because the
     kernels run in the notebooks' folder. Errors are those of :func:`aftercare.load_protocol`.
     """
-    from ..protocol import load_protocol, suite_protocol_name
+    from ..protocol import load_protocol, protocol_path, suite_protocol_name
 
-    setting = str(protocol) if protocol is not None else suite_protocol_name()
-    loaded = load_protocol(protocol)
-    looks_like_path = setting.endswith((".yaml", ".yml")) or "/" in setting or "\\" in setting
-    if looks_like_path:
-        setting = str(Path(setting).expanduser().resolve())
-    return loaded, setting
+    loaded = load_protocol(protocol)  # None: the suite's protocol, errors naming the variable
+    setting = protocol if protocol is not None else suite_protocol_name()
+    path = protocol_path(setting)
+    return loaded, str(path.resolve()) if path is not None else str(setting)
 
 
 def execute_notebook(
@@ -157,14 +155,20 @@ def execute_notebook(
     ``ipywidgets.Image`` widgets, which an offline widget renderer can draw.
     A cell error raises :class:`ExportError` naming the notebook, the cell number and the error.
     """
+    return _execute(Path(path), resolve_protocol(protocol), timeout, kernel_name)
+
+
+def _execute(
+    path: Path, resolved: tuple[Any, str], timeout: int, kernel_name: str = "python3"
+) -> ExecutedNotebook:
+    """:func:`execute_notebook` with the protocol already resolved (:func:`resolve_protocol`)."""
     from nbclient import NotebookClient
     from traitlets.config import Config
 
     from ..protocol import PROTOCOL_ENV
     from ..widgets.chartview import CHART_VIEW_ENV
 
-    path = Path(path)
-    loaded, setting = resolve_protocol(protocol)
+    loaded, setting = resolved
     node = read_notebook(path)
     env = dict(os.environ)
     env[CHART_VIEW_ENV] = "image"
@@ -236,9 +240,9 @@ def execute_notebooks(
     """Execute several notebooks in memory, ``jobs`` kernels at a time; results keep the order.
 
     ``progress``, if given, is called with each path as its execution starts. ``protocol`` is
-    passed to :func:`execute_notebook` (checked once, before any kernel starts).
+    passed to :func:`execute_notebook` (resolved once, before any kernel starts).
     """
-    resolve_protocol(protocol)
+    resolved = resolve_protocol(protocol)
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -246,7 +250,7 @@ def execute_notebooks(
     def run(path: Path) -> ExecutedNotebook:
         if progress is not None:
             progress(path)
-        return execute_notebook(path, timeout=timeout, protocol=protocol)
+        return _execute(Path(path), resolved, timeout)
 
     if jobs == 1 or len(paths) <= 1:
         return [run(p) for p in paths]
