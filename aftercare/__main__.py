@@ -287,7 +287,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"{item.path}  ({item.kind}: {item.title})")
     if args.kind != "pdf":
         print(f"{args.out / 'index.html'}  (index)")
-    for line in folder.replaced_report([item.path.name for item in written] + list(planned)):
+    for line in folder.replaced_report():
         print(line, file=sys.stderr)
     print(f"done: {len(written)} file(s) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0

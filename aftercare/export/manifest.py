@@ -135,8 +135,10 @@ class ExportFolder:
         again = sorted(n for n in set(names) if n in self.existing)
         return [n for n in again if n in self.ours], [n for n in again if n not in self.ours]
 
-    def replaced_report(self, names: Iterable[str]) -> list[str]:
-        """Lines saying which of ``names`` replaced files (none when nothing was replaced)."""
+    def replaced_report(self, names: Iterable[str] | None = None) -> list[str]:
+        """Lines saying which of ``names`` (default: the planned outputs) replaced files (none
+        when nothing was replaced)."""
+        names = self.planned if names is None else names
         labels = ("from an earlier export", "that aftercare had not written (--force)")
         lines = []
         for label, replaced in zip(labels, self.replaced(names), strict=True):

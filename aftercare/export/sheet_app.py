@@ -38,8 +38,6 @@ from .patient_file import PatientFile
 
 __all__ = ["PatientSheetApp"]
 
-#: Languages the sheet is written in (the handout's catalogues).
-
 
 class PatientSheetApp(widgets.VBox):
     """A form for one patient, a live preview of the sheet and a button that writes it.
