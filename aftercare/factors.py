@@ -151,6 +151,10 @@ class Factor(_FactorRow):
         """The restriction on ``option`` with its sources and plain reason, or None (ok)."""
         return self.limits.get(option)
 
+    def instruction_text(self, values: dict[str, str]) -> str:
+        """The patient's instruction with its ``{placeholders}`` filled, on one line."""
+        return " ".join(self.instruction.format_map(values).split())
+
 
 @cached_loader
 def _factor_rows() -> dict[str, _FactorRow]:

@@ -501,7 +501,7 @@ def _flag(limit: Limit, values: dict[str, str]) -> Flag:
         factor.clinician_label,
         reason,
         tuple(dict.fromkeys((*limit.source_ids, *factor.source_ids))),
-        " ".join(factor.instruction.format_map(values).split()),
+        factor.instruction_text(values),
         limit.supervision,
     )
 
@@ -576,8 +576,9 @@ def _steps(
             flag = flags.get(factor_id)
             reason = flag.reason if flag else f"{factor.plain_label}: {factor.evidence_reading}."
             sources = flag.source_ids if flag else factor.source_ids
-            text = " ".join(factor.instruction.format_map(values).split())
-            out.append(Instruction(text, reason, sources, "factor", factor_id))
+            out.append(
+                Instruction(factor.instruction_text(values), reason, sources, "factor", factor_id)
+            )
 
     def do_not_use_steps() -> None:
         for alt in assessment.do_not_use:
@@ -612,16 +613,8 @@ def _steps(
         do_not_use_steps()
         helpers = [f for f in assessment.flags if f.supervision]
         if helpers:
-            step = steps["supervision"]
             labels = ", ".join(factors[f.factor].plain_label for f in helpers)
-            out.append(
-                Instruction(
-                    step.fill({**values, "factor_labels": labels}),
-                    step.fill_reason(threshold_values()),
-                    step.source_ids,
-                    "supervision",
-                )
-            )
+            out.append(_data_step(protocol, "supervision", {**values, "factor_labels": labels}))
         factor_steps()
         option_steps()
         return tuple(out)
