@@ -401,20 +401,12 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
                 allowed=", ".join(allowed_ids) + f" (data/{rule_name}s.yaml)",
             )
     for rule_name in _Rules.model_fields:
-        try:
-            check_source_ids(
-                getattr(protocol.rules, rule_name).source_ids,
-                file=name,
-                column=f"rules.{rule_name}.source_ids",
-            )
-        except DataError as exc:
-            raise DataError(
-                name,
-                exc.problem,
-                line=line("rules", rule_name, "source_ids"),
-                column=exc.column,
-                allowed=exc.allowed,
-            ) from None
+        check_source_ids(
+            getattr(protocol.rules, rule_name).source_ids,
+            file=name,
+            column=f"rules.{rule_name}.source_ids",
+            line=line("rules", rule_name, "source_ids"),
+        )
     factors = load_factors()
     caps = protocol.rules.factor_max_session_minutes.value
     for factor_id, minutes in caps.items():

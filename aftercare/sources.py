@@ -91,13 +91,24 @@ def get_source(source_id: str) -> Source:
 
 
 def check_source_ids(
-    ids: Iterable[str], *, file: str, row: int | None = None, column: str = "source_ids"
+    ids: Iterable[str],
+    *,
+    file: str,
+    row: int | None = None,
+    column: str = "source_ids",
+    line: int | None = None,
 ) -> tuple[str, ...]:
-    """Check that every id exists and that there is at least one; return them as a tuple."""
+    """Check that every id exists and that there is at least one; return them as a tuple.
+
+    Errors name ``file`` and ``column``, and the ``row`` of a table or the ``line`` of a YAML
+    file where known.
+    """
     sources = load_sources()
     ids = tuple(ids)
     if not ids:
-        raise DataError(file, "at least one source id is required", row=row, column=column)
+        raise DataError(
+            file, "at least one source id is required", row=row, line=line, column=column
+        )
     for source_id in ids:
         if source_id not in sources:
             close = sorted(s for s in sources if s[:4] == source_id[:4])[:5]
@@ -105,6 +116,7 @@ def check_source_ids(
                 file,
                 f"unknown source id {quote(source_id)}",
                 row=row,
+                line=line,
                 column=column,
                 allowed=("similar ids: " + ", ".join(close))
                 if close
