@@ -166,14 +166,21 @@ def _check_placeholders(text: str, allowed, *, column: str) -> None:
         )
 
 
+def _check_keys(have, expected, *, column: str, what: str, unknown_what: str) -> None:
+    """Refuse a missing or an unknown key of a section, naming it and the keys allowed."""
+    missing = [k for k in expected if k not in have]
+    unknown = [k for k in have if k not in expected]
+    if missing or unknown:
+        problem = (
+            f"{what}{missing[0]!r} is missing" if missing else f"{unknown_what} {unknown[0]!r}"
+        )
+        raise DataError(_FILE, problem, column=column, allowed=", ".join(expected))
+
+
 def _check_wording(doc: _Steps) -> None:
     for section, keys in (("verdicts", VERDICT_WORDS), ("flags", FLAG_WORDS)):
         texts = getattr(doc, section)
-        missing = [k for k in keys if k not in texts]
-        unknown = [k for k in texts if k not in keys]
-        if missing or unknown:
-            problem = f"{missing[0]!r} is missing" if missing else f"unknown key {unknown[0]!r}"
-            raise DataError(_FILE, problem, column=section, allowed=", ".join(keys))
+        _check_keys(texts, keys, column=section, what="", unknown_what="unknown key")
         for key, allowed in keys.items():
             _check_placeholders(texts[key], allowed, column=f"{section}.{key}")
 
@@ -184,11 +191,7 @@ def _load() -> _Steps:
 
     doc = read_yaml_model(data_path("instructions.yaml"), _Steps)
     _check_wording(doc)
-    missing = [s for s in STEP_IDS if s not in doc.steps]
-    unknown = [s for s in doc.steps if s not in STEP_IDS]
-    if missing or unknown:
-        problem = f"step {missing[0]!r} is missing" if missing else f"unknown step {unknown[0]!r}"
-        raise DataError(_FILE, problem, column="steps", allowed=", ".join(STEP_IDS))
+    _check_keys(doc.steps, STEP_IDS, column="steps", what="step ", unknown_what="unknown step")
     rules = rule_names()
     thresholds = threshold_values()
     for step_id, step in doc.steps.items():
