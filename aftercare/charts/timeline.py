@@ -93,10 +93,8 @@ def _soreness_words(course: SorenessCourse) -> str:
     return words
 
 
-def _soreness_caption(course: SorenessCourse | None) -> str:
+def _soreness_caption(course: SorenessCourse) -> str:
     """The end of the caption: what the soreness panel shows (and that no curve is drawn)."""
-    if course is None:
-        return "."
     band = (
         " and the hours in which soreness fell fastest (shaded)"
         if course.band_h is not None
@@ -250,20 +248,7 @@ class TimelineChart:
         main.set_xlabel("Hours since needling (h)")
         main.xaxis.set_major_locator(MultipleLocator(tick_h))
         main.xaxis.set_minor_locator(MultipleLocator(6))
-        course = self.soreness
-        if course is not None:
-            self._draw_soreness(main, course)
-        else:
-            main.set_ylabel("Soreness")
-            main.set_yticks([])
-            main.text(
-                0.5,
-                0.5,
-                "Soreness course not available",
-                transform=main.transAxes,
-                ha="center",
-                va="center",
-            )
+        self._draw_soreness(main, self.soreness)
         self.now_line = main.axvline(
             0, color=style.COLORS["now"], linewidth=2, linestyle="-.", zorder=6
         )
@@ -470,11 +455,7 @@ class TimelineChart:
             or "No patient factor changes the plan."
         )
         now_h = float(getattr(plan.patient, "hours_since_needling", 0.0))
-        course = self.soreness
-        if course is not None:
-            sore = " " + _soreness_words(course)
-        else:
-            sore = " The soreness course is not available."
+        sore = " " + _soreness_words(self.soreness)
         protocol = plan.protocol
         alt = (
             f"Icing timeline, 0 to {self.x_max:g} hours after needling at "
@@ -493,7 +474,7 @@ class TimelineChart:
             )
         caption = (
             f"Icing plan for this patient ({getattr(protocol, 'name', '?')} protocol): "
-            f"verdict {verdict}; {plan_words}{_soreness_caption(course)}"
+            f"verdict {verdict}; {plan_words}{_soreness_caption(self.soreness)}"
         )
         style.set_text_alternative(self.figure, caption, alt)
 
