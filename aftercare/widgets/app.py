@@ -170,10 +170,8 @@ class ChartApp(widgets.VBox):
         self.size_px = size
         if self._state is None:
             return
-        self._chart = self._make_chart(self._state)
-        self.renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+        self._build_chart(self._state)
         self.chart_view.show(*self.renderer.draw())
-        self.chart_view.text_px = smallest_text_px(self._chart.figure)
         self._text_state = self._state
         self._write_text()
 
@@ -228,6 +226,12 @@ class ChartApp(widgets.VBox):
             self._refresh()
         self._write_text()
 
+    def _build_chart(self, state: Any) -> None:
+        """Make the chart for ``state`` at the app's size, its renderer, and the view's text size."""
+        self._chart = self._make_chart(state)
+        self.renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
+        self.chart_view.text_px = smallest_text_px(self._chart.figure)
+
     def _refresh(self, defer_text: bool = False) -> None:
         start = time.perf_counter()
         self._dirty = False
@@ -242,9 +246,7 @@ class ChartApp(widgets.VBox):
         self.message.value = ""
         self._state = state
         if self._chart is None:
-            self._chart = self._make_chart(state)
-            self.renderer = BlitRenderer(self._chart.figure, self._chart.dynamic_artists)
-            self.chart_view.text_px = smallest_text_px(self._chart.figure)
+            self._build_chart(state)
         elif self._refresh_chart(state):
             self.renderer.invalidate()
         self.chart_view.show(*self.renderer.draw())

@@ -135,26 +135,24 @@ class CoolingExplorer(ChartApp):
     def _refresh_chart(self, state: Any) -> bool:
         return self._chart.update(state)
 
-    def _text_html(self, simulation: Any) -> str:
+    def _caption_html(self, simulation: Any) -> str:
+        """The chart's caption with its sources, and which model made it."""
         attrs = simulation.attrs
         return (
             f"<p>{html.escape(self._chart.figure.caption)}"
             f"{sources_html(attrs.get('source_ids', ()))}</p>"
             f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
-            "<details><summary>Text description of the chart</summary>"
+        )
+
+    def _text_html(self, simulation: Any) -> str:
+        return (
+            self._caption_html(simulation)
+            + "<details><summary>Text description of the chart</summary>"
             f"<p>{html.escape(self._chart.figure.alt_text)}</p></details>"
         )
 
     def _static_parts(self, simulation: Any) -> Parts:
-        attrs = simulation.attrs
-        return Parts(
-            [
-                f"<p>{html.escape(self._chart.figure.caption)}"
-                f"{sources_html(attrs.get('source_ids', ()))}</p>"
-                f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
-            ],
-            self._chart.figure.caption,
-        )
+        return Parts([self._caption_html(simulation)], self._chart.figure.caption)
 
     def _summary_text(self, simulation: Any) -> str:
         return self._chart.figure.alt_text
