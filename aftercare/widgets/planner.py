@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..charts.timeline import TimelineChart
+from ..charts.timeline import WIDE_MIN_PX, TimelineChart
 from ..patient import Patient
 from ..planner import plan_icing
 from ..present import HOUSE_CSS, Parts, flags_html, plan_report, steps_html, verdict_html
@@ -126,27 +126,27 @@ class PlannerApp(ChartApp):
         # Tabs keep the app one screen high (a projected slide too): the timing, the factors,
         # and the plan's steps and reasons, with the verdict and the chart always in view.
         self.tabs = widgets.Tab(children=[timing, factors, self.text])
-        self.tabs.titles = ("Patient and timing", self._factors_title(start), "Steps and reasons")
+        self.tabs.titles = (
+            "Patient and timing",
+            _factors_title(len(start.present_factors)),
+            "Steps and reasons",
+        )
         self.tabs.add_class("aftercare-tabs")
         for factor in self._factor_ids:
             controls[factor].observe(self._count_factors, names="value")
         control_box = widgets.VBox([self.tabs, self.verdict])
         self._setup(controls, control_box, text_below=False)
 
-    def _factors_title(self, patient: Any) -> str:
-        count = len(patient.present_factors)
-        return f"Factors ({count} ticked)" if count else "Patient factors"
-
     def _count_factors(self, _change: Any = None) -> None:
         count = sum(bool(self.controls[f].value) for f in self._factor_ids)
         titles = list(self.tabs.titles)
-        titles[1] = f"Factors ({count} ticked)" if count else "Patient factors"
+        titles[1] = _factors_title(count)
         self.tabs.titles = tuple(titles)
 
     def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
         """Wide rooms get a 16:9 chart, at most as tall as the room left on a slide."""
         width = min(max(width_px, self.min_width_px), self.max_width_px)
-        height = min(round(0.56 * width), 640) if width >= 820 else 600
+        height = min(round(0.56 * width), 640) if width >= WIDE_MIN_PX else 600
         if room_px is not None:
             height = min(height, room_px)
         return (width, height)
@@ -202,3 +202,8 @@ class PlannerApp(ChartApp):
 
     def _summary_text(self, plan: Any) -> str:
         return plan.summary()
+
+
+def _factors_title(count: int) -> str:
+    """The factors tab's title: how many factors are ticked."""
+    return f"Factors ({count} ticked)" if count else "Patient factors"
