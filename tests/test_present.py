@@ -183,3 +183,10 @@ def test_plan_report_parts_follow_the_length_of_the_steps():
     for chunk in chunks:
         assert len(chunk) == 1 or sum(_step_lines(s) for s in chunk) <= STEP_LINES_PER_PART
     assert len(_step_chunks(plan.instructions, 1000)) == 1
+
+
+def test_every_rule_has_a_label_and_no_label_is_for_a_rule_that_does_not_exist():
+    from aftercare.present.tables import RULE_LABELS
+    from aftercare.protocol import rule_names
+
+    assert sorted(RULE_LABELS) == sorted(rule_names())

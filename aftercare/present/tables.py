@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..packs import load_barriers, load_modalities
+from ..protocol import rule_names
 from .parts import Parts, sources_text
 
 __all__ = [
@@ -49,7 +50,8 @@ _NUM_CELL = re.compile(r'(<t[dh]) (class="[^"]*aftercare-num")')
 _TEXT_CELL = re.compile(r'(<t[dh]) (class="(?![^"]*aftercare-num)[^"]*")')
 _EMPTY_STYLE = re.compile(r'<style type="text/css">\s*</style>\s*')
 
-#: How each protocol rule is named for people, and the unit its value is shown in.
+#: How each protocol rule (:func:`aftercare.protocol.rule_names`: every one has a label here,
+#: which a test checks) is named for people, and the unit its value is shown in.
 RULE_LABELS: dict[str, tuple[str, str]] = {
     "wait_hours": ("Wait before the first ice", "h"),
     "max_session_minutes": ("Longest ice session", "min"),
@@ -60,8 +62,6 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "skin_check_minutes": ("Skin checks (caution factors)", "min"),
     "day_starts": ("Patient awake from (default)", ""),
     "night_starts": ("Patient asleep from (default)", ""),
-    # Rules some protocol files carry besides the nine above (a rule without a label here is
-    # shown under its own name).
     "max_sessions_per_day": ("Most ice sessions in a day", ""),
     "factor_max_session_minutes": ("Shorter cap for named factors", "min"),
     "heat_max_minutes": ("Longest heat application", "min"),
@@ -254,7 +254,7 @@ class Table(Parts):
 
 def _rule_value(protocol: Any, name: str) -> str:
     value = protocol.rule(name).value
-    unit = RULE_LABELS.get(name, ("", ""))[1]
+    unit = RULE_LABELS[name][1]
     if name == "barrier":
         return protocol.barrier_label
     if name == "modality":
@@ -280,10 +280,10 @@ def rule_table(protocol: Any, rules: Sequence[str] | None = None, *, basis: bool
     >>> list(rule_table(load_protocol("seed-article"), basis=False).frame.columns)
     ['Rule', 'Value', 'Sources']
     """
-    names = list(rules) if rules is not None else [r["rule"] for r in protocol.rule_table()]
+    names = list(rules) if rules is not None else rule_names()
     frame = pd.DataFrame(
         {
-            "rule": [f"{RULE_LABELS.get(n, (n, ''))[0]} ({n})" for n in names],
+            "rule": [f"{RULE_LABELS[n][0]} ({n})" for n in names],
             "value": [_rule_value(protocol, n) for n in names],
             "basis": [" ".join(protocol.rule(n).basis.split()) for n in names],
             "sources": [sources_text(protocol.rule(n).source_ids) for n in names],
@@ -306,8 +306,8 @@ def rule_comparison(*protocols: Any) -> Table:
     >>> list(t.frame.columns)
     ['Rule', 'seed-article', 'early-cold']
     """
-    names = [r["rule"] for r in protocols[0].rule_table()]
-    data = {"rule": [RULE_LABELS.get(n, (n, ""))[0] for n in names]}
+    names = rule_names()
+    data = {"rule": [RULE_LABELS[n][0] for n in names]}
     headers = {"rule": "Rule"}
     for number, protocol in enumerate(protocols):
         key = f"p{number}"
