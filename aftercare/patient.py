@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .clock import CLOCK_WORDS, night_problem, parse_clock
+from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_problem, parse_clock
 from .errors import InputError
 from .factors import factor_ids, load_factors
 
@@ -50,11 +50,12 @@ _ALLOWED = {
     "asleep_from": CLOCK_WORDS + ", or None for the protocol's default",
     "has_helper": "True or False",
 }
-#: The waking-hours rule in words (error messages and the patient file's schema).
+#: The waking-hours rule in words, for error messages (``{hours}``: the shortest night).
 WAKING_HOURS_WORDS = (
     "give awake_from and asleep_from together (or neither, for the protocol's default day); "
     "they must leave a night of at least {hours} hours"
 )
+_WAKING_HOURS_ALLOWED = WAKING_HOURS_WORDS.format(hours=MIN_NIGHT_HOURS)
 
 
 class Patient(BaseModel):
@@ -161,9 +162,7 @@ class Patient(BaseModel):
 
     @model_validator(mode="after")
     def _day_has_a_night(self) -> Patient:
-        from .clock import MIN_NIGHT_HOURS
-
-        allowed = WAKING_HOURS_WORDS.format(hours=MIN_NIGHT_HOURS)
+        allowed = _WAKING_HOURS_ALLOWED
         if (self.awake_from is None) != (self.asleep_from is None):
             missing = "asleep_from" if self.asleep_from is None else "awake_from"
             given = "awake_from" if missing == "asleep_from" else "asleep_from"
