@@ -18,6 +18,7 @@ LAYERS = {
     "resources": 0,
     "sources": 0,
     "clock": 0,
+    "palette": 0,
     "factors": 1,
     "packs": 1,
     "instructions": 1,

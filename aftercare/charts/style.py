@@ -31,6 +31,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from ..errors import InputError
+from ..palette import LEVEL_STYLE, OKABE_ITO
 
 __all__ = [
     "OKABE_ITO",
@@ -48,18 +49,6 @@ __all__ = [
     "clock_label",
 ]
 
-#: The Okabe-Ito palette (name -> hex), safe for common colour-vision deficiencies.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-
 #: Roles used across the charts -> colour. One meaning, one colour, in every chart.
 COLORS: dict[str, str] = {
     "ice": OKABE_ITO["blue"],
@@ -73,19 +62,6 @@ COLORS: dict[str, str] = {
     "threshold": OKABE_ITO["black"],
     "text": "#222222",
     "grid": "#DDDDDD",
-}
-
-#: Category -> how it is drawn. Colour is backed up by a text label, a marker and a hatch.
-LEVEL_STYLE: dict[str, dict[str, str]] = {
-    "ok": {"color": OKABE_ITO["bluish_green"], "marker": "o", "hatch": "", "label": "OK"},
-    "recommended": {
-        "color": OKABE_ITO["bluish_green"],
-        "marker": "o",
-        "hatch": "",
-        "label": "recommended",
-    },
-    "caution": {"color": OKABE_ITO["orange"], "marker": "^", "hatch": "//", "label": "caution"},
-    "avoid": {"color": OKABE_ITO["vermillion"], "marker": "X", "hatch": "xx", "label": "AVOID"},
 }
 
 #: Default figure size for a 16:9 slide, in inches, and the resolution used for PNGs.

@@ -13,6 +13,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from ..palette import LEVEL_STYLE
 from .parts import Parts, sources_html
 
 __all__ = [
@@ -28,9 +29,9 @@ __all__ = [
     "LEVEL_COLORS",
 ]
 
-#: Border colour of a verdict (Okabe-Ito; the verdict is always written out too).
-LEVEL_COLORS = {"ok": "#009E73", "caution": "#E69F00", "avoid": "#D55E00"}
-_LEVEL_WORDS = {"ok": "OK", "caution": "CAUTION", "avoid": "AVOID"}
+#: Border colour of a verdict (the house palette's; the verdict is always written out too).
+LEVEL_COLORS = {level: LEVEL_STYLE[level]["color"] for level in ("ok", "caution", "avoid")}
+_LEVEL_WORDS = {level: LEVEL_STYLE[level]["label"].upper() for level in LEVEL_COLORS}
 #: Estimated lines of step text one part of a plan report holds (one part per slide in a deck:
 #: about 100 characters a line at the deck's text size, below a heading).
 STEP_LINES_PER_PART = 20
