@@ -19,6 +19,7 @@ existing file is kept unless ``force`` is given.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "handout_context",
     "render_handout",
     "write_handout",
+    "write_sheet",
 ]
 
 _TEMPLATES = shipped("export", "templates")
@@ -447,14 +449,68 @@ def write_handout(
     --------
     >>> write_handout("tests/fixtures/patient_en.json", "sheet.html")  # doctest: +SKIP
     """
-    out = Path(out)
-    if out.suffix.lower() not in _OUT_SUFFIXES:
-        raise InputError("out", str(out), "a file name ending in .html or .pdf")
+    out = _out_path(out)
     if same_path(out, Path(patient_file)):
         raise OutputPathError(
             f"--out {out} is the patient file; choose another file (not even --force "
             "replaces --patient)"
         )
+    return _write(
+        lambda: load_patient_file(patient_file),
+        out,
+        file=patient_file,
+        lang=lang,
+        protocol=protocol,
+        force=force,
+        copy=copy,
+        clock=clock,
+    )
+
+
+def write_sheet(
+    record: PatientFile,
+    out: str | Path,
+    *,
+    source: str = "the form",
+    lang: str = "en",
+    protocol: Any = None,
+    force: bool = False,
+    copy: str = "patient",
+    clock: str | None = None,
+) -> HandoutResult:
+    """Write the aftercare sheet of a patient record already read (for example from a form) to
+    ``out``, as :func:`write_handout` does for a file; ``source`` names the record in errors."""
+    return _write(
+        lambda: record,
+        _out_path(out),
+        file=source,
+        lang=lang,
+        protocol=protocol,
+        force=force,
+        copy=copy,
+        clock=clock,
+    )
+
+
+def _out_path(out: str | Path) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in _OUT_SUFFIXES:
+        raise InputError("out", str(out), "a file name ending in .html or .pdf")
+    return out
+
+
+def _write(
+    read: Callable[[], PatientFile],
+    out: Path,
+    *,
+    file: str | Path,
+    lang: str,
+    protocol: Any,
+    force: bool,
+    copy: str,
+    clock: str | None,
+) -> HandoutResult:
+    """Check ``out`` and the options, then read the record, render it and write it atomically."""
     check_writable(out, force=force)
     if not out.parent.is_dir():
         what = "is a file" if out.parent.exists() else "does not exist"
@@ -464,10 +520,8 @@ def write_handout(
     check_choice("copy", copy, COPIES)
     if clock is not None:
         check_choice("clock", clock, CLOCKS)
-    record = load_patient_file(patient_file)
-    html, context = _render(
-        record, lang=lang, protocol=protocol, file=patient_file, copy=copy, clock=clock
-    )
+    record = read()
+    html, context = _render(record, lang=lang, protocol=protocol, file=file, copy=copy, clock=clock)
     data: str | bytes = html
     if out.suffix.lower() == ".pdf":
         from .pdf import print_html_string_to_pdf

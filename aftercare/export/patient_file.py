@@ -30,6 +30,7 @@ __all__ = [
     "PatientFileError",
     "PatientFile",
     "load_patient_file",
+    "patient_record",
     "patient_schema",
     "EXAMPLE",
 ]
@@ -184,7 +185,7 @@ def _as_json(value: object) -> str:
         return quote(value)
 
 
-def _explain(exc: ValidationError, file: Path) -> PatientFileError:
+def _explain(exc: ValidationError, file: str | Path) -> PatientFileError:
     first = exc.errors()[0]
     original = (first.get("ctx") or {}).get("error")
     if isinstance(original, _FactorError):
@@ -263,6 +264,15 @@ def _check_json(text: str, path: Path) -> Any:
     except DataError as exc:
         raise PatientFileError(path, exc.problem) from None
     return raw
+
+
+def patient_record(data: dict[str, Any], source: str | Path) -> PatientFile:
+    """A patient record given as a mapping (for example a form's fields), checked as a patient
+    file is: a bad field is a :class:`PatientFileError` naming ``source`` and the field."""
+    try:
+        return PatientFile.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, source) from None
 
 
 def load_patient_file(path: str | Path) -> PatientFile:

@@ -5,7 +5,8 @@ by ``./scripts/dashboards``). It is a thin front end to :mod:`aftercare.export.h
 form becomes a patient file (the same JSON that ``python -m aftercare handout --patient`` reads,
 validated by :class:`~aftercare.export.patient_file.PatientFile`), the preview is
 :func:`~aftercare.export.handout.render_handout`, and "Write the sheet" calls
-:func:`~aftercare.export.handout.write_handout` (HTML, or PDF through the system Chromium).
+:func:`~aftercare.export.handout.write_sheet`, the handout's own writer given the record
+(HTML, or PDF through the system Chromium).
 An existing sheet is never replaced unless "Replace" is ticked; every error is one line.
 
 Examples
@@ -21,8 +22,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,9 @@ from ..errors import AftercareError
 from ..patient import Patient
 from ..widgets.controls import clock_picker, factor_checkboxes, protocol_choices, protocol_dropdown
 from .files import OutputExistsError
-from .handout import render_handout, write_handout
+from .handout import render_handout, write_sheet
 from .i18n import language_names
-from .patient_file import PatientFile
+from .patient_file import PatientFile, patient_record
 
 __all__ = ["PatientSheetApp"]
 
@@ -128,8 +127,6 @@ class PatientSheetApp(widgets.VBox):
     # -- the form as a patient file ------------------------------------------------------------
     def record(self) -> PatientFile:
         """The form as a :class:`PatientFile` (raises ``AftercareError`` naming a bad field)."""
-        from .patient_file import PatientFileError
-
         c = self.controls
         data: dict[str, Any] = {
             "hours_since_needling": c["hours_since_needling"].value,
@@ -143,17 +140,7 @@ class PatientSheetApp(widgets.VBox):
             text = (c[key].value or "").strip()
             if text:
                 data[key] = text
-        try:
-            return PatientFile.model_validate(data)
-        except Exception as exc:  # pydantic's error, worded as the patient file's would be
-            errors = getattr(exc, "errors", lambda: [])()
-            field = ".".join(str(p) for p in errors[0]["loc"]) if errors else None
-            problem = errors[0]["msg"] if errors else str(exc)
-            if errors and errors[0].get("type") == "string_pattern_mismatch":
-                problem = (
-                    f"{errors[0].get('input')!r} is not a clock time; write HH:MM, 00:00 to 23:59"
-                )
-            raise PatientFileError("the form", problem, field) from None
+        return patient_record(data, "the form")
 
     def _protocol(self) -> Any:
         return self.protocols[self.controls["protocol"].value]
@@ -195,19 +182,13 @@ class PatientSheetApp(widgets.VBox):
         try:
             record = self.record()
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix="aftercare-sheet-") as tmp:
-                patient_file = Path(tmp) / "patient.json"
-                patient_file.write_text(
-                    json.dumps(record.model_dump(mode="json", exclude_none=True, by_alias=True)),
-                    encoding="utf-8",
-                )
-                result = write_handout(
-                    patient_file,
-                    target,
-                    lang=self.controls["lang"].value,
-                    protocol=self._protocol(),
-                    force=self.replace.value,
-                )
+            result = write_sheet(
+                record,
+                target,
+                lang=self.controls["lang"].value,
+                protocol=self._protocol(),
+                force=self.replace.value,
+            )
         except OutputExistsError:
             self.message.value = (
                 f'<div role="alert"><b>Not written:</b> {html.escape(str(target))} already '
