@@ -409,27 +409,27 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
         )
     factors = load_factors()
     caps = protocol.rules.factor_max_session_minutes.value
+    for loc, ids in (
+        (("rules", "factor_max_session_minutes", "value"), caps),
+        (("factor_levels",), protocol.factor_levels),
+    ):
+        for factor_id in ids:
+            if factor_id not in factors:
+                raise DataError(
+                    name,
+                    f"unknown factor {quote(factor_id)}",
+                    line=line(*loc, factor_id),
+                    column=".".join(loc),
+                    allowed=", ".join(factors),
+                )
     for factor_id, minutes in caps.items():
         where = f"rules.factor_max_session_minutes.value.{factor_id}"
-        if factor_id not in factors:
-            raise DataError(
-                name, f"unknown factor {factor_id!r}", column=where, allowed=", ".join(factors)
-            )
         if not (1 <= minutes <= protocol.max_session_minutes):
             raise DataError(
                 name,
                 f"{minutes:g} minutes is not a shorter cap",
                 column=where,
                 allowed=f"1 to max_session_minutes ({protocol.max_session_minutes:g}) minutes",
-            )
-    for factor_id in protocol.factor_levels:
-        if factor_id not in factors:
-            raise DataError(
-                name,
-                f"unknown factor {quote(factor_id)}",
-                line=line("factor_levels", factor_id),
-                column="factor_levels",
-                allowed=", ".join(factors),
             )
     problem = night_problem(protocol.day_starts, protocol.night_starts)
     if problem:
