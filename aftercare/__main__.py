@@ -43,7 +43,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .export.i18n import languages
+    from .sheet.i18n import languages
 
     parser = argparse.ArgumentParser(
         prog="python -m aftercare",
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         default="en",
         choices=list(languages()),
-        help="language of the sheet: a catalogue in aftercare/export/locale (default en)",
+        help="language of the sheet: a catalogue in aftercare/sheet/locale (default en)",
     )
     handout.add_argument(
         "--protocol",
@@ -294,7 +294,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from .export.handout import write_handout
+    from .sheet.handout import write_handout
 
     result = write_handout(
         args.patient,
@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _handout(args)
             if args.command == "classroom":
                 return _classroom(args)
-            from .export.patient_file import patient_schema
+            from .sheet.patient_file import patient_schema
 
             print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))
             return 0

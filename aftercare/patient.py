@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Accepted hours since needling [h] and skinfold [mm], (low, high); the handout's patient file
-#: (aftercare.export.patient_file) takes the same ranges.
+#: (aftercare.sheet.patient_file) takes the same ranges.
 HOURS_SINCE_NEEDLING_RANGE_H = (0, 168)
 SKINFOLD_RANGE_MM = (0, 80)
 #: Skinfold assumed when none is given [mm].

@@ -55,7 +55,7 @@
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing
-from aftercare.export.red_flags import warning_signs_table
+from aftercare.sheet.warning_signs import warning_signs_table
 from aftercare.present import plan_report, references
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz

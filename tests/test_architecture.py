@@ -35,6 +35,7 @@ LAYERS = {
     "present": 2,
     "widgets": 3,
     "export": 4,
+    "sheet": 4,
     "classroom": 4,
     "__main__": 4,
 }

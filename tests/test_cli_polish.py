@@ -11,8 +11,8 @@ def test_schema_command_gives_an_example_and_the_factor_ids(capsys):
     import jsonschema
 
     from aftercare.__main__ import main
-    from aftercare.export.patient_file import PatientFile
     from aftercare.factors import factor_ids
+    from aftercare.sheet.patient_file import PatientFile
 
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from aftercare.errors import AftercareError
-from aftercare.export.handout import write_handout
-from aftercare.export.i18n import languages
 from aftercare.factors import factor_ids
+from aftercare.sheet.handout import write_handout
+from aftercare.sheet.i18n import languages
 
 FACTORS = list(factor_ids())
 TEXT_FIELDS = ("site", "name", "clinic_name", "clinic_phone", "clinician", "note")

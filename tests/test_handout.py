@@ -16,17 +16,17 @@ from markupsafe import escape
 from readability import SYLLABLE_SOURCE, fk_grade, patient_text
 
 from aftercare.export.files import OutputExistsError, OutputWriteError
-from aftercare.export.handout import handout_context, render_handout, write_handout
-from aftercare.export.i18n import DATA_CONTEXTS, CatalogueError, get_translator, languages
-from aftercare.export.patient_file import (
+from aftercare.factors import factor_ids
+from aftercare.packs import prescribable_barriers
+from aftercare.sheet.handout import handout_context, render_handout, write_handout
+from aftercare.sheet.i18n import DATA_CONTEXTS, CatalogueError, get_translator, languages
+from aftercare.sheet.patient_file import (
     PatientFile,
     PatientFileError,
     load_patient_file,
     patient_schema,
 )
-from aftercare.export.red_flags import load_red_flags
-from aftercare.factors import factor_ids
-from aftercare.packs import prescribable_barriers
+from aftercare.sheet.warning_signs import load_red_flags
 from aftercare.sources import get_source
 
 # Fixtures "chromium" and "axe_path".
@@ -505,7 +505,7 @@ def test_every_data_text_has_its_translation():
 
 
 def test_catalogues_are_read_from_po_files_not_compiled():
-    locale = ROOT / "aftercare" / "export" / "locale"
+    locale = ROOT / "aftercare" / "sheet" / "locale"
     assert (locale / "en" / "LC_MESSAGES" / "handout.po").is_file()
     assert (locale / "pt_BR" / "LC_MESSAGES" / "handout.po").is_file()
     assert not list(locale.rglob("*.mo"))

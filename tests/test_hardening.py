@@ -21,8 +21,8 @@ import pytest
 from clinic_preset import clinic_preset_text
 
 from aftercare import DataError, Patient, list_protocols, load_protocol, plan_icing
-from aftercare.export.handout import write_handout
 from aftercare.protocol import Protocol, Rule
+from aftercare.sheet.handout import write_handout
 
 ROOT = Path(__file__).resolve().parents[1]
 PATIENT = ROOT / "tests" / "fixtures" / "patient_en.json"

@@ -1,4 +1,4 @@
-"""aftercare.export.i18n: the handout catalogues, and the languages they make."""
+"""aftercare.sheet.i18n: the handout catalogues, and the languages they make."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from aftercare.export import i18n
-from aftercare.export.i18n import get_translator, language_names, languages, normalise_lang
+from aftercare.sheet import i18n
+from aftercare.sheet.i18n import get_translator, language_names, languages, normalise_lang
 
 
 @pytest.fixture
@@ -41,9 +41,9 @@ def test_a_new_language_is_a_new_catalogue_folder(locale_with_spanish):
     """Following docs/extending.md: a folder with its handout.po, and --lang, the sheet app's
     menu and the sheet follow. No code changes."""
     from aftercare.__main__ import parse_args
-    from aftercare.export.handout import render_handout
-    from aftercare.export.patient_file import PatientFile
-    from aftercare.export.sheet_app import PatientSheetApp
+    from aftercare.sheet.app import PatientSheetApp
+    from aftercare.sheet.handout import render_handout
+    from aftercare.sheet.patient_file import PatientFile
 
     assert list(languages()) == ["en", "es", "pt-BR"]
     assert language_names()["es"] == "Español"

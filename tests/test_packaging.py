@@ -81,7 +81,7 @@ from pathlib import Path
 import aftercare
 from aftercare import Patient, plan_icing
 from aftercare.data import data_dir
-from aftercare.export.patient_file import EXAMPLE
+from aftercare.sheet.patient_file import EXAMPLE
 
 site = Path(sys.prefix).resolve()
 assert Path(aftercare.__file__).resolve().is_relative_to(site), aftercare.__file__
@@ -127,8 +127,8 @@ def test_the_wheel_works_outside_the_checkout(tmp_path):
     (wheel,) = wheels.glob("aftercare-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "aftercare/_data/sources.csv" in names
-    assert "aftercare/export/templates/handout.html.j2" in names
-    assert any(n.startswith("aftercare/export/locale/pt_BR/") for n in names)
+    assert "aftercare/sheet/templates/handout.html.j2" in names
+    assert any(n.startswith("aftercare/sheet/locale/pt_BR/") for n in names)
     assert not any(n.startswith(("notebooks/", "js/", "tests/")) for n in names)
 
     env_dir = tmp_path / "fresh"

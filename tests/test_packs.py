@@ -70,9 +70,9 @@ def test_a_new_barrier_is_a_data_change_plus_its_translations(data_copy, tmp_pat
     """Following docs/extending.md: one entry in data/barriers.yaml, a protocol that uses it,
     and its sentence in each handout catalogue. No code changes."""
     from aftercare.charts import cooling_curve
-    from aftercare.export import i18n
-    from aftercare.export.handout import render_handout
-    from aftercare.export.patient_file import PatientFile
+    from aftercare.sheet import i18n
+    from aftercare.sheet.handout import render_handout
+    from aftercare.sheet.patient_file import PatientFile
     from aftercare.thermal import simulate_cooling
 
     with (data_copy / "barriers.yaml").open("a", encoding="utf-8") as handle:

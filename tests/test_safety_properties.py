@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 
 from aftercare import InputError, Patient, compare_alternatives, load_protocol, plan_icing
 from aftercare.clock import MIN_NIGHT_HOURS
-from aftercare.export.i18n import languages
 from aftercare.factors import factor_ids, load_factors
 from aftercare.packs import modality_ids, prescribable_barriers
 from aftercare.protocol import protocol_from_mapping
+from aftercare.sheet.i18n import languages
 from aftercare.sources import load_sources
 
 FACTORS = factor_ids()
@@ -286,8 +286,8 @@ def _section(html: str, heading_id: str) -> str:
     st.sampled_from(list(languages())),
 )
 def test_sheet_names_what_to_avoid_and_never_offers_it(present, helper, lang):
-    from aftercare.export.handout import handout_context, render_handout
-    from aftercare.export.patient_file import PatientFile
+    from aftercare.sheet.handout import handout_context, render_handout
+    from aftercare.sheet.patient_file import PatientFile
 
     record = PatientFile.model_validate(
         {"needled_at": "09:30", "factors": present, "has_helper": helper}

@@ -1,10 +1,10 @@
-"""The patient-sheet dashboard: a thin form over the handout writer (aftercare.export.handout)."""
+"""The patient-sheet dashboard: a thin form over the handout writer (aftercare.sheet.handout)."""
 
 from __future__ import annotations
 
 import pytest
 
-from aftercare.export.sheet_app import PatientSheetApp
+from aftercare.sheet.app import PatientSheetApp
 
 
 @pytest.fixture

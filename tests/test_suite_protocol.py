@@ -82,7 +82,7 @@ def test_apps_open_on_the_suite_protocol(monkeypatch, tmp_path):
 
 
 def test_handout_without_protocol_follows_the_setting(monkeypatch, tmp_path):
-    from aftercare.export.handout import write_handout
+    from aftercare.sheet.handout import write_handout
 
     clinic = _clinic_file(tmp_path)
     monkeypatch.setenv(PROTOCOL_ENV, str(clinic))

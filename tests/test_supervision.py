@@ -6,11 +6,11 @@ import json
 
 from aftercare import load_protocol, plan_icing
 from aftercare.cases import get_case
-from aftercare.export.patient_file import load_patient_file, patient_schema
+from aftercare.sheet.patient_file import load_patient_file, patient_schema
 
 
 def test_has_helper_travels_from_the_patient_file_to_the_plan(tmp_path):
-    from aftercare.export.patient_file import build_patient
+    from aftercare.sheet.patient_file import build_patient
 
     path = tmp_path / "p.json"
     for helper, verdict in ((False, "avoid"), (True, "caution")):

@@ -1,12 +1,12 @@
-"""Exports: offline reveal.js decks, static pages, PDFs and patient handouts.
+"""Exports of the course: offline reveal.js decks, static pages and PDFs.
 
 Everything written here opens from ``file://`` with the network off: browser assets come from
 ``js/node_modules`` (``npm ci --prefix js``) and are copied beside the output once.
 
 Modules: :mod:`.assets` (npm assets), :mod:`.notebooks` (in-memory execution),
-:mod:`.render` / :mod:`.slides` / :mod:`.html` / :mod:`.pdf` (exports), :mod:`.handout`,
-:mod:`.patient_file`, :mod:`.red_flags`, :mod:`.i18n` (patient sheets), :mod:`.browser`
-(system Chromium), :mod:`.files` (atomic writes). Names below are loaded on first use, so
+:mod:`.render` / :mod:`.slides` / :mod:`.html` / :mod:`.pdf` (exports), :mod:`.browser`
+(system Chromium), :mod:`.files` (atomic writes). The patient sheet is its own package,
+:mod:`aftercare.sheet`, which uses the last two. Names below are loaded on first use, so
 ``import aftercare.export`` stays light (no nbconvert, nbformat or Playwright).
 """
 
@@ -47,18 +47,25 @@ _WHERE = {
     "export_slides": "slides",
     "export_html": "html",
     "export_pdf": "pdf",
-    "write_handout": "handout",
-    "write_sheet": "handout",
-    "render_handout": "handout",
-    "PatientFileError": "patient_file",
-    "load_patient_file": "patient_file",
-    "load_red_flags": "red_flags",
 }
+
+# The patient sheet moved to its own package (aftercare.sheet); these names stay here for
+# existing callers.
+_MOVED = (
+    "write_handout",
+    "write_sheet",
+    "render_handout",
+    "PatientFileError",
+    "load_patient_file",
+    "load_red_flags",
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    if name in _MOVED:
+        return getattr(import_module("aftercare.sheet"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
