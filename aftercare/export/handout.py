@@ -1,7 +1,5 @@
-"""Moved to :mod:`aftercare.sheet.handout`; this module path stays for existing callers."""
+"""Moved to :mod:`aftercare.sheet.handout`; this module path keeps its public names for
+existing callers."""
 
-import sys
-
-from ..sheet import handout as _moved
-
-sys.modules[__name__] = _moved
+from ..sheet.handout import *  # noqa: F403
+from ..sheet.handout import __all__  # noqa: F401

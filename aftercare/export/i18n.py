@@ -1,7 +1,5 @@
-"""Moved to :mod:`aftercare.sheet.i18n`; this module path stays for existing callers."""
+"""Moved to :mod:`aftercare.sheet.i18n`; this module path keeps its public names for
+existing callers."""
 
-import sys
-
-from ..sheet import i18n as _moved
-
-sys.modules[__name__] = _moved
+from ..sheet.i18n import *  # noqa: F403
+from ..sheet.i18n import __all__  # noqa: F401

@@ -1,7 +1,5 @@
-"""Moved to :mod:`aftercare.sheet.patient_file`; this module path stays for existing callers."""
+"""Moved to :mod:`aftercare.sheet.patient_file`; this module path keeps its public names for
+existing callers."""
 
-import sys
-
-from ..sheet import patient_file as _moved
-
-sys.modules[__name__] = _moved
+from ..sheet.patient_file import *  # noqa: F403
+from ..sheet.patient_file import __all__  # noqa: F401

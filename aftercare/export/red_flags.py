@@ -1,7 +1,5 @@
-"""Moved to :mod:`aftercare.sheet.warning_signs`; this module path stays for existing callers."""
+"""Moved to :mod:`aftercare.sheet.warning_signs`; this module path keeps its public names for
+existing callers."""
 
-import sys
-
-from ..sheet import warning_signs as _moved
-
-sys.modules[__name__] = _moved
+from ..sheet.warning_signs import *  # noqa: F403
+from ..sheet.warning_signs import __all__  # noqa: F401

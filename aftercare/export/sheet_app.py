@@ -1,7 +1,5 @@
-"""Moved to :mod:`aftercare.sheet.app`; this module path stays for existing callers."""
+"""Moved to :mod:`aftercare.sheet.app`; this module path keeps its public names for
+existing callers."""
 
-import sys
-
-from ..sheet import app as _moved
-
-sys.modules[__name__] = _moved
+from ..sheet.app import *  # noqa: F403
+from ..sheet.app import __all__  # noqa: F401
