@@ -269,7 +269,7 @@ class Planner:
 
 
 class Learner:
-    """One learner's browser, as HTTP requests and a kernel websocket."""
+    """One learner's browser (or the instructor's), as HTTP requests and a kernel websocket."""
 
     def __init__(self, base_url: str, name: str, password: str = PASSWORD) -> None:
         self.base_url, self.name, self.password = base_url, name, password
@@ -280,15 +280,26 @@ class Learner:
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def login(self) -> httpx.Response:
-        """Fill in and send the hub's login form; return the last response of the redirects."""
-        page = await self.http.get("/hub/login")
+    async def login(self, then: str | None = None) -> httpx.Response:
+        """Fill in and send the hub's login form; return the last response of the redirects.
+
+        ``then`` is the page to land on (``?next=``); by default the hub opens (and so starts)
+        the user's own server.
+        """
+        params = {"next": then} if then else None
+        page = await self.http.get("/hub/login", params=params)
         page.raise_for_status()
         found = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
         form = {"username": self.name, "password": self.password}
         if found:
             form["_xsrf"] = found.group(1)
-        return await self.http.post("/hub/login", data=form)
+        return await self.http.post("/hub/login", data=form, params=params)
+
+    async def ready_servers(self) -> set[str]:
+        """Names whose server is ready, from the hub's REST API (as the instructor)."""
+        response = await self.http.get("/hub/api/users", params={"state": "ready"})
+        response.raise_for_status()
+        return {user["name"] for user in response.json()}
 
     async def wait_ready(self, timeout_s: float = 300) -> None:
         """Follow the spawn's progress (the event stream the spawn-pending page reads), then
