@@ -2,7 +2,7 @@
 
 Against a small stand-in for the hub's REST API (127.0.0.1, a free port): servers are started a
 bounded number at a time, a 429 is waited out, one failed server does not stop the others. The
-whole path through the real JupyterHub with 2 learners is tests/e2e/test_classroom_prestart.py.
+whole path through the real JupyterHub with 2 learners is tests/e2e/test_classroom_hub_prestart.py.
 """
 
 from __future__ import annotations

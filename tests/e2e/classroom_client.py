@@ -17,10 +17,12 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -116,6 +118,43 @@ def start_room(
         time.sleep(0.3)
     room.stop()
     raise RuntimeError(f"classroom not ready after 60 s:\n{log.read_text()}")
+
+
+def why_not_as_root() -> str | None:
+    """Why a classroom cannot run from this checkout as root (None when it can, or not root).
+
+    As root the learners' own users run the servers: they must be able to read this checkout
+    and its environment (the command would stop with this same message).
+    """
+    from aftercare.classroom import ClassroomError
+    from aftercare.classroom.accounts import check_reachable, running_as_root
+
+    if running_as_root():
+        for folder, what in ((ROOT, "the checkout"), (Path(sys.prefix), "the environment")):
+            try:
+                check_reachable(folder, what)
+            except ClassroomError as exc:
+                return f"the classroom cannot run from here as root: {exc}"
+    return None
+
+
+@contextlib.contextmanager
+def temporary_room(users: int, limit_s: int, options: tuple = ()) -> Iterator[Room]:
+    """A classroom whose state is in a new temporary folder, removed afterwards.
+
+    Not under pytest's tmp_path: as root, the learners' own users must be able to pass through
+    every folder above their homes (pytest's base folder is private).
+    """
+    base = Path(tempfile.mkdtemp(prefix="aftercare-classroom-"))
+    base.chmod(0o711)
+    try:
+        room = start_room(base / "state", users=users, limit_s=limit_s, options=options)
+        try:
+            yield room
+        finally:
+            room.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -10,38 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from classroom_client import ROOT, Learner, start_room
-
-from aftercare.classroom import ClassroomError
-from aftercare.classroom.accounts import check_reachable, running_as_root
+from classroom_client import Learner, temporary_room, why_not_as_root
 
 pytestmark = [pytest.mark.timeout(300)]
 
 
 @pytest.fixture
 def room():
-    if running_as_root():
-        for folder, what in ((ROOT, "the checkout"), (Path(sys.prefix), "the environment")):
-            try:
-                check_reachable(folder, what)
-            except ClassroomError as exc:
-                pytest.skip(f"the classroom cannot run from here as root: {exc}")
-    base = Path(tempfile.mkdtemp(prefix="aftercare-prestart-"))
-    base.chmod(0o711)  # as root the learners' own users pass through it to their folders
-    room = start_room(base / "state", users=2, limit_s=280, options=("--prestart",))
-    try:
+    if problem := why_not_as_root():
+        pytest.skip(problem)
+    with temporary_room(users=2, limit_s=280, options=("--prestart",)) as room:
         yield room
-    finally:
-        room.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_prestart_runs_every_server_before_anyone_logs_in(room):
