@@ -56,6 +56,12 @@ def test_prestart_runs_every_server_before_anyone_logs_in(room):
     log = room.log.read_text()
     assert "starting every learner's server now" in log
     assert re.search(r"prestart: 2 of 2 servers ready in \d+\.\d s", log), log[-3000:]
+    # Done, the service stays up as `sleep` (the hub would restart a managed service that exits).
+    import psutil
+
+    tree = psutil.Process(room.process.pid).children(recursive=True)
+    assert ["sleep", "infinity"] in [p.cmdline() for p in tree]
+    assert "Service prestart exited" not in log
     for name in sorted(names):
         # The hub's access log: the prestart service's token started each server.
         started = rf"20[12] POST /hub/api/users/{name}/server \S* ?\(prestart@127\.0\.0\.1\)"
