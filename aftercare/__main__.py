@@ -222,6 +222,12 @@ def _add_classroom_parser(commands) -> None:
         metavar="MIN",
         help="stop a learner's server after this long idle; files stay (default 60)",
     )
+    room.add_argument(
+        "--prestart",
+        action="store_true",
+        help="start every learner's server as soon as the hub is up, a few at a time, so a "
+        "class logging in at once finds them running",
+    )
 
 
 def _classroom(args: argparse.Namespace) -> int:
@@ -235,6 +241,7 @@ def _classroom(args: argparse.Namespace) -> int:
         ssl_cert=args.ssl_cert,
         ssl_key=args.ssl_key,
         idle_minutes=args.idle_minutes,
+        prestart=args.prestart,
     )
     return run_classroom(settings)
 

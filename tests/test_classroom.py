@@ -258,7 +258,7 @@ def test_the_kubernetes_values_match_the_one_machine_classroom():
     assert hub["JupyterHub"]["authenticator_class"] == "shared-password"
     assert hub["Authenticator"]["admin_users"] == ["instructor"]
     assert hub["Authenticator"]["allowed_users"] == learner_names(30)
-    assert "SharedPasswordAuthenticator" not in hub  # passwords come with --set, never here
+    assert "SharedPasswordAuthenticator" not in hub  # passwords: a secrets file, never here
     single = values["singleuser"]
     assert single["defaultUrl"] == START_PAGE
     assert "copy_course" in " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])

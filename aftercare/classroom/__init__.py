@@ -8,7 +8,8 @@ course, and ``instructor`` sees and stops their servers on the hub's admin page.
 Modules: :mod:`.settings` (options, passwords, validation), :mod:`.accounts` (state folder,
 learners' folders, course copy, system users), :mod:`.spawner` (JupyterHub's local-process
 spawner with the learner's folder and course), :mod:`.hub` (the JupyterHub configuration and
-the command). Sizing and the load benchmark: ``docs/classroom.md``.
+the command), :mod:`.prestart` (the hub service that starts every learner's server before class,
+``--prestart``). Sizing and the load benchmark: ``docs/classroom.md``.
 """
 
 from __future__ import annotations

@@ -164,6 +164,11 @@ def hub_config(
     c.JupyterHub.load_roles = [
         {"name": "idle-culler", "scopes": _CULLER_SCOPES, "services": ["idle-culler"]}
     ]
+    if settings.prestart:
+        from .prestart import prestart_role, prestart_service
+
+        c.JupyterHub.services.append(prestart_service(settings.learners))
+        c.JupyterHub.load_roles.append(prestart_role())
     return c
 
 
@@ -195,6 +200,13 @@ def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from
         lines.append(
             f"warning: the classroom is open to the network at {settings.url} without TLS: "
             "passwords and work cross the network in clear text; add --ssl-cert and --ssl-key"
+        )
+    if settings.prestart:
+        from .prestart import default_concurrency
+
+        lines.append(
+            f"  starting every learner's server now, {default_concurrency()} at a time "
+            "(--prestart), so each finds JupyterLab running at login"
         )
     lines.append("  stop with Ctrl+C; everyone's work is kept and is there again on restart")
     return lines

@@ -159,6 +159,8 @@ class ClassroomSettings:
         A learner's server idle this long is stopped (their files stay), 1 to 10080.
     course : Path
         Folder whose notebooks every learner copies at first login.
+    prestart : bool
+        Start every learner's server as soon as the hub is up (:mod:`.prestart`).
 
     Examples
     --------
@@ -175,6 +177,7 @@ class ClassroomSettings:
     ssl_key: Path | None = None
     idle_minutes: float = 60
     course: Path = field(default_factory=default_course_dir)
+    prestart: bool = False
 
     @classmethod
     def build(
@@ -188,6 +191,7 @@ class ClassroomSettings:
         ssl_key: Path | str | None = None,
         idle_minutes: float = 60,
         course: Path | str | None = None,
+        prestart: bool = False,
     ) -> ClassroomSettings:
         """Check every option and return the settings (raises :class:`InputError` or
         :class:`ClassroomError` with one line naming the option)."""
@@ -218,6 +222,7 @@ class ClassroomSettings:
             ssl_key=key,
             idle_minutes=idle_minutes,
             course=course_dir,
+            prestart=bool(prestart),
         )
 
     @property

@@ -17,10 +17,12 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -116,6 +118,43 @@ def start_room(
         time.sleep(0.3)
     room.stop()
     raise RuntimeError(f"classroom not ready after 60 s:\n{log.read_text()}")
+
+
+def why_not_as_root() -> str | None:
+    """Why a classroom cannot run from this checkout as root (None when it can, or not root).
+
+    As root the learners' own users run the servers: they must be able to read this checkout
+    and its environment (the command would stop with this same message).
+    """
+    from aftercare.classroom import ClassroomError
+    from aftercare.classroom.accounts import check_reachable, running_as_root
+
+    if running_as_root():
+        for folder, what in ((ROOT, "the checkout"), (Path(sys.prefix), "the environment")):
+            try:
+                check_reachable(folder, what)
+            except ClassroomError as exc:
+                return f"the classroom cannot run from here as root: {exc}"
+    return None
+
+
+@contextlib.contextmanager
+def temporary_room(users: int, limit_s: int, options: tuple = ()) -> Iterator[Room]:
+    """A classroom whose state is in a new temporary folder, removed afterwards.
+
+    Not under pytest's tmp_path: as root, the learners' own users must be able to pass through
+    every folder above their homes (pytest's base folder is private).
+    """
+    base = Path(tempfile.mkdtemp(prefix="aftercare-classroom-"))
+    base.chmod(0o711)
+    try:
+        room = start_room(base / "state", users=users, limit_s=limit_s, options=options)
+        try:
+            yield room
+        finally:
+            room.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -269,7 +308,7 @@ class Planner:
 
 
 class Learner:
-    """One learner's browser, as HTTP requests and a kernel websocket."""
+    """One learner's browser (or the instructor's), as HTTP requests and a kernel websocket."""
 
     def __init__(self, base_url: str, name: str, password: str = PASSWORD) -> None:
         self.base_url, self.name, self.password = base_url, name, password
@@ -280,15 +319,26 @@ class Learner:
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def login(self) -> httpx.Response:
-        """Fill in and send the hub's login form; return the last response of the redirects."""
-        page = await self.http.get("/hub/login")
+    async def login(self, then: str | None = None) -> httpx.Response:
+        """Fill in and send the hub's login form; return the last response of the redirects.
+
+        ``then`` is the page to land on (``?next=``); by default the hub opens (and so starts)
+        the user's own server.
+        """
+        params = {"next": then} if then else None
+        page = await self.http.get("/hub/login", params=params)
         page.raise_for_status()
         found = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
         form = {"username": self.name, "password": self.password}
         if found:
             form["_xsrf"] = found.group(1)
-        return await self.http.post("/hub/login", data=form)
+        return await self.http.post("/hub/login", data=form, params=params)
+
+    async def ready_servers(self) -> set[str]:
+        """Names whose server is ready, from the hub's REST API (as the instructor)."""
+        response = await self.http.get("/hub/api/users", params={"state": "ready"})
+        response.raise_for_status()
+        return {user["name"] for user in response.json()}
 
     async def wait_ready(self, timeout_s: float = 300) -> None:
         """Follow the spawn's progress (the event stream the spawn-pending page reads), then

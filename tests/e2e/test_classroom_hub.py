@@ -18,15 +18,18 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import pytest
-from classroom_client import PASSWORD, PLANNER_NOTEBOOK, ROOT, Learner, start_room
+from classroom_client import (
+    PASSWORD,
+    PLANNER_NOTEBOOK,
+    Learner,
+    start_room,
+    temporary_room,
+    why_not_as_root,
+)
 from harness import (
     ARTIFACTS,
     CHROMIUM,
@@ -39,9 +42,6 @@ from test_planner_browser import _CANVAS_FACTS, CHANGED, CHART, PIXELS
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from aftercare.classroom import ClassroomError
-from aftercare.classroom.accounts import check_reachable
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.timeout(300),
@@ -52,24 +52,10 @@ AS_ROOT = os.geteuid() == 0
 
 @pytest.fixture(scope="module")
 def room():
-    # Not under pytest's tmp_path: as root, the learners' own users must be able to pass
-    # through every folder above their homes (pytest's base folder is private).
-    if AS_ROOT:
-        # As root the learners' own users run the servers: they must be able to read this
-        # checkout and its environment (the command would stop with this same message).
-        for folder, what in ((ROOT, "the checkout"), (Path(sys.prefix), "the environment")):
-            try:
-                check_reachable(folder, what)
-            except ClassroomError as exc:
-                pytest.skip(f"the classroom cannot run from here as root: {exc}")
-    base = Path(tempfile.mkdtemp(prefix="aftercare-classroom-"))
-    base.chmod(0o711)
-    room = start_room(base / "state", users=2, limit_s=600)
-    try:
+    if problem := why_not_as_root():
+        pytest.skip(problem)
+    with temporary_room(users=2, limit_s=600) as room:
         yield room
-    finally:
-        room.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _run(coroutine):
