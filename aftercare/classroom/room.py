@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -275,7 +276,7 @@ def _handlers(prefix: str, room: Room, auth):
             self.need(SCOPE_NAMES if named else SCOPE_READ)
             since = self.get_argument("since", "")
             if since.isdigit() and int(since) == self.room.version:
-                await self.room.changed.wait(timeout=_LONG_POLL_S)
+                await self.room.changed.wait(timeout=dt.timedelta(seconds=_LONG_POLL_S))
             try:
                 data = self.room.summary_json(named=named)
             except ProgressError as exc:
@@ -309,9 +310,14 @@ def _handlers(prefix: str, room: Room, auth):
                 )
             )
 
+    class Callback(HubOAuthCallbackHandler):
+        # The OAuth state (with its PKCE verifier) lives in the HubOAuth that began the login.
+        def initialize(self):
+            self.hub_auth = auth
+
     return [
         (prefix, Page),
-        (prefix + "oauth_callback", HubOAuthCallbackHandler),
+        (prefix + "oauth_callback", Callback),
         (prefix + "api/answers", Answers),
         (prefix + "api/finished", Finished),
         (prefix + "api/summary", Summary),
@@ -328,8 +334,10 @@ def make_app(room: Room, *, prefix: str | None = None, auth=None) -> web.Applica
     auth = auth or HubOAuth(api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=60)
     return web.Application(
         _handlers(prefix, room, auth),
+        # HubOAuth checks the XSRF token of cookie-authenticated requests itself (token-
+        # authenticated ones, from a learner's kernel, need none); tornado's own check would
+        # run before authentication and refuse the tokens.
         cookie_secret=os.urandom(32),
-        xsrf_cookies=True,
         login_url=auth.login_url,
     )
 
@@ -434,7 +442,8 @@ async function poll() {{
   for (;;) {{
     try {{
       const url = PREFIX + "api/summary?since=" + version + (named() ? "&named=1" : "");
-      const r = await fetch(url, {{credentials: "same-origin", cache: "no-store"}});
+      const r = await fetch(url, {{credentials: "same-origin", cache: "no-store",
+                                   headers: {{"X-XSRFToken": XSRF}}}});
       const data = await r.json();
       if (!r.ok) throw new Error(data.message || r.status);
       version = String(data.version); draw(data);
