@@ -169,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the JSON Schema of the patient file (with an example and the factor ids)",
     )
     _add_classroom_parser(commands)
+    record = commands.add_parser(
+        "record",
+        help="print your completion record (notebooks finished, self-check score, dates)",
+        description="Write a one-page completion record from your own progress file "
+        "(~/.aftercare/progress.sqlite, or AFTERCARE_RECORD_FILE): the notebooks you ran to "
+        "their last cell with their study times, your self-check score, the protocol and the "
+        "suite's version, and the dates. It is a record of study, not a certificate.",
+    )
+    record.add_argument("--out", required=True, type=Path, help="the record, .pdf or .html")
+    record.add_argument("--name", help="your name as it should appear (default: your account)")
+    record.add_argument("--force", action="store_true", help="replace --out if it exists")
     return parser
 
 
@@ -372,6 +383,11 @@ def main(argv: list[str] | None = None) -> int:
                 return _handout(args)
             if args.command == "classroom":
                 return _classroom(args)
+            if args.command == "record":
+                from .export.record import write_record
+
+                print(write_record(args.out, force=args.force, name=args.name))
+                return 0
             from .sheet.patient_file import patient_schema
 
             print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))

@@ -171,6 +171,11 @@ class Quiz(BaseModel):
             seen.add(q.id)
         return self
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every question's id, in file order."""
+        return tuple(q.id for q in self.questions)
+
     def get(self, question_id: str) -> Question:
         """One question by id; an unknown id raises an error listing the valid ids."""
         for q in self.questions:

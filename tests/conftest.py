@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # (and the notebook kernels nbval starts, which inherit this environment) run with the default
 # preset unless a test sets the variable itself.
 os.environ.pop("AFTERCARE_PROTOCOL", None)
+# Runs of the notebooks under test are nobody's study: no self-study record in the tester's home
+# (tests of the record name their own file).
+os.environ["AFTERCARE_RECORD"] = "off"
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -151,13 +151,34 @@ def test_the_hub_uses_jupyterhubs_own_pieces(tmp_path):
 
 def test_idle_servers_are_culled_after_the_configured_time(tmp_path):
     c = _config(_settings(tmp_path, idle_minutes=20))
-    (service,) = c.JupyterHub.services
-    assert service["name"] == "idle-culler"
+    service = {s["name"]: s for s in c.JupyterHub.services}["idle-culler"]
     assert service["command"][1:3] == ["-m", "jupyterhub_idle_culler"]
     assert "--timeout=1200" in service["command"]
-    (role,) = c.JupyterHub.load_roles
+    role = {r["name"]: r for r in c.JupyterHub.load_roles}["idle-culler"]
     assert role["services"] == ["idle-culler"]
     assert "delete:servers" in role["scopes"] and "admin:users" not in role["scopes"]
+
+
+def test_the_room_service_lets_learners_post_and_only_the_instructor_read(tmp_path):
+    from aftercare.classroom.room import SCOPE_ANSWER, SCOPE_NAMES, SCOPE_READ
+
+    settings = _settings(tmp_path)
+    c = _config(settings)
+    room = {s["name"]: s for s in c.JupyterHub.services}["room"]
+    assert room["url"].startswith("http://127.0.0.1:")
+    assert room["command"][1:3] == ["-m", "aftercare.classroom.room"]
+    assert room["command"][-1] == str(settings.state / "room" / "room.sqlite")
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["room-learner"]["users"] == settings.learners
+    assert SCOPE_READ not in roles["room-learner"]["scopes"]
+    assert SCOPE_NAMES not in roles["room-learner"]["scopes"]
+    assert roles["room-instructor"]["users"] == ["instructor"]
+    assert {SCOPE_READ, SCOPE_NAMES} <= set(roles["room-instructor"]["scopes"])
+    assert set(c.JupyterHub.custom_scopes) == {SCOPE_ANSWER, SCOPE_READ, SCOPE_NAMES}
+    # A learner's kernels inherit the server's token: it may post answers, nothing more.
+    assert SCOPE_ANSWER in c.Spawner.server_token_scopes
+    assert SCOPE_READ not in c.Spawner.server_token_scopes
+    assert c.Spawner.environment["AFTERCARE_ROOM_URL"] == room["url"] + "/services/room/"
 
 
 def test_tls_is_passed_to_jupyterhub(tmp_path):

@@ -143,8 +143,9 @@ def test_the_install_command_sets_every_placeholder_and_no_password():
     placeholders = {
         line.split(":")[0].strip() for line in ours.splitlines() if "REPLACE-WITH" in line
     }
-    assert placeholders == {"name", "tag"}  # only the image's, set at install
+    assert placeholders == {"name", "tag"}  # only the images', set at install
     assert "REPLACE" not in yaml.safe_dump(installed["singleuser"]["image"])
+    assert "REPLACE" not in yaml.safe_dump(installed["hub"]["image"])
     assert installed["proxy"]["https"]["hosts"] == ["class.example.org"]
     assert "@" in installed["proxy"]["https"]["letsencrypt"]["contactEmail"]
     # The passwords come from a file; nothing secret on the command line.

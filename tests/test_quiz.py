@@ -137,7 +137,7 @@ def test_widget_feedback_in_words_not_colour_only():
 
     app = QuizApp(ids=["cool-session-cap"])
     card = app.widget.children[0]
-    _prompt, choice, button, result, reveal = card.children
+    _prompt, choice, button, result, _notice, reveal = card.children
     assert "<details>" in reveal.value
     button.click()
     assert "Choose an option" in result.value

@@ -20,9 +20,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..checkin import ROOM_URL_ENV
 from ..export.assets import node_modules_dir
 from .accounts import check_reachable, ensure_system_user, prepare_state, running_as_root
 from .interpreter import LearnerPython, learner_python
+from .room import CUSTOM_SCOPES, SCOPE_ANSWER, SCOPE_NAMES, SCOPE_READ, SERVICE_NAME
 from .settings import (
     INSTRUCTOR,
     PASSWORD_ENV,
@@ -32,7 +34,7 @@ from .settings import (
     instructor_password,
 )
 
-__all__ = ["hub_config", "proxy_command", "startup_lines", "run_classroom", "START_PAGE"]
+__all__ = ["hub_config", "proxy_command", "room_db", "startup_lines", "run_classroom", "START_PAGE"]
 
 #: The page each learner opens on.
 START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
@@ -69,6 +71,7 @@ def hub_config(
     proxy_api_port: int,
     proxy: Path | None = None,
     learner: LearnerPython | None = None,
+    room_port: int = 8083,
 ):
     """The JupyterHub configuration of a classroom.
 
@@ -80,8 +83,8 @@ def hub_config(
         The learners' password and the instructor's (admin) password.
     as_root : bool
         Run each learner's server as their own system user.
-    hub_port, proxy_api_port : int
-        Free ports on 127.0.0.1 for the hub's API and the proxy's API.
+    hub_port, proxy_api_port, room_port : int
+        Free ports on 127.0.0.1 for the hub's API, the proxy's API and the room service.
     proxy : Path, optional
         The ``configurable-http-proxy`` executable (default: :func:`proxy_command`).
     learner : LearnerPython, optional
@@ -160,16 +163,56 @@ def hub_config(
         f"--timeout={round(settings.idle_minutes * 60)}",
         f"--cull-every={max(30, min(300, round(settings.idle_minutes * 60 / 4)))}",
     ]
-    c.JupyterHub.services = [{"name": "idle-culler", "command": culler}]
-    c.JupyterHub.load_roles = [
-        {"name": "idle-culler", "scopes": _CULLER_SCOPES, "services": ["idle-culler"]}
+    room_url = f"http://127.0.0.1:{room_port}"
+    c.JupyterHub.services = [
+        {"name": "idle-culler", "command": culler},
+        {
+            # The room: the class's answers to check-in questions, for the instructor.
+            "name": SERVICE_NAME,
+            "url": room_url,
+            "command": [
+                sys.executable,
+                "-m",
+                "aftercare.classroom.room",
+                "--db",
+                str(room_db(settings)),
+            ],
+            "display": True,
+            "oauth_no_confirm": True,
+            "oauth_client_allowed_scopes": [SCOPE_READ, SCOPE_NAMES],
+        },
     ]
+    access_room = f"access:services!service={SERVICE_NAME}"
+    c.JupyterHub.custom_scopes = CUSTOM_SCOPES
+    c.JupyterHub.load_roles = [
+        {"name": "idle-culler", "scopes": _CULLER_SCOPES, "services": ["idle-culler"]},
+        {"name": "room-learner", "scopes": [SCOPE_ANSWER, access_room], "users": settings.learners},
+        {
+            "name": "room-instructor",
+            "scopes": [SCOPE_READ, SCOPE_NAMES, access_room],
+            "users": [INSTRUCTOR],
+        },
+    ]
+    # A learner's server token (which its kernels inherit) may post that learner's answers to
+    # the room, and nothing more than JupyterHub's default server token may do besides.
+    c.Spawner.server_token_scopes = [
+        "users:activity!user",
+        "access:servers!server",
+        SCOPE_ANSWER,
+        access_room,
+    ]
+    c.Spawner.environment[ROOM_URL_ENV] = f"{room_url}/services/{SERVICE_NAME}/"
     if settings.prestart:
         from .prestart import prestart_role, prestart_service
 
         c.JupyterHub.services.append(prestart_service(settings.learners))
         c.JupyterHub.load_roles.append(prestart_role())
     return c
+
+
+def room_db(settings: ClassroomSettings) -> Path:
+    """The room service's answers: ``STATE/room/room.sqlite`` (kept across restarts)."""
+    return settings.state / "room" / "room.sqlite"
 
 
 def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from: str) -> list[str]:
@@ -183,6 +226,7 @@ def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from
         f"  instructor: log in as {INSTRUCTOR!r} with the password in {where}; "
         f"admin page {settings.url}hub/admin",
         f"  state (database, cookie secret, learners' folders): {settings.state}",
+        f"  the room (the class's answers, live): {settings.url}services/{SERVICE_NAME}/",
         f"  idle servers stop after {settings.idle_minutes:g} minutes (their files stay)",
     ]
     if as_root:
@@ -258,6 +302,7 @@ def run_classroom(
         proxy_api_port=random_port(),
         proxy=proxy,
         learner=learner,
+        room_port=random_port(),
     )
     for line in startup_lines(settings, as_root=as_root, instructor_from=instructor_from):
         echo(line)

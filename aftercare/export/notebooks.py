@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 
 from ..errors import AftercareError
+from ..progress import RECORD_ENV
 from ..resources import require_checkout_dir
 
 __all__ = [
@@ -172,6 +173,7 @@ def _execute(
     node = read_notebook(path)
     env = dict(os.environ)
     env[CHART_VIEW_ENV] = "image"
+    env[RECORD_ENV] = "off"  # an export's run is nobody's study: no record of it
     env[PROTOCOL_ENV] = setting
     with tempfile.TemporaryDirectory(prefix="aftercare-kernel-") as sockets:
         # IPC (Unix sockets in a private folder) instead of TCP on localhost: nothing listens

@@ -10,7 +10,8 @@ form, with its kind and confidence:
   (IPython's ``Out``, and a ``post_run_cell`` hook for runs without history such as nbval's),
   so the list follows the outputs of *this* run, including a clinic's own protocol.
 
-Call it in the last cell, after the rest of the notebook has run. The result is made of parts
+Call it in the last cell, after the rest of the notebook has run; that call also notes the
+notebook as finished for the learner's completion record (:mod:`aftercare.checkin`). The result is made of parts
 (:class:`~.parts.Parts`): one list in a notebook, one slide per part in an exported deck, so the
 deck's last slides are the references.
 
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..checkin import report_finished
 from ..errors import DataError, InputError
 from ..sources import Source, load_sources
 from .parts import Parts
@@ -294,7 +296,14 @@ def references(notebook: str | Path, *, shown: Iterable[str] | None = None) -> R
     """
     cited = notebook_citations(notebook)
     texts = _shown_by_kernel() if shown is None else list(shown)
-    return reference_list([*cited, *ids_shown_in(texts)])
+    result = reference_list([*cited, *ids_shown_in(texts)])
+    if shown is None:
+        # The last cell ran: the notebook counts as finished in the learner's record (or the
+        # room's, in a classroom). A failure is a notice, never an error in the notebook.
+        notice = report_finished(Path(notebook).name)
+        if notice:
+            print(notice, file=sys.stderr)
+    return result
 
 
 watch_results()

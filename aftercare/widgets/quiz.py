@@ -8,7 +8,11 @@ cell. Its display bundle carries three forms of the same content:
   and anything without a widget manager);
 * ``text/plain`` with the answers written out (terminals, nbval's output comparison).
 
-Feedback is given in words ("Correct." / "Not quite.") as well as by colour.
+Feedback is given in words ("Correct." / "Not quite.") as well as by colour. Each checked
+answer is also reported (:func:`aftercare.checkin.report_answer`): to the room service in a
+classroom, so the instructor sees the class's answers, and otherwise to the learner's own record
+(``AFTERCARE_RECORD=off`` turns that off). A report that fails shows a short notice under the
+feedback; the feedback itself never waits for it.
 
 Examples
 --------
@@ -25,6 +29,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..checkin import report_answer
 from ..present import Parts
 from ..quiz import Question, load_quiz, questions_html, questions_text
 
@@ -98,12 +103,21 @@ class QuizApp:
             description="Check answer", tooltip=f"Check the answer to Q{number}"
         )
         result = widgets.HTML("")
+        notice = widgets.HTML("")
+
+        def show_notice(text: str) -> None:
+            notice.value = (
+                f'<p role="status" class="aftercare-note"><em>{html.escape(text)}</em></p>'
+            )
 
         def on_click(_button: widgets.Button) -> None:
             if choice.value is None:
                 result.value = "<em>Choose an option first.</em>"
-            else:
-                result.value = _feedback_html(question, choice.value)
+                return
+            result.value = _feedback_html(question, choice.value)
+            notice.value = ""
+            correct = question.check(choice.value).correct
+            report_answer(question.id, choice.value, correct, notify=show_notice)
 
         button.on_click(on_click)
         # The answer stays available, folded, where no kernel runs the button (static exports
@@ -116,7 +130,8 @@ class QuizApp:
             f"<p><em>Sources:</em> {html.escape(', '.join(question.source_ids))}</p></details>"
         )
         return widgets.VBox(
-            [prompt, choice, button, result, reveal], layout=widgets.Layout(margin="0 0 16px 0")
+            [prompt, choice, button, result, notice, reveal],
+            layout=widgets.Layout(margin="0 0 16px 0"),
         )
 
     @property
