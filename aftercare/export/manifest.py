@@ -28,7 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 from ..data import read_text
 from ..errors import DataError, clip
 from ..resources import checkout_dir
+from .assets import ASSETS_DIRNAME
 from .files import OutputWriteError, describe_os_error, same_path, write_atomic
+from .names import output_name_for, pdf_name
 from .notebooks import ExportError
 
 __all__ = [
@@ -153,10 +155,6 @@ def planned_outputs(
     notebooks: Iterable[Path], kind: str, pdf_from: Literal["slides", "html"] = "slides"
 ) -> dict[str, ManifestEntry]:
     """What ``export KIND`` will write for ``notebooks``: name -> entry (titles come later)."""
-    from .assets import ASSETS_DIRNAME
-    from .pdf import pdf_name
-    from .render import output_name_for
-
     notebooks = list(notebooks)
     if kind == "pdf":
         entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"
