@@ -184,7 +184,9 @@ def _locked() -> dict[str, str]:
 
 def _declared() -> list[Requirement]:
     project = _pyproject()["project"]
-    return [Requirement(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    return [
+        Requirement(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"]
+    ]
 
 
 def test_the_lock_pins_every_dependency_and_dev_extra_within_its_bounds():
@@ -204,7 +206,9 @@ def test_upper_bounds_where_the_code_relies_on_internals():
     # The RISE shim and the widget manager's stand-ins are written against these majors.
     assert not spec["jupyterlab"].contains("5.0.0") and spec["jupyterlab"].contains("4.9")
     assert not spec["ipywidgets"].contains("9.0.0") and spec["ipywidgets"].contains("8.9")
-    assert not spec["jupyterlab-rise"].contains("0.44.0") and spec["jupyterlab-rise"].contains("0.43.9")
+    assert not spec["jupyterlab-rise"].contains("0.44.0") and spec["jupyterlab-rise"].contains(
+        "0.43.9"
+    )
 
 
 def test_jupytext_is_the_version_that_wrote_the_notebook_pairs():
