@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ci_skips import pytest_runtest_makereport  # noqa: F401  (CI=true: a missing tool fails)
 from hypothesis import HealthCheck, settings
 
 # Plugin modules that test modules also import from: rewrite their asserts on first import.
