@@ -65,7 +65,6 @@ def is_plain_name(name: str) -> bool:
     )
 
 
-
 class ManifestEntry(BaseModel):
     """One file or folder an export wrote."""
 
