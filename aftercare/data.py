@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "split_ids",
     "IdList",
     "YamlDocument",
+    "Yaml11Number",
     "MAX_FILE_BYTES",
     "MAX_NESTING",
 ]
@@ -224,6 +226,16 @@ def validation_to_data_error(
         problem = "unknown key; check its spelling and indentation"
     elif isinstance(value, dict):
         problem += f" (it is {_kind(value)})" if kind.endswith("_type") else ""
+    elif isinstance(value, Yaml11Number):
+        if kind in _NOT_TEXT and kind != "bool_type":  # a number field: say what to write
+            problem = (
+                "not a plain number; write decimal digits with no leading zero, underscore, "
+                "0x or colon"
+            )
+        problem = (
+            f"{clip(value.written)}: {problem} (YAML reads the unquoted {clip(value.written)} "
+            f"as {value.read_as:g}: {value.form})"
+        )
     elif kind != "missing":
         written = node.value if isinstance(node, yaml.ScalarNode) else None
         if isinstance(written, str) and not isinstance(value, str):
@@ -342,14 +354,62 @@ def read_csv_models(path: Path, model: type[M], *, key: str | None = "id") -> li
     return rows
 
 
+#: A number as YAML 1.2 and every reader agree on it: decimal digits, no leading zero.
+_PLAIN_NUMBER = re.compile(
+    r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+([eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+
+
+@dataclass(frozen=True)
+class Yaml11Number:
+    """An unquoted number written in a form only YAML 1.1 reads as one: refused everywhere.
+
+    PyYAML (YAML 1.1) reads ``020`` as 16 (octal), ``0x14`` as 20, ``2_0`` as 20 and ``1:30``
+    as 90 (base 60); YAML 1.2 and a person read them otherwise. The strict loader builds this
+    value instead of the number, so no model field accepts it and the validation error
+    (:func:`validation_to_data_error`) names the line, the key, what was written and what YAML
+    read. One path for every field: numeric rules, clock times (``day_starts: 07:00``), text.
+    """
+
+    written: str
+    read_as: int | float
+    form: str
+
+    @classmethod
+    def check(cls, written: str, read_as: int | float) -> Yaml11Number | int | float:
+        """``read_as`` when ``written`` is a plain number, else the refused form."""
+        if _PLAIN_NUMBER.fullmatch(written):
+            return read_as
+        digits = written.lstrip("+-")
+        if ":" in digits:
+            form = "base 60"
+        elif "_" in digits:
+            form = "YAML drops the underscores"
+        elif digits[:2].lower() == "0x":
+            form = "hexadecimal"
+        elif digits[:2].lower() == "0b":
+            form = "binary"
+        elif isinstance(read_as, int):
+            form = "a leading zero makes it octal"
+        else:
+            form = "a leading zero"
+        return cls(written, read_as, form)
+
+    def __repr__(self) -> str:
+        return repr(self.read_as)
+
+
 class _StrictLoader(yaml.SafeLoader):
     """PyYAML's safe loader with the checks a clinic-edited file needs.
 
     On top of ``yaml.SafeLoader`` (no Python tags): aliases (``*name``) and merge keys (``<<``)
     are refused, so a file cannot expand to gigabytes; a key given twice in one mapping is an
     error (PyYAML would keep the last); nesting is capped at :data:`MAX_NESTING`; integers are
-    capped at :data:`MAX_INT_DIGITS` digits; sequences are read as tuples; and a scalar that
-    cannot be built (``2026-02-30``) is an error at its line.
+    capped at :data:`MAX_INT_DIGITS` digits; numbers in a form only YAML 1.1 reads as numbers
+    (``020``, ``0x14``, ``2_0``, ``1:30``) become :class:`Yaml11Number`, which every model
+    refuses; sequences are read as tuples; and a scalar that cannot be built (``2026-02-30``)
+    is an error at its line.
     """
 
     def __init__(self, stream: str) -> None:
@@ -414,13 +474,17 @@ class _StrictLoader(yaml.SafeLoader):
                 f"a number with {digits} digits; the most allowed is {MAX_INT_DIGITS}",
                 node.start_mark,
             )
-        return super().construct_yaml_int(node)
+        return Yaml11Number.check(node.value, super().construct_yaml_int(node))
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        return Yaml11Number.check(node.value, super().construct_yaml_float(node))
 
     def construct_yaml_seq_tuple(self, node: Any) -> tuple[Any, ...]:
         return tuple(self.construct_sequence(node, deep=True))
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
 _StrictLoader.add_constructor("tag:yaml.org,2002:seq", _StrictLoader.construct_yaml_seq_tuple)
 
 

@@ -29,6 +29,11 @@ night_starts           "HH:MM"              default bedtime; the night must last
                                             aftercare.clock.MIN_NIGHT_HOURS hours
 =====================  ===================  ==========================================
 
+Rules that contradict each other are refused, naming both: a spacing (``interval_hours``)
+shorter than a session (``max_session_minutes``); a wait (``wait_hours``) at or beyond the
+end of the plan (``plan_hours``); more sessions a day (``max_sessions_per_day``) than the
+default waking day (``day_starts`` to ``night_starts``) holds at that spacing.
+
 A rule whose value the cited sources inform but do not settle says so with
 ``protocol_choice: true``; the clinician copy of the handout labels it "protocol's choice".
 ``title`` is a plain string or one title per language (``title: {en: ..., pt-BR: ...}``; ``en``
@@ -43,6 +48,7 @@ Br J Sports Med 40:700-705. doi:10.1136/bjsm.2006.025932
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -61,7 +67,7 @@ from pydantic import (
     model_validator,
 )
 
-from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_problem, parse_clock
+from .clock import CLOCK_WORDS, MIN_NIGHT_HOURS, night_minutes, night_problem, parse_clock
 from .data import YamlDocument, data_path, load_yaml, validate_model
 from .errors import DataError, InputError, quote
 from .factors import Level, load_factors
@@ -79,6 +85,7 @@ __all__ = [
     "DEFAULT_PROTOCOL",
     "PROTOCOL_ENV",
     "suite_protocol_name",
+    "sessions_a_waking_day_holds",
 ]
 
 DEFAULT_PROTOCOL = "seed-article"
@@ -440,8 +447,71 @@ def _validate(raw: Any, name: str, document: YamlDocument | None = None) -> Prot
             column="rules.night_starts.value",
             allowed=f"a night_starts at least {MIN_NIGHT_HOURS} hours before day_starts",
         )
+    _check_consistency(protocol, name, line)
     protocol._checked = True
     return protocol
+
+
+def sessions_a_waking_day_holds(
+    day_starts: dt.time, night_starts: dt.time, session_minutes: float, interval_hours: float
+) -> int:
+    """How many sessions fit in one waking day, whole, at the protocol's spacing.
+
+    Minutes are rounded as the planner rounds them (a session up, the spacing up and never
+    shorter than a session), so a protocol that passes this check can be scheduled.
+
+    Examples
+    --------
+    >>> sessions_a_waking_day_holds(dt.time(7), dt.time(23), 20, 2)  # 16 h awake
+    8
+    >>> sessions_a_waking_day_holds(dt.time(7), dt.time(22), 60, 0.5)  # back to back: 15 h
+    15
+    """
+    awake_m = 1440 - night_minutes(day_starts, night_starts)
+    session_m = math.ceil(session_minutes - 1e-9)
+    spacing_m = max(math.ceil(interval_hours * 60 - 1e-9), session_m)
+    return 0 if awake_m < session_m else (awake_m - session_m) // spacing_m + 1
+
+
+def _check_consistency(protocol: Protocol, name: str, line: Any) -> None:
+    """Refuse rules that contradict each other, naming both (after each was checked alone)."""
+    session_m, interval_h = protocol.max_session_minutes, protocol.interval_hours
+    wait_h, plan_h = protocol.wait_hours, protocol.plan_hours
+
+    def refuse(rule: str, problem: str, allowed: str) -> DataError:
+        return DataError(
+            name,
+            problem,
+            line=line("rules", rule, "value"),
+            column=f"rules.{rule}.value",
+            allowed=allowed,
+        )
+
+    if interval_h * 60 < session_m:
+        raise refuse(
+            "interval_hours",
+            f"interval_hours ({interval_h:g} h) is shorter than max_session_minutes "
+            f"({session_m:g} min): a session would start before the last one ended",
+            f"an interval_hours of at least {session_m / 60:.3g} h (one session)",
+        )
+    if wait_h >= plan_h:
+        raise refuse(
+            "wait_hours",
+            f"wait_hours ({wait_h:g} h) is at or beyond plan_hours ({plan_h:g} h): the plan "
+            "would end before the first ice may start",
+            f"a wait_hours shorter than plan_hours ({plan_h:g} h)",
+        )
+    day, night = protocol.day_starts, protocol.night_starts
+    holds = sessions_a_waking_day_holds(day, night, session_m, interval_h)
+    if protocol.max_sessions_per_day > holds:
+        raise refuse(
+            "max_sessions_per_day",
+            f"max_sessions_per_day ({protocol.max_sessions_per_day}) is more than the waking "
+            f"day holds: from day_starts {day:%H:%M} to night_starts {night:%H:%M}, "
+            f"{holds} session(s) of max_session_minutes ({session_m:g} min) fit at "
+            f"interval_hours ({interval_h:g} h)",
+            f"1 to {holds} sessions" if holds else "a waking day longer than one session",
+        )
 
 
 def suite_protocol_name() -> str:

@@ -27,7 +27,18 @@ from pathlib import Path
 
 from .errors import AftercareError
 
-__all__ = ["MissingFilesError", "shipped", "checkout_root", "checkout_dir", "require_checkout_dir"]
+__all__ = [
+    "DISTRIBUTION",
+    "MissingFilesError",
+    "shipped",
+    "checkout_root",
+    "checkout_dir",
+    "require_checkout_dir",
+]
+
+#: The name ``pip install`` takes (pyproject.toml's ``[project] name``); the import package is
+#: ``aftercare``, a name an unrelated project holds on PyPI.
+DISTRIBUTION = "aftercare-dry-needling"
 
 
 class MissingFilesError(AftercareError):
@@ -62,7 +73,7 @@ def checkout_root() -> Path | None:
         text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     except OSError:
         return None
-    return root if 'name = "aftercare"' in text else None
+    return root if f'name = "{DISTRIBUTION}"' in text else None
 
 
 def checkout_dir(*parts: str) -> Path | None:

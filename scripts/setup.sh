@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared set-up for ./scripts/lab and ./scripts/test. Idempotent: a second run only checks.
 #   - uses the active virtual environment, or creates .venv with Python >= 3.11;
-#   - installs the package and its dev extras (re-installs when pyproject.toml changes);
+#   - installs the package and its dev extras at the versions of requirements.lock.txt
+#     (re-installs when pyproject.toml or the lock changes; ./scripts/lock refreshes the lock);
 #   - installs the offline web assets (reveal.js, require.js, widget renderer, axe-core) and
 #     the classroom's configurable-http-proxy from the npm registry into js/node_modules, from
 #     the committed lock file;
@@ -46,11 +47,20 @@ PYBIN="$VENV/bin/python"
 export PATH="$VENV/bin:$PATH"
 
 stamp="$VENV/.aftercare-installed"
-digest="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+LOCK="$ROOT/requirements.lock.txt"
+[[ -f "$LOCK" ]] || die "requirements.lock.txt is missing; restore it from git or run ./scripts/lock"
+digest="$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$digest" ]]; then
-  say "installing aftercare and its dependencies (a few minutes the first time)"
+  say "installing aftercare and its dependencies from requirements.lock.txt (a few minutes the first time)"
   "$PYBIN" -m pip install --disable-pip-version-check -q --upgrade pip
-  "$PYBIN" -m pip install --disable-pip-version-check -q -e ".[dev]"
+  # Before 0.1.0 reached PyPI the distribution was called `aftercare` (a name taken there by an
+  # unrelated project); an environment set up then has both, so the old one goes first.
+  old_dist="$("$PYBIN" -m pip show aftercare 2>/dev/null || true)"
+  if grep -qx "Editable project location: $ROOT" <<<"$old_dist"; then
+    "$PYBIN" -m pip uninstall --disable-pip-version-check -q -y aftercare
+  fi
+  # The lock as constraints: every package at its locked version, the package itself editable.
+  "$PYBIN" -m pip install --disable-pip-version-check -q -c "$LOCK" -e ".[dev]"
   echo "$digest" > "$stamp"
 fi
 

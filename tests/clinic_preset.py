@@ -33,3 +33,34 @@ def clinic_preset_text(
     cap = text.index("  max_session_minutes:")
     value = text.index("    value: 20\n", cap)
     return text[:value] + f"    value: {minutes}\n" + text[value + len("    value: 20\n") :]
+
+
+#: The minimal clinic preset's name: a copy of seed-article.yaml as the README and the file's
+#: own comment allow, with the least a clinic must change (name, a one-line title, one value).
+MINIMAL_CLINIC = "minimal-clinic"
+
+
+def minimal_clinic_preset_text(name: str = MINIMAL_CLINIC, *, minutes: int = 15) -> str:
+    """seed-article.yaml with its name, a plain one-line ``title:`` and the session cap changed.
+
+    Nothing else: no translated title, no new version or basis. A test over presets may ask of
+    it only what the preset format asks (the checks ``load_protocol`` makes).
+    """
+    text = load_protocol("seed-article").source_path().read_text(encoding="utf-8")
+    start = text.index("title:")
+    end = text.index("version:", start)
+    assert text[start:end].count("\n") == 3, "seed-article.yaml's title block changed"
+    text = text[:start] + "title: My clinic's protocol\n" + text[end:]
+    assert text.count("name: seed-article\n") == 1
+    text = text.replace("name: seed-article\n", f"name: {name}\n")
+    cap = text.index("  max_session_minutes:")
+    value = text.index("    value: 20\n", cap)
+    return text[:value] + f"    value: {minutes}\n" + text[value + len("    value: 20\n") :]
+
+
+def preset_ids() -> list[str]:
+    """The presets the preset-parametrized tests run on: every preset in data/protocols (the
+    suite's and any a clinic added) and the minimal clinic preset."""
+    from aftercare import list_protocols
+
+    return [*list_protocols(), MINIMAL_CLINIC]

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ci_skips import pytest_runtest_makereport  # noqa: F401  (CI=true: a missing tool fails)
+from clinic_preset import preset_ids
 from hypothesis import HealthCheck, settings
 
 # Plugin modules that test modules also import from: rewrite their asserts on first import.
@@ -47,11 +49,23 @@ def data_copy(tmp_path, monkeypatch):
     _clear_caches()
 
 
-@pytest.fixture(params=["seed-article", "early-cold"])
-def preset(request):
+@pytest.fixture(scope="session")
+def presets(tmp_path_factory):
+    """Name -> Protocol for every preset the preset tests cover (``clinic_preset.preset_ids``):
+    the ones in data/protocols and a minimal clinic preset made the README's way, loaded from
+    a file outside the checkout (as ``load_protocol("path/to/my-clinic.yaml")`` does)."""
+    from clinic_preset import MINIMAL_CLINIC, minimal_clinic_preset_text, preset_ids
+
     from aftercare import load_protocol
 
-    return load_protocol(request.param)
+    path = tmp_path_factory.mktemp("clinic") / f"{MINIMAL_CLINIC}.yaml"
+    path.write_text(minimal_clinic_preset_text(), encoding="utf-8")
+    return {name: load_protocol(path if name == MINIMAL_CLINIC else name) for name in preset_ids()}
+
+
+@pytest.fixture(params=preset_ids())
+def preset(request, presets):
+    return presets[request.param]
 
 
 # Notebooks under tests/ are fixtures driven by the export and browser tests, not nbval targets.

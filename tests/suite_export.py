@@ -37,8 +37,7 @@ def suite(tmp_path_factory) -> Suite:
     from aftercare.export.notebooks import execute_notebooks, find_notebooks
     from aftercare.export.render import write_exports
 
-    if not NOTEBOOKS:
-        pytest.skip("no notebooks in notebooks/ yet")
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
     if not assets_installed():
         pytest.skip("npm assets missing: run `npm ci --prefix js`")
     source = tmp_path_factory.mktemp("notebooks")

@@ -1,8 +1,14 @@
-"""Project-wide rules: layering, no network at run time, public API names, no large files."""
+"""Project-wide rules: the import graph (no cycle, no upward import, deferred imports
+included), the architecture doc kept true, private names, no network at run time, public API
+names, no large files."""
 
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -48,29 +54,185 @@ def _module_key(path: Path) -> str:
     return rel.parts[0].removesuffix(".py")
 
 
-def _imported_keys(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    keys = set()
-    depth = len(path.relative_to(PACKAGE).parts) - 1
+def _package_files(package: Path = PACKAGE):
+    return sorted(p for p in package.rglob("*.py") if "_data" not in p.parts)
+
+
+# --- the import graph -------------------------------------------------------------------------
+# Every module of the package, and every aftercare module it imports: at the top, inside
+# functions (deferred imports run too, just later) and in try blocks; only imports under
+# ``if TYPE_CHECKING:`` are left out, as they never run.
+
+
+def _module_name(path: Path, package: Path) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(tree: ast.AST):
+    """Import nodes that run, anywhere in the module (not under ``if TYPE_CHECKING:``)."""
+    skip = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 0 and node.module and node.module.startswith("aftercare."):
-                keys.add(node.module.split(".")[1])
-            elif node.level > 0:
-                up = node.level - 1
-                if up >= depth and node.module:
-                    keys.add(node.module.split(".")[0])
-                elif up >= depth:
-                    keys.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith("aftercare."):
-                    keys.add(alias.name.split(".")[1])
-    return keys
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in skip:
+            yield node
 
 
-def _package_files():
-    return [p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts]
+def import_graph(package: Path = PACKAGE) -> dict[str, dict[str, int]]:
+    """module -> {imported aftercare module: line of the first such import}."""
+    files = {_module_name(p, package): p for p in _package_files(package)}
+    root = package.name
+    graph: dict[str, dict[str, int]] = {}
+    for name, path in files.items():
+        is_package = path.name == "__init__.py"
+        edges: dict[str, int] = {}
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                if node.level:
+                    base = name.split(".") if is_package else name.split(".")[:-1]
+                    base = base[: len(base) - (node.level - 1)]
+                    module = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    module = node.module or ""
+                # `from pkg import mod` imports the module pkg.mod; `from mod import name` mod.
+                targets = [
+                    f"{module}.{a.name}" if f"{module}.{a.name}" in files else module
+                    for a in node.names
+                ]
+            for target in targets:
+                # `import aftercare.a.b` and `from aftercare.a import b`: the deepest module.
+                while target and target not in files and "." in target:
+                    target = target.rsplit(".", 1)[0]
+                if target in files and target.split(".")[0] == root and target != name:
+                    edges.setdefault(target, node.lineno)
+        graph[name] = edges
+    return graph
+
+
+def import_cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """One cycle per strongly connected group of modules, as a path that returns to its start."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, {}):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    cycles = []
+    for group in groups:  # a shortest way back to the group's first module
+        start = min(group)
+        paths = {start: [start]}
+        queue = [start]
+        while queue:
+            node = queue.pop(0)
+            for nxt in sorted(graph[node]):
+                if nxt == start:
+                    cycles.append(paths[node] + [start])
+                    queue = []
+                    break
+                if nxt in group and nxt not in paths:
+                    paths[nxt] = paths[node] + [nxt]
+                    queue.append(nxt)
+    return sorted(cycles)
+
+
+def _describe(cycle: list[str], graph: dict[str, dict[str, int]]) -> str:
+    steps = [f"{a} (line {graph[a][b]})" for a, b in zip(cycle, cycle[1:], strict=False)]
+    return " -> ".join(steps + [cycle[-1]])
+
+
+def test_the_import_graph_has_no_cycle():
+    """A cycle hidden by a deferred import breaks the package as soon as that import moves to
+    the top; shared names belong in a leaf module both sides import."""
+    graph = import_graph()
+    cycles = import_cycles(graph)
+    assert not cycles, "import cycles (module (line) -> imported module):\n" + "\n".join(
+        _describe(c, graph) for c in cycles
+    )
+
+
+def test_the_graph_sees_deferred_relative_and_absolute_imports():
+    graph = import_graph()
+    assert "aftercare.errors" in graph["aftercare.data"]  # top of the module, relative
+    assert "aftercare.present" in graph["aftercare.export.render"]  # inside a function
+    assert "aftercare.widgets.chartview" in graph["aftercare.export.notebooks"]  # deferred
+    assert "aftercare.charts.style" in graph["aftercare.charts.timeline"]  # from . import style
+    assert "aftercare.errors" in graph["aftercare"]  # the package's __init__
+
+
+def _copy_package(tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "aftercare"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("_data", "__pycache__"))
+    return copy
+
+
+def _plant(module: Path, code: str) -> None:
+    module.write_text(module.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
+
+
+def test_a_planted_cycle_is_found(tmp_path):
+    """Mutation check: the export cycle this test was written for (manifest.py asking
+    render.py for a file name, in a function) planted again into a copy of the package."""
+    copy = _copy_package(tmp_path)
+    assert not [c for c in import_cycles(import_graph(copy)) if "aftercare.export.manifest" in c]
+    _plant(copy / "export/manifest.py", "def _name(stem):\n    from .render import write_index\n")
+    graph = import_graph(copy)
+    found = [c for c in import_cycles(graph) if "aftercare.export.manifest" in c]
+    assert found == [
+        ["aftercare.export.manifest", "aftercare.export.render", "aftercare.export.manifest"]
+    ]
+    assert "line" in _describe(found[0], graph)
+
+
+def test_a_planted_upper_layer_import_is_found(tmp_path):
+    copy = _copy_package(tmp_path)
+    _plant(copy / "protocol.py", "def _chart():\n    import aftercare.charts.timeline\n")
+    (found,) = _upward_imports(import_graph(copy))
+    assert found.startswith("aftercare.protocol -> aftercare.charts.timeline (line ")
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.get(parts[1]) if len(parts) > 1 else None
+
+
+def _upward_imports(graph: dict[str, dict[str, int]]) -> list[str]:
+    found = []
+    for module, edges in graph.items():
+        for target, line in edges.items():
+            mine, theirs = _layer(module), _layer(target)
+            if mine is not None and theirs is not None and theirs > mine:
+                found.append(f"{module} -> {target} (line {line}: layer {mine} imports {theirs})")
+    return found
 
 
 def test_every_module_has_a_layer():
@@ -78,17 +240,93 @@ def test_every_module_has_a_layer():
     assert not unknown, f"add these modules to LAYERS: {sorted(unknown)}"
 
 
-@pytest.mark.parametrize("path", _package_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_lower_layers_never_import_upper_ones(path):
-    key = _module_key(path)
-    if key == "__init__":
-        return
-    for imported in _imported_keys(path):
-        if imported in LAYERS:
-            assert LAYERS[imported] <= LAYERS[key], (
-                f"{path.relative_to(ROOT)} (layer {LAYERS[key]}) imports aftercare.{imported} "
-                f"(layer {LAYERS[imported]})"
-            )
+def test_lower_layers_never_import_upper_ones():
+    """Over the whole graph, deferred imports included."""
+    assert not _upward_imports(import_graph())
+
+
+# --- docs/architecture.md stays true ----------------------------------------------------------
+
+DOC = ROOT / "docs" / "architecture.md"
+_PATH = re.compile(
+    r"(?<![\w./-])((?:[\w-]+/)*[\w-]+(?:\.[\w-]+)*\.(?:py|js|css|j2|yaml|csv|md))(?![\w/])"
+)
+_FOLDER = re.compile(r"(?<![\w./-])((?:[\w-]+/)+)(?![\w.-])")
+_PRODUCTS = {"reveal.js", "require.js", "MathJax.js"}  # libraries the doc names, not files
+_DOTTED = re.compile(r"(?<![\w.])aftercare(?:\.\w+)+")
+
+
+def _checkout_files() -> list[str]:
+    found = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_build")]
+        rel = Path(folder).relative_to(ROOT).as_posix()
+        found += [f"{rel}/{n}".removeprefix("./") for n in names]
+    return found
+
+
+def _resolves(dotted: str) -> bool:
+    """``aftercare.a.b.name``: the longest module prefix imports and has the rest as attributes."""
+    parts = dotted.split(".")
+    obj, i = importlib.import_module(parts[0]), 1
+    while i < len(parts) and hasattr(obj, "__path__"):  # a package: try the submodule
+        try:
+            obj = importlib.import_module(".".join(parts[: i + 1]))
+        except ModuleNotFoundError:
+            break
+        i += 1
+    for name in parts[i:]:
+        if not hasattr(obj, name):
+            return False
+        obj = getattr(obj, name)
+    return True
+
+
+def _missing_in_docs(text: str) -> list[str]:
+    """Paths, folders and dotted names docs/architecture.md gives that do not exist."""
+    files = _checkout_files()
+    missing = []
+    for path in set(_PATH.findall(text)) - _PRODUCTS:
+        if not any(f == path or f.endswith("/" + path) for f in files):
+            missing.append(path)
+    for folder in set(_FOLDER.findall(text)):
+        if not ((ROOT / folder).is_dir() or (PACKAGE / folder).is_dir()):
+            missing.append(folder)
+    for dotted in set(_DOTTED.findall(text)):
+        if not _resolves(dotted):
+            missing.append(dotted)
+    return sorted(missing)
+
+
+def test_every_module_the_architecture_doc_names_exists():
+    missing = _missing_in_docs(DOC.read_text(encoding="utf-8"))
+    assert not missing, f"docs/architecture.md names what does not exist: {missing}"
+
+
+def test_the_doc_check_finds_a_module_that_is_gone():
+    text = "widgets/fastdraw.py and thermal.py, aftercare/sheet_old/ and aftercare.thermal.nope"
+    assert _missing_in_docs(text) == [
+        "aftercare.thermal.nope",
+        "aftercare/sheet_old/",
+        "thermal.py",
+        "widgets/fastdraw.py",
+    ]
+
+
+def test_every_package_and_module_is_named_in_the_architecture_doc():
+    """Data-driven: a new package (aftercare/sheet/ ...) or top-level module must be added."""
+    text = DOC.read_text(encoding="utf-8")
+    named = set(_PATH.findall(text)) | set(_FOLDER.findall(text))
+    named = {n.removeprefix("aftercare/") for n in named}
+    unnamed = []
+    for path in sorted(PACKAGE.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_dir() and (path / "__init__.py").exists() and f"{path.name}/" not in named:
+            unnamed.append(f"aftercare/{path.name}/")
+        elif path.suffix == ".py" and path.name not in named:
+            unnamed.append(f"aftercare/{path.name}")
+    assert not unnamed, f"docs/architecture.md does not name: {unnamed}"
 
 
 def _private(name: str) -> bool:

@@ -13,6 +13,7 @@ from chart_fixtures import (
     fake_soreness,
     fake_thresholds,
 )
+from clinic_preset import preset_ids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -265,12 +266,12 @@ def test_comparison_of_two_patients_is_refused():
     hours=st.integers(0, 72),
     factors=st.sets(st.sampled_from(["diabetes", "raynauds", "neuropathy", "bleeding_risk"])),
     needled=st.sampled_from(["00:00", "09:00", "13:30", "23:59"]),
-    protocol=st.sampled_from(["seed-article", "early-cold"]),
+    protocol=st.sampled_from(preset_ids()),
 )
-def test_timeline_alt_text_matches_any_plan(hours, factors, needled, protocol):
+def test_timeline_alt_text_matches_any_plan(hours, factors, needled, protocol, presets):
     plan = plan_icing(
         Patient(hours_since_needling=hours, needled_at=needled, **{f: True for f in factors}),
-        protocol,
+        presets[protocol],
     )
     chart = TimelineChart(plan, soreness=fake_soreness())
     assert f"Verdict: {plan.verdict}" in chart.figure.alt_text

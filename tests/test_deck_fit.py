@@ -19,7 +19,7 @@ import re
 import pytest
 from browser import deck_fit_problems, open_offline
 from clinic_preset import clinic_preset_text
-from suite_export import NOTEBOOKS, ROOT, assets_installed
+from suite_export import ROOT, assets_installed
 
 from aftercare import load_protocol
 
@@ -28,7 +28,6 @@ pytest_plugins = ["browser_fixtures", "suite_export"]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet"),
     pytest.mark.skipif(
         not assets_installed(), reason="npm assets missing: run `npm ci --prefix js`"
     ),

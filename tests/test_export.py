@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -305,6 +307,67 @@ def test_export_keeps_a_manifest_and_says_what_it_replaced(export_cli, tmp_path)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="deck.slides.html"' in index and 'href="deck.html"' in index
     assert "notes.txt" not in index
+
+
+ORDINARY_NAMES = ["Lesson (1).ipynb", "Aula_revisão.ipynb", "week 2 – cold & heat.ipynb"]
+
+
+@needs_assets
+def test_ordinary_notebook_names_export_with_manifest_index_and_force(
+    executed, monkeypatch, capsys, tmp_path, chromium
+):
+    """Spaces, parentheses, non-ASCII letters: decks, pages, manifest, index links, --force."""
+    import dataclasses
+    from urllib.parse import unquote, urlparse
+
+    from aftercare.__main__ import main
+
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    for name in ORDINARY_NAMES:
+        shutil.copy(FIXTURE, source / name)
+    monkeypatch.setattr(
+        "aftercare.export.notebooks.execute_notebooks",
+        lambda paths, **kw: [dataclasses.replace(executed, path=Path(p)) for p in paths],
+    )
+    out = tmp_path / "Curso (2026) – exportação"
+
+    def export(*extra):
+        code = main(["export", "all", *map(str, source.glob("*.ipynb")), "--out", str(out), *extra])
+        return code, capsys.readouterr().err
+
+    code, err = export()
+    assert code == 0, err
+    stems = [Path(n).stem for n in ORDINARY_NAMES]
+    expected = {f"{s}{suffix}" for s in stems for suffix in (".slides.html", ".html")}
+    assert set(_manifest(out)["files"]) == expected | {"index.html", "assets"}
+    assert expected <= {p.name for p in out.iterdir()}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="([^"]+)"', index)
+    assert sorted(unquote(h) for h in hrefs) == sorted(expected)
+    assert all(" " not in h and "(" not in h for h in hrefs)  # percent-encoded
+    # A second export and --force over a foreign file both work with these names.
+    code, err = export()
+    assert code == 0 and "replaced 8 file(s) from an earlier export" in err, err
+    (out / "Lesson (1).html").unlink()
+    (out / "Lesson (1).html").write_text("my own page", encoding="utf-8")
+    (out / ".aftercare-export.json").write_text("{not json", encoding="utf-8")
+    code, err = export()
+    assert code == 2 and "--force" in err
+    code, err = export("--force")
+    assert code == 0, err
+    assert "Lesson (1).html" in _manifest(out)["files"]
+    # Each link of the index opens its deck or page in Chromium from file://.
+    page, log = open_offline(chromium, out / "index.html")
+    for href in hrefs:
+        with page.expect_navigation():
+            page.click(f'a[href="{href}"]')
+        page.wait_for_load_state("networkidle")  # its fonts and scripts, all from file://
+        assert Path(unquote(urlparse(page.url).path)).name == unquote(href)
+        assert "Fixture deck" in page.title()
+        page.go_back()
+    page.context.close()
+    assert log.ok, log.report()
 
 
 @needs_assets

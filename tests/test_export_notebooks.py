@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet"),
     pytest.mark.skipif(
         not assets_installed(), reason="npm assets missing: run `npm ci --prefix js`"
     ),

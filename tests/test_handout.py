@@ -637,7 +637,8 @@ def test_unknown_protocol_is_a_clear_error(tmp_path, cli):
 
 
 def test_committed_schema_matches_model_and_validates_fixture():
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert committed == patient_schema(), (
         "regenerate: python -m aftercare schema > schemas/patient.schema.json"

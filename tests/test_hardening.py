@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clinic_preset import clinic_preset_text
+from clinic_preset import clinic_preset_text, minimal_clinic_preset_text
 
 from aftercare import DataError, Patient, list_protocols, load_protocol, plan_icing
 from aftercare.protocol import Protocol, Rule
@@ -289,3 +289,37 @@ def test_a_clinic_preset_added_as_the_readme_says_is_listed(data_copy):
     app.controls["protocol"].value = "my-clinic"
     assert set(app.plan.sessions.minutes) == {15}
     assert sorted(p.name for p in (ROOT / "data" / "protocols").iterdir()) == shipped
+
+
+@pytest.mark.slow
+def test_the_preset_tests_pass_with_a_minimal_clinic_preset_in_data(tmp_path):
+    """The third time a clinic's preset broke the suite was a one-line ``title:``, which the
+    format allows. Put the least a clinic may write (seed-article.yaml with its name, a one-line
+    title and one value changed) into data/protocols as my-clinic.yaml and run every test that
+    is parametrized over the presets: each must collect my-clinic and pass."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "protocols" / "my-clinic.yaml").write_text(
+        minimal_clinic_preset_text("my-clinic"), encoding="utf-8"
+    )
+    env = {**os.environ, "AFTERCARE_DATA": str(data), "HYPOTHESIS_PROFILE": "dev"}
+    env.pop("AFTERCARE_PROTOCOL", None)
+    preset_tests = [
+        "tests/test_protocol.py::test_every_preset_is_a_usable_protocol",
+        "tests/test_packs.py::test_every_preset_uses_a_known_pack_and_a_prescribable_barrier",
+        "tests/test_planner_wording.py",
+        "tests/test_charts.py::test_timeline_alt_text_matches_any_plan",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *preset_tests],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "test_every_preset_is_a_usable_protocol[my-clinic] PASSED" in done.stdout
+    assert "test_every_preset_uses_a_known_pack_and_a_prescribable_barrier[my-clinic] PASSED" in (
+        done.stdout
+    )

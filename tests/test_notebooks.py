@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
-
-jupytext = pytest.importorskip("jupytext")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from aftercare.resources import DISTRIBUTION
 
 ROOT = Path(__file__).resolve().parents[1]
 # PyPI name -> conda-forge name, where they differ.
@@ -66,7 +69,7 @@ def test_environment_yml_matches_pyproject(path):
     else:  # repo2docker builds the environment before the repository is in the image
         assert not pip_items, "the package is installed by .binder/postBuild, not here"
         post_build = (ROOT / ".binder" / "postBuild").read_text()
-        assert "pip install --no-cache-dir --no-deps -e ." in post_build
+        assert "pip install --no-cache-dir -c requirements.lock.txt -e ." in post_build
         assert "npm ci --prefix js" in post_build
 
 
@@ -135,7 +138,7 @@ def test_the_wheel_works_outside_the_checkout(tmp_path):
         check=True,
         timeout=300,
     )
-    (wheel,) = wheels.glob("aftercare-*.whl")
+    (wheel,) = wheels.glob(f"{DISTRIBUTION.replace('-', '_')}-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "aftercare/_data/sources.csv" in names
     assert "aftercare/sheet/templates/handout.html.j2" in names
@@ -172,3 +175,126 @@ def test_the_wheel_works_outside_the_checkout(tmp_path):
     assert "name the notebooks" in no_notebooks and "Traceback" not in no_notebooks
     assert no_assets.startswith("2 ") and "js/node_modules" in no_assets
     assert "AFTERCARE_NODE_MODULES" in no_assets and "Traceback" not in no_assets
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+LOCK = ROOT / "requirements.lock.txt"
+
+
+def _locked() -> dict[str, str]:
+    pins = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", f"requirements.lock.txt: {line} is not an exact pin"
+            pins[canonicalize_name(req.name)] = spec.version
+    return pins
+
+
+def _declared() -> list[Requirement]:
+    project = _pyproject()["project"]
+    return [
+        Requirement(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"]
+    ]
+
+
+def test_the_lock_pins_every_dependency_and_dev_extra_within_its_bounds():
+    locked = _locked()
+    for req in _declared():
+        name = canonicalize_name(req.name)
+        assert name in locked, f"requirements.lock.txt lacks {req.name}; run ./scripts/lock"
+        assert req.specifier.contains(locked[name], prereleases=True), (
+            f"requirements.lock.txt pins {req.name}=={locked[name]}, outside pyproject's "
+            f"{req.specifier}; run ./scripts/lock"
+        )
+    assert canonicalize_name(DISTRIBUTION) not in locked  # the project itself is installed -e
+
+
+def test_upper_bounds_where_the_code_relies_on_internals():
+    spec = {canonicalize_name(r.name): r.specifier for r in _declared()}
+    # The RISE shim and the widget manager's stand-ins are written against these majors.
+    assert not spec["jupyterlab"].contains("5.0.0") and spec["jupyterlab"].contains("4.9")
+    assert not spec["ipywidgets"].contains("9.0.0") and spec["ipywidgets"].contains("8.9")
+    assert not spec["jupyterlab-rise"].contains("0.44.0") and spec["jupyterlab-rise"].contains(
+        "0.43.9"
+    )
+
+
+def test_jupytext_is_the_version_that_wrote_the_notebook_pairs():
+    """Another jupytext rewrites every .py twin's header, so pre-commit fails on a fresh clone."""
+    import re
+
+    (pin,) = (r for r in _declared() if r.name == "jupytext")
+    written = {
+        re.search(r"jupytext_version: (\S+)", p.read_text(encoding="utf-8"))[1]
+        for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.py")
+    }
+    assert len(written) == 1, f"the notebook pairs were written by several jupytexts: {written}"
+    assert str(pin.specifier) == f"=={written.pop()}"
+
+
+def test_this_environment_was_installed_from_the_lock():
+    """scripts/setup.sh (and so ./scripts/lab, ./scripts/test and CI) installs with the lock."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    assert '-c "$LOCK" -e ".[dev]"' in setup
+    off = {}
+    for name, pinned in _locked().items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            continue  # a platform-only package (the lock is for x86-64 Linux)
+        if installed != pinned:
+            off[name] = f"{installed} installed, {pinned} locked"
+    assert not off, f"this environment does not match requirements.lock.txt: {off}"
+
+
+# --- the release: licence, metadata, twine ----------------------------------------------------
+
+
+def test_distribution_name_licence_and_urls():
+    project = _pyproject()["project"]
+    assert project["name"] == DISTRIBUTION
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "License :: " not in " ".join(project["classifiers"])  # PEP 639: the expression only
+    assert all(url.startswith("https://") for url in project["urls"].values())
+    assert f"pip install {DISTRIBUTION}" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_the_sdist_and_wheel_pass_twine_check_strict(tmp_path):
+    """Build both offline with the project's backend and check them as PyPI's upload would."""
+    import subprocess
+    import sys
+    import tarfile
+    import zipfile
+
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    stem = DISTRIBUTION.replace("-", "_")
+    (sdist,) = tmp_path.glob(f"{stem}-*.tar.gz")
+    (wheel,) = tmp_path.glob(f"{stem}-*.whl")
+    twine = Path(sys.executable).with_name("twine")
+    checked = subprocess.run(
+        [str(twine), "check", "--strict", str(sdist), str(wheel)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2, checked.stdout
+    with zipfile.ZipFile(wheel) as whl:
+        (meta,) = [n for n in whl.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = whl.read(meta).decode()
+        assert any(n.endswith(".dist-info/licenses/LICENSE") for n in whl.namelist())
+    assert f"Name: {DISTRIBUTION}\n" in metadata
+    assert "License-Expression: MIT\n" in metadata and "License-File: LICENSE\n" in metadata
+    assert "Project-URL: " in metadata and "Classifier: Framework :: Jupyter" in metadata
+    with tarfile.open(sdist) as tar:
+        assert any(n.endswith("/LICENSE") for n in tar.getnames())

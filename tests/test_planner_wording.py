@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clinic_preset import preset_ids
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,10 +19,10 @@ def _earliest(plan):
 @given(
     hours=st.integers(min_value=0, max_value=80),
     needled=st.sampled_from(["07:00", "09:00", "15:30", "21:00", "22:45"]),
-    preset=st.sampled_from(["seed-article", "early-cold"]),
+    preset=st.sampled_from(preset_ids()),
 )
-def test_now_is_said_only_when_the_first_ice_may_start_now(hours, needled, preset):
-    plan = plan_icing(Patient(hours_since_needling=hours, needled_at=needled), preset)
+def test_now_is_said_only_when_the_first_ice_may_start_now(hours, needled, preset, presets):
+    plan = plan_icing(Patient(hours_since_needling=hours, needled_at=needled), presets[preset])
     if plan.first_start_h is None:
         assert not [s for s in plan.instructions if s.step in EARLIEST_STEPS]
         return

@@ -120,7 +120,6 @@ def test_missing_file(tmp_path):
 
 
 def test_widget_bundle_has_static_fallbacks():
-    pytest.importorskip("ipywidgets")
     from aftercare.widgets.quiz import QuizApp
 
     app = QuizApp(topic="cooling")
@@ -132,7 +131,6 @@ def test_widget_bundle_has_static_fallbacks():
 
 
 def test_widget_feedback_in_words_not_colour_only():
-    pytest.importorskip("ipywidgets")
     from aftercare.widgets.quiz import QuizApp
 
     app = QuizApp(ids=["cool-session-cap"])

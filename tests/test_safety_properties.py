@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
 
 import pytest
@@ -30,7 +31,7 @@ from aftercare import InputError, Patient, compare_alternatives, load_protocol, 
 from aftercare.clock import MIN_NIGHT_HOURS
 from aftercare.factors import factor_ids, load_factors
 from aftercare.packs import modality_ids, prescribable_barriers
-from aftercare.protocol import protocol_from_mapping
+from aftercare.protocol import protocol_from_mapping, sessions_a_waking_day_holds
 from aftercare.sheet.i18n import languages
 from aftercare.sources import load_sources
 
@@ -125,12 +126,15 @@ def patients(draw):
 def protocols(draw):
     raw = copy.deepcopy(BASE)
     rules = raw["rules"]
-    rules["wait_hours"]["value"] = draw(st.floats(0, 72, allow_nan=False))
+    # Every allowed protocol: each rule over its range, drawn so that the rules do not
+    # contradict each other (those are refused; tests/test_protocol.py checks the refusals).
+    plan = draw(st.floats(1, 168, allow_nan=False))
+    rules["plan_hours"]["value"] = plan
+    rules["wait_hours"]["value"] = draw(st.floats(0, min(72, plan), exclude_max=True))
     longest = draw(st.floats(1, 60, allow_nan=False))
     rules["max_session_minutes"]["value"] = longest
-    rules["interval_hours"]["value"] = draw(st.floats(0.5, 24, allow_nan=False))
-    rules["plan_hours"]["value"] = draw(st.floats(1, 168, allow_nan=False))
-    rules["max_sessions_per_day"]["value"] = draw(st.integers(1, 24))
+    interval = draw(st.floats(max(0.5, longest / 60), 24, allow_nan=False))
+    rules["interval_hours"]["value"] = interval
     rules["factor_max_session_minutes"]["value"] = draw(
         st.dictionaries(st.sampled_from(FACTORS), st.floats(1, longest), max_size=3)
     )
@@ -139,9 +143,13 @@ def protocols(draw):
     rules["modality"]["value"] = draw(st.sampled_from(modality_ids()))
     rules["skin_check_minutes"]["value"] = draw(st.floats(1, 20, allow_nan=False))
     day = draw(minute)
-    night = day - draw(st.integers(MIN_NIGHT_HOURS * 60, 1439))
+    night = day - draw(st.integers(MIN_NIGHT_HOURS * 60, 1440 - math.ceil(longest)))
     rules["day_starts"]["value"] = _text(day)
     rules["night_starts"]["value"] = _text(night % 1440)
+    holds = sessions_a_waking_day_holds(
+        dt.time(day // 60, day % 60), dt.time(night % 1440 // 60, night % 60), longest, interval
+    )
+    rules["max_sessions_per_day"]["value"] = draw(st.integers(1, min(24, holds)))
     raw["factor_levels"] = draw(
         st.dictionaries(
             st.sampled_from(FACTORS), st.sampled_from(["ok", "caution", "avoid"]), max_size=5

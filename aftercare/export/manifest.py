@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 from ..data import read_text
 from ..errors import DataError, clip
 from ..resources import checkout_dir
+from .assets import ASSETS_DIRNAME
 from .files import OutputWriteError, describe_os_error, same_path, write_atomic
+from .names import output_name_for, pdf_name
 from .notebooks import ExportError
 
 __all__ = [
@@ -39,11 +40,29 @@ __all__ = [
     "read_manifest",
     "record_files",
     "planned_outputs",
+    "is_plain_name",
 ]
 
 MANIFEST_NAME = ".aftercare-export.json"
-# A plain file or folder name: no path separators, no "..", nothing a link could misuse.
-_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_. -]{0,200}$"
+
+
+def is_plain_name(name: str) -> bool:
+    """A file or folder name inside the export folder: any letters (``Aula_revisão``), spaces
+    and punctuation (``Lesson (1)``), but no path separator, no ``.`` or ``..``, no control
+    character, at most 255 bytes (the usual file-system limit).
+
+    Examples
+    --------
+    >>> [is_plain_name(n) for n in ("Lesson (1).html", "Aula_revisão.html", "../x", "..")]
+    [True, True, False, False]
+    """
+    return (
+        name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and name.isprintable()
+        and len(name.encode("utf-8", "surrogatepass")) <= 255
+    )
 
 
 class ManifestEntry(BaseModel):
@@ -94,7 +113,7 @@ def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
             path, clip(f"{where}: {first['msg']}" if where else first["msg"])
         ) from None
     for name in files:
-        if not re.match(_NAME, name):
+        if not is_plain_name(name):
             raise _bad_manifest(path, f"it lists {clip(repr(name))}, which is not a file name")
     return files
 
@@ -153,10 +172,6 @@ def planned_outputs(
     notebooks: Iterable[Path], kind: str, pdf_from: Literal["slides", "html"] = "slides"
 ) -> dict[str, ManifestEntry]:
     """What ``export KIND`` will write for ``notebooks``: name -> entry (titles come later)."""
-    from .assets import ASSETS_DIRNAME
-    from .pdf import pdf_name
-    from .render import output_name_for
-
     notebooks = list(notebooks)
     if kind == "pdf":
         entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"

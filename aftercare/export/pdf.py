@@ -16,6 +16,7 @@ from typing import Literal
 from ..errors import clip
 from .browser import block_network, launch_chromium
 from .files import write_atomic
+from .names import pdf_name
 from .notebooks import ExecutedNotebook, ExportError, execute_notebooks, find_notebooks
 from .render import ExportedFile, write_exports
 
@@ -121,11 +122,6 @@ def _print(browser, source: Path | str, *, slides: bool, timeout_ms: int) -> byt
         where = "the page" if isinstance(source, str) else str(source)
         raise ExportError(f"{where}: the page asked for network resources: {blocked[:3]}")
     return data
-
-
-def pdf_name(stem: str, kind: Literal["slides", "html"]) -> str:
-    """The file name of a notebook's PDF: ``NAME.slides.pdf`` (deck) or ``NAME.pdf`` (page)."""
-    return stem + (".slides.pdf" if kind == "slides" else ".pdf")
 
 
 def export_pdf(

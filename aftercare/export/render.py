@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from ..resources import shipped
 from .assets import ASSETS_DIRNAME, asset_urls, copy_assets
 from .files import write_atomic
+from .manifest import ManifestEntry, record_files
+from .names import Kind, output_name_for
 from .notebooks import ExecutedNotebook
 
 __all__ = [
@@ -26,11 +27,9 @@ __all__ = [
 ]
 
 TEMPLATE_DIR = shipped("export", "templates")
-Kind = Literal["slides", "html"]
 #: The decks' logical size in CSS pixels. reveal.js scales it to the screen, about 0.96 at
 #: both 1280 x 720 and 1024 x 768, so a deck reads the same on a 16:9 and a 4:3 projector.
 SLIDE_WIDTH, SLIDE_HEIGHT = 1024, 720
-_SUFFIX = {"slides": ".slides.html", "html": ".html"}
 #: Shown when a chart carries no alt text of its own (see docs: set output metadata "alt").
 FALLBACK_ALT = "Chart from the notebook (no text description was supplied with this chart)"
 _REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
@@ -106,11 +105,6 @@ def render_notebook(
     return body
 
 
-def output_name_for(stem: str, kind: Kind) -> str:
-    """The file name of a notebook's deck (``NAME.slides.html``) or page (``NAME.html``)."""
-    return stem + _SUFFIX[kind]
-
-
 def output_name(executed: ExecutedNotebook, kind: Kind) -> str:
     return output_name_for(executed.stem, kind)
 
@@ -145,8 +139,6 @@ def write_index(out_dir: Path, new: list[ExportedFile]) -> Path:
     listing both.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from .manifest import ManifestEntry, record_files
 
     written = {
         item.path.name: ManifestEntry(kind=item.kind, title=item.title, source=item.source.name)
