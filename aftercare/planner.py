@@ -574,17 +574,22 @@ def _steps(
         out.append(Instruction(text, " ".join(reason.split()), tuple(sources), step_id, about))
 
     def factor_steps() -> None:
+        said: set[str] = set()  # advice two factors share is said once
         for factor_id in patient.present_factors:
             factor = factors[factor_id]
             flag = flags.get(factor_id)
             reason = flag.reason if flag else f"{factor.plain_label}: {factor.evidence_reading}."
             sources = flag.source_ids if flag else factor.source_ids
             # Only advice about options still open: a ban is said once, in its own step.
-            text = advice_text(factor_id, ruled_out=ruled_out, values=values)
+            rows = applicable_advice((factor_id,), ruled_out=ruled_out, audience="patient")
+            texts = [" ".join(a.text.format_map(values).split()) for a in rows]
+            text = " ".join(t for t in texts if t not in said)
+            said.update(texts)
             if text:
                 out.append(Instruction(text, reason, sources, "factor", factor_id))
 
     def do_not_use_steps() -> None:
+        said: set[str] = set()  # a reason shared by two options is said once
         for alt in assessment.do_not_use:
             avoid = [lim for lim in alt.limits if lim.level == "avoid"]
             # A level that is the protocol's choice has no source of its own: cite the factor's.
@@ -597,8 +602,11 @@ def _steps(
                 tuple(dict.fromkeys(sources)),
                 alt.therapy,
                 option=alt.name.lower(),
-                reasons=" ".join(dict.fromkeys(lim.plain_reason for lim in avoid)),
+                reasons=" ".join(
+                    r for r in dict.fromkeys(lim.plain_reason for lim in avoid) if r not in said
+                ),
             )
+            said.update(lim.plain_reason for lim in avoid)
 
     def option_steps() -> None:
         offered = [a for a in assessment.alternatives if a.delivered_by == "patient"]

@@ -260,12 +260,15 @@ def _check_every_present_factor_instruction_is_a_step(patient, plan):
 
     ruled_out = {a.therapy for a in plan.assessments if a.suitability == "avoid"}
     factor_steps = [i.about for i in plan.instructions if i.step == "factor"]
-    with_advice = [
-        f
-        for f in patient.present_factors
-        if advice_text(f, ruled_out=ruled_out, values=plan.protocol.placeholders())
-    ]
-    assert factor_steps == with_advice  # a factor with nothing left to advise has no step
+    assert factor_steps == [f for f in patient.present_factors if f in factor_steps]
+    said = " ".join(plan.instructions)
+    values = {**plan.protocol.placeholders(), "session_minutes": f"{plan.session_minutes:d}"}
+    for factor_id in patient.present_factors:
+        # Each factor's advice about options still open is said (once, if factors share it).
+        assert advice_text(factor_id, ruled_out=ruled_out, values=values) in said or all(
+            sentence in said
+            for sentence in advice_text(factor_id, ruled_out=ruled_out, values=values).split(". ")
+        )
     for text in (*plan.instructions, *(f.instruction for f in plan.flags)):
         assert "{" not in text and "}" not in text, text  # every placeholder filled
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -130,6 +131,16 @@ def test_structure_of_every_single_and_pair_speaks_with_one_voice(helper):
         assert structure_problems(content) == [], (factors, helper)
 
 
+@pytest.mark.parametrize("helper", [False, True])
+def test_no_plan_step_repeats_another(helper):
+    """No sentence of a plan's steps is said twice (a ban, a reason or shared advice)."""
+    for factors in (*SINGLES, *PAIRS):
+        plan = plan_icing(Patient(**dict.fromkeys(factors, True), has_helper=helper))
+        sentences = [s for step in plan.instructions for s in re.split(r"(?<=[.!?])\s+", step)]
+        repeated = {s for s in sentences if sentences.count(s) > 1}
+        assert not repeated, (factors, helper, repeated)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.sets(st.sampled_from(FACTORS)), st.booleans())
 def test_structure_of_random_subsets_speaks_with_one_voice(factors, helper):
@@ -227,10 +238,12 @@ def _no_filter(factor_ids, *, ruled_out, audience=None):
 
 def test_mutation_advice_unfiltered_is_caught(monkeypatch):
     monkeypatch.setattr(content_module, "applicable_advice", _no_filter)
-    factors = ("diabetes", "neuropathy")
-    content = _content(factors, False)
+    content = _content(("diabetes", "neuropathy"), False)
     assert structure_problems(content), "the structure check missed a reintroduced contradiction"
-    assert any("ruled-out ice" in p for p in rendered_problems(_render(factors, False, "en"), content))
+    # On the rendered sheet: the carer's ice line of a patient with no helper comes back.
+    factors = ("cognitive_impairment",)
+    problems = rendered_problems(_render(factors, False, "en"), _content(factors, False))
+    assert any("ruled-out ice" in p for p in problems), problems
 
 
 def test_mutation_untagged_or_misfiled_sentence_is_caught():
@@ -254,7 +267,7 @@ def _pages(factors, lang, tmp_path) -> int:
 
     from aftercare.export.pdf import print_html_string_to_pdf
 
-    out = tmp_path / f"{'-'.join(factors) or 'none'}-{lang}.pdf"
+    out = tmp_path / f"{len(factors)}-{factors[0] if factors else 'none'}-{lang}.pdf"
     out.write_bytes(print_html_string_to_pdf(_render(factors, False, lang)))
     return len(PdfReader(out).pages)
 
