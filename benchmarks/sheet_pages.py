@@ -80,7 +80,9 @@ def main() -> None:
     if args.table:
         from readability import fk_grade, patient_text
 
-        print("\n| conditions | helper | ice verdict | box rules out | pages en / pt-BR | FK grade (en) |")
+        print(
+            "\n| conditions | helper | ice verdict | box rules out | pages en / pt-BR | FK grade (en) |"
+        )
         print("|---|---|---|---|---|---|")
         for combo, helper in REALISTIC:
             record = _record(combo, helper)

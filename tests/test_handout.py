@@ -213,7 +213,10 @@ def test_each_factors_advice_reaches_the_sheet_while_its_option_is_open(lang, he
         html = render(record, lang=lang)
         context = handout_context(PatientFile.model_validate(record), lang=lang)
         ruled_out = context["content"].ruled_out
-        values = {"skin_check_minutes": "5", "session_minutes": f"{context['plan'].session_minutes}"}
+        values = {
+            "skin_check_minutes": "5",
+            "session_minutes": f"{context['plan'].session_minutes}",
+        }
         for row in load_advice():
             if row.factor != factor:
                 continue
@@ -486,10 +489,9 @@ def test_catalogues_are_complete_and_placeholders_match():
 
 def test_every_data_text_has_its_translation():
     """Factor advice and plain reasons reach a translated sheet through its catalogue."""
+    from aftercare.advice import load_advice
     from aftercare.factors import load_factors
     from aftercare.instructions import load_steps
-
-    from aftercare.advice import load_advice
 
     texts = {("factor.advice", a.text) for a in load_advice()}
     texts |= {

@@ -108,7 +108,9 @@ def test_dvt_rules_out_heat_and_massage_and_says_why():
     # the protocol's choice (labelled so), while heat and massage are ruled out.
     assert plan.verdict == "caution"
     (flag,) = plan.flags
-    assert flag.factor == "dvt_at_site" and load_factors()["dvt_at_site"].limit("cold").protocol_choice
+    assert (
+        flag.factor == "dvt_at_site" and load_factors()["dvt_at_site"].limit("cold").protocol_choice
+    )
     estim = {a.therapy: a for a in plan.assessments}["electrical_stimulation"]
     assert estim.suitability == "avoid" and "houghton2010" in estim.source_ids
     avoided = {a.therapy: a for a in plan.do_not_use}

@@ -100,7 +100,9 @@ def rendered_problems(html: str, content) -> list[str]:
             problems.append(f"untagged sentence {text!r}")
         elif option in ruled_out:
             problems.append(f"{text!r} speaks of ruled-out {option}")
-    patient_bans = {o.option for o in content.options if o.ruled_out and o.delivered_by == "patient"}
+    patient_bans = {
+        o.option for o in content.options if o.ruled_out and o.delivered_by == "patient"
+    }
     if parsed.rules_out != patient_bans:
         problems.append(f"box rules out {parsed.rules_out}, the structure {patient_bans}")
     for option in content.options:
@@ -231,9 +233,7 @@ def test_record_lists_every_condition_screened_and_no_python_value():
 
 def _no_filter(factor_ids, *, ruled_out, audience=None):
     wanted = tuple(factor_ids)
-    return tuple(
-        a for a in load_advice() if a.factor in wanted and audience in (None, a.audience)
-    )
+    return tuple(a for a in load_advice() if a.factor in wanted and audience in (None, a.audience))
 
 
 def test_mutation_advice_unfiltered_is_caught(monkeypatch):
@@ -256,7 +256,9 @@ def test_mutation_untagged_or_misfiled_sentence_is_caught():
     assert rendered_problems(html.replace("</main>", "<p>You may use ice.</p></main>"), content)
     # And a missing next step.
     lonely = _render(("neuropathy",), False, "en").replace('data-next-step="ice"', "")
-    assert any("next step" in p for p in rendered_problems(lonely, _content(("neuropathy",), False)))
+    assert any(
+        "next step" in p for p in rendered_problems(lonely, _content(("neuropathy",), False))
+    )
 
 
 # -- pages -----------------------------------------------------------------------------------

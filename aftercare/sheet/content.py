@@ -115,7 +115,9 @@ class SiteAlert(BaseModel):
     @model_validator(mode="after")
     def _known(self) -> SiteAlert:
         if self.factor not in load_factors():
-            raise ValueError(f"unknown factor {self.factor!r}; factors: {', '.join(load_factors())}")
+            raise ValueError(
+                f"unknown factor {self.factor!r}; factors: {', '.join(load_factors())}"
+            )
         return self
 
     @property
@@ -167,7 +169,9 @@ def _grouped(rows: Iterable[Advice]) -> tuple[Line, ...]:
         old = lines.get(key)
         factors = (*old.factors, row.factor) if old else (row.factor,)
         sources = (*old.source_ids, *row.sources()) if old else row.sources()
-        lines[key] = Line(row.option, row.audience, row.text, factors, tuple(dict.fromkeys(sources)))
+        lines[key] = Line(
+            row.option, row.audience, row.text, factors, tuple(dict.fromkeys(sources))
+        )
     return tuple(lines.values())
 
 

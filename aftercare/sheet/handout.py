@@ -1,19 +1,25 @@
 """A one- or two-page aftercare sheet for one patient, in English or Brazilian Portuguese.
 
-The sheet says first that ice is optional, then names in a "Do not use" box every self-care
-option this patient must not use, with its plain reason (from :func:`aftercare.plan_icing`'s
-``do_not_use``). It shows the earliest times ice may be used as clock times, how to apply it,
-what the skin should and should not look like, each present factor's own instruction
-(``data/factors.csv``), what else can help (with heat's safety lines where heat is allowed),
-when to get help (``data/red_flags.yaml``), the clinic's protocol title (in the sheet's
-language where the protocol gives one), version and date, and that the sheet is education and
-the clinician's instruction, not individual medical advice.
+Everything the sheet decides comes from one language-neutral structure,
+:func:`.content.sheet_content` (each option allowed, with care or ruled out, its reasons and
+only the advice that applies while it is open); this module translates and renders it. The sheet
+says first that ice is optional (where ice is open), then names in a "Do not use" box every
+self-care option this patient must not use, with its plain reason and, where only a helper is
+missing, what would change it. It shows the earliest times ice may be used as clock times, how
+to apply it, what the skin should and should not look like, each present factor's advice about
+the options still open (``data/factor_advice.csv``), what else can help (with heat's safety
+lines under heat), a part for the carer where a condition needs one, when to get help
+(``data/red_flags.yaml``), the clinic's protocol title (in the sheet's language where the
+protocol gives one), version and date, and that the sheet is education and the clinician's
+instruction, not individual medical advice.
 
-Two copies: ``copy="patient"`` (the default) carries no source ids; ``copy="clinician"`` adds
-every source id and, in a closing "for the record" section, the basis of every rule, level and
-warning sign used. All wording comes from the translation catalogues (:mod:`.i18n`); all text a
-user supplies is HTML-escaped (Jinja2 autoescape). Files are written atomically and an
-existing file is kept unless ``force`` is given.
+Two copies: ``copy="patient"`` (the default) carries no source ids and names the options the
+clinic gives only as "ask at your next visit"; ``copy="clinician"`` adds an alert for a needled
+site with a clot, infection, cancer or broken skin (``data/site_alerts.csv``), the clinic's
+options with their status, and every source id and, in a closing "for the record" section, the
+basis of every rule, level and warning sign used. All wording comes from the translation
+catalogues (:mod:`.i18n`); all text a user supplies is HTML-escaped (Jinja2 autoescape). Files
+are written atomically and an existing file is kept unless ``force`` is given.
 """
 
 from __future__ import annotations
@@ -27,8 +33,8 @@ from typing import Any
 from ..errors import DataError, InputError, check_choice
 from ..export.files import OutputPathError, check_writable, same_path, write_atomic
 from ..resources import shipped
-from .i18n import get_translator, normalise_lang
 from .content import SheetContent, sheet_content
+from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
 __all__ = [
@@ -340,9 +346,7 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _record(
-    plan: Any, red_flags: Any, factors: Any, content: SheetContent
-) -> list[dict[str, Any]]:
+def _record(plan: Any, red_flags: Any, factors: Any, content: SheetContent) -> list[dict[str, Any]]:
     """The clinician copy's "for the record" rows: item, basis, sources, protocol's choice.
 
     The basis texts are the data files' own (English) wording. The first two rows list every
@@ -371,7 +375,9 @@ def _record(
                 "item": f"Needled site: {factors[alert.factor].clinician_label} "
                 f"({alert.check} to check)",
                 "basis": alert.note
-                + ("" if alert.confirmed else " No dry-needling safety guidance read: unconfirmed."),
+                + (
+                    "" if alert.confirmed else " No dry-needling safety guidance read: unconfirmed."
+                ),
                 "sources": _ids(alert.source_ids) or "none found",
                 "choice": False,
             }
