@@ -20,6 +20,7 @@ LAYERS = {
     "clock": 0,
     "palette": 0,
     "factors": 1,
+    "advice": 1,
     "packs": 1,
     "instructions": 1,
     "therapies": 1,
