@@ -61,10 +61,11 @@ def _pages(pdfs: list[bytes]) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--table", action="store_true", help="print the ten-combination table")
+    parser.add_argument("--lang", action="append", help="only these languages (default: all)")
     args = parser.parse_args()
     factors = list(factor_ids())
     combos = [(f,) for f in factors] + list(itertools.combinations(factors, 2))
-    for lang in languages():
+    for lang in args.lang or languages():
         started = time.perf_counter()
         htmls = [render_handout(_record(c, False), lang=lang) for c in combos]
         htmls.append(render_handout(_record(factors, False), lang=lang))
