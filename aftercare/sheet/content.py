@@ -208,7 +208,7 @@ def sheet_content(plan: IcingPlan) -> SheetContent:
     >>> from aftercare import Patient, plan_icing
     >>> content = sheet_content(plan_icing(Patient(raynauds=True, bleeding_risk=True)))
     >>> sorted(content.ruled_out)
-    ['heat', 'ice']
+    ['heat', 'ice', 'spray_and_stretch']
     >>> [line.option for line in content.lines() if line.option in content.ruled_out]
     []
     """
