@@ -281,3 +281,36 @@ def test_sample_of_sheets_fits_two_pages_and_all_conditions_three(lang):
     pdfs = print_many([_render(f, False, lang) for f in sample], slides=False)
     pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
     assert max(pages[:-1]) <= 2 and pages[-1] <= 3, dict(zip(sample, pages, strict=True))
+
+
+# -- the data behind it: bad rows are named -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "words"),
+    [
+        (
+            "factor_advice.csv",
+            "open_skin,massage,",
+            "open_skin,rubbing,",
+            "unknown option 'rubbing'",
+        ),
+        ("factor_advice.csv", "open_skin,massage,", "open_sore,massage,", "unknown factor"),
+        ("factor_advice.csv", ",patient,Do not rub", ",nurse,Do not rub", "'patient' or 'carer'"),
+        ("site_alerts.csv", "open_skin,precaution,", "open_skin,maybe,", "'contraindication'"),
+    ],
+)
+def test_bad_advice_or_alert_row_is_named(data_copy, file, old, new, words):
+    from aftercare.advice import load_advice
+    from aftercare.errors import DataError
+    from aftercare.sheet.content import load_site_alerts
+
+    path = data_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    row = 1 + text[: text.index(old)].count("\n")
+    with pytest.raises(DataError) as info:
+        load_advice() if file == "factor_advice.csv" else load_site_alerts()
+    message = str(info.value)
+    assert f"data/{file}" in message and f"row {row}" in message and words in message, message
