@@ -2,8 +2,8 @@
 
 Two tables, one home each:
 
-* ``data/factors.csv``: one row per factor: labels, the plain-language ``instruction`` printed on
-  the patient's sheet, ``needs_helper`` (the instruction needs someone to stay with the patient),
+* ``data/factors.csv``: one row per factor: labels, ``needs_helper`` (self-applied cold and heat
+  need someone to stay with the patient),
   what the source article and the evidence say, and the factor's sources;
 * ``data/factor_levels.csv``: one row per restriction, a factor and an option (``cold``,
   ``heat``, ``massage``, ``stretching``) at ``caution`` or ``avoid``, with the sources that say
@@ -52,7 +52,7 @@ __all__ = [
 Level = Literal["ok", "caution", "avoid"]
 LEVELS: tuple[str, ...] = get_args(Level)
 #: The options a factor can limit (the ``factor_columns`` a therapy names).
-Option = Literal["cold", "heat", "massage", "stretching"]
+Option = Literal["cold", "heat", "massage", "stretching", "electrical"]
 OPTIONS: tuple[str, ...] = get_args(Option)
 EFFECT_COLUMNS = OPTIONS  # the older name
 
@@ -112,7 +112,6 @@ class _FactorRow(BaseModel):
     clinician_label: str
     plain_label: str
     needs_helper: bool
-    instruction: str
     article_reading: str
     evidence_reading: str
     source_ids: IdList
@@ -141,19 +140,16 @@ class Factor(_FactorRow):
     heat: Level = "ok"
     massage: Level = "ok"
     stretching: Level = "ok"
+    electrical: Level = "ok"
     limits: dict[str, FactorLimit] = Field(default_factory=dict, repr=False)
 
     def level_for(self, column: str) -> str:
-        """The factor's level for one option (cold, heat, massage or stretching)."""
+        """The factor's level for one option (cold, heat, massage, stretching or electrical)."""
         return getattr(self, column)
 
     def limit(self, option: str) -> FactorLimit | None:
         """The restriction on ``option`` with its sources and plain reason, or None (ok)."""
         return self.limits.get(option)
-
-    def instruction_text(self, values: dict[str, str]) -> str:
-        """The patient's instruction with its ``{placeholders}`` filled, on one line."""
-        return " ".join(self.instruction.format_map(values).split())
 
 
 @cached_loader

@@ -43,6 +43,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .advice import advice_text, applicable_advice
 from .alternatives import Alternative, Limit, assess_therapies
 from .factors import load_factors, worst_level
 from .instructions import load_steps, threshold_values, wording
@@ -448,7 +449,8 @@ class FactorAssessment:
         session_minutes = int(math.floor(cap + 1e-9))
         cap_factors = tuple(f for f, m in caps.items() if m < protocol.max_session_minutes)
         values = _values(protocol, session_minutes)
-        flags = tuple(_flag(limit, values) for limit in by_id["ice"].limits)
+        ruled_out = {a.therapy for a in assessments if a.suitability == "avoid"}
+        flags = tuple(_flag(limit, values, ruled_out) for limit in by_id["ice"].limits)
         verdict = worst_level([f.level for f in flags])
         alternatives = (
             ()
@@ -484,7 +486,7 @@ class FactorAssessment:
         return cls(**{**without_steps.__dict__, "steps": steps})
 
 
-def _flag(limit: Limit, values: dict[str, str]) -> Flag:
+def _flag(limit: Limit, values: dict[str, str], ruled_out: set[str]) -> Flag:
     factor = load_factors()[limit.factor]
     what = wording("flags", "avoid_without_helper" if limit.supervision else limit.level)
     reason = wording(
@@ -501,7 +503,7 @@ def _flag(limit: Limit, values: dict[str, str]) -> Flag:
         factor.clinician_label,
         reason,
         tuple(dict.fromkeys((*limit.source_ids, *factor.source_ids))),
-        factor.instruction_text(values),
+        advice_text(limit.factor, ruled_out=ruled_out, values=values),
         limit.supervision,
     )
 
@@ -565,22 +567,29 @@ def _steps(
     values = assessment.values
     out: list[Instruction] = []
     flags = {f.factor: f for f in assessment.flags}
+    ruled_out = {a.therapy for a in assessment.assessments if a.suitability == "avoid"}
 
     def own(step_id: str, reason: str, sources, about: str = "", **extra: str) -> None:
         text = steps[step_id].fill({**values, **extra})
         out.append(Instruction(text, " ".join(reason.split()), tuple(sources), step_id, about))
 
     def factor_steps() -> None:
+        said: set[str] = set()  # advice two factors share is said once
         for factor_id in patient.present_factors:
             factor = factors[factor_id]
             flag = flags.get(factor_id)
             reason = flag.reason if flag else f"{factor.plain_label}: {factor.evidence_reading}."
             sources = flag.source_ids if flag else factor.source_ids
-            out.append(
-                Instruction(factor.instruction_text(values), reason, sources, "factor", factor_id)
-            )
+            # Only advice about options still open: a ban is said once, in its own step.
+            rows = applicable_advice((factor_id,), ruled_out=ruled_out, audience="patient")
+            texts = [" ".join(a.text.format_map(values).split()) for a in rows]
+            text = " ".join(t for t in texts if t not in said)
+            said.update(texts)
+            if text:
+                out.append(Instruction(text, reason, sources, "factor", factor_id))
 
     def do_not_use_steps() -> None:
+        said: set[str] = set()  # a reason shared by two options is said once
         for alt in assessment.do_not_use:
             avoid = [lim for lim in alt.limits if lim.level == "avoid"]
             # A level that is the protocol's choice has no source of its own: cite the factor's.
@@ -593,8 +602,11 @@ def _steps(
                 tuple(dict.fromkeys(sources)),
                 alt.therapy,
                 option=alt.name.lower(),
-                reasons=" ".join(dict.fromkeys(lim.plain_reason for lim in avoid)),
+                reasons=" ".join(
+                    r for r in dict.fromkeys(lim.plain_reason for lim in avoid) if r not in said
+                ),
             )
+            said.update(lim.plain_reason for lim in avoid)
 
     def option_steps() -> None:
         offered = [a for a in assessment.alternatives if a.delivered_by == "patient"]
@@ -629,7 +641,10 @@ def _steps(
     for step_id in ("spacing", "per_day", "asleep", "skin_signs"):
         out.append(_data_step(protocol, step_id, values))
     factor_steps()
-    checks_said = any("{skin_check_minutes}" in factors[f].instruction for f in flags)
+    checks_said = any(
+        "{skin_check_minutes}" in a.text
+        for a in applicable_advice(flags, ruled_out=ruled_out, audience="patient")
+    )
     if assessment.verdict == "caution" and not checks_said:
         out.append(_data_step(protocol, "skin_checks", values))
     out.append(_data_step(protocol, "stop_plan", values))

@@ -28,6 +28,7 @@ LAYERS = {
     "progress": 0,
     "checkin": 1,
     "factors": 1,
+    "advice": 1,
     "packs": 1,
     "instructions": 1,
     "therapies": 1,

@@ -32,7 +32,12 @@ def test_factor_table_bad_level_names_row_and_column(data_copy):
     [
         ("raynauds,cold,", "raynauds,", "frostbite,", "unknown factor 'frostbite'"),
         ("raynauds,cold,", ",cameron-lists,false,", ",,false,", "protocol_choice"),
-        ("raynauds,cold,", ",cold,", ",ice,", "'cold', 'heat', 'massage' or 'stretching'"),
+        (
+            "raynauds,cold,",
+            ",cold,",
+            ",ice,",
+            "'cold', 'heat', 'massage', 'stretching' or 'electrical'",
+        ),
         ("raynauds,cold,", ",false,", ",maybe,", "protocol_choice"),
         ("cold_urticaria,cold,", "cold_urticaria,", "raynauds,", "duplicate key 'raynauds/cold'"),
     ],

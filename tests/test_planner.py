@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from aftercare import Patient, compare_alternatives, load_protocol, plan_icing
+from aftercare.factors import load_factors
 from aftercare.protocol import protocol_from_mapping
 
 
@@ -103,7 +104,15 @@ def test_neuropathy_alone_rules_out_self_applied_cold_and_heat():
 
 def test_dvt_rules_out_heat_and_massage_and_says_why():
     plan = plan_icing(Patient(dvt_at_site=True))
-    assert plan.verdict == "ok"  # cold is not limited by a clot
+    # The needled site is not routine: no source limits cold over a clot, so ice takes care as
+    # the protocol's choice (labelled so), while heat and massage are ruled out.
+    assert plan.verdict == "caution"
+    (flag,) = plan.flags
+    assert (
+        flag.factor == "dvt_at_site" and load_factors()["dvt_at_site"].limit("cold").protocol_choice
+    )
+    estim = {a.therapy: a for a in plan.assessments}["electrical_stimulation"]
+    assert estim.suitability == "avoid" and "houghton2010" in estim.source_ids
     avoided = {a.therapy: a for a in plan.do_not_use}
     assert set(avoided) == {"heat", "massage"}
     massage = avoided["massage"].limits[0]

@@ -26,6 +26,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from aftercare import InputError, Patient, compare_alternatives, load_protocol, plan_icing
 from aftercare.clock import MIN_NIGHT_HOURS
@@ -263,8 +264,19 @@ def _check_no_avoided_option_is_offered(plan):
 
 
 def _check_every_present_factor_instruction_is_a_step(patient, plan):
+    from aftercare.advice import advice_text
+
+    ruled_out = {a.therapy for a in plan.assessments if a.suitability == "avoid"}
     factor_steps = [i.about for i in plan.instructions if i.step == "factor"]
-    assert factor_steps == list(patient.present_factors)
+    assert factor_steps == [f for f in patient.present_factors if f in factor_steps]
+    said = " ".join(plan.instructions)
+    values = {**plan.protocol.placeholders(), "session_minutes": f"{plan.session_minutes:d}"}
+    for factor_id in patient.present_factors:
+        # Each factor's advice about options still open is said (once, if factors share it).
+        assert advice_text(factor_id, ruled_out=ruled_out, values=values) in said or all(
+            sentence in said
+            for sentence in advice_text(factor_id, ruled_out=ruled_out, values=values).split(". ")
+        )
     for text in (*plan.instructions, *(f.instruction for f in plan.flags)):
         assert "{" not in text and "}" not in text, text  # every placeholder filled
 
@@ -314,15 +326,13 @@ def test_sheet_names_what_to_avoid_and_never_offers_it(present, helper, lang):
         assert t("heat.layer") not in html  # no heat safety lines when heat is ruled out
     if plan.verdict == "avoid":
         assert t("ice.col_times") not in html
-    # Every present factor's instruction, through the catalogue of the sheet's language.
+    # Every present factor's advice about an option still open, in the sheet's language.
     values = {
         "skin_check_minutes": f"{plan.protocol.skin_check_minutes:g}",
         "session_minutes": f"{plan.session_minutes:d}",
     }
-    health = _section(html, "h-health")
-    for factor_id in present:
-        instruction = load_factors()[factor_id].instruction
-        assert t.data(instruction, context="factor.instruction", **values) in health
+    for line in context["content"].lines():
+        assert escape(t.data(line.text, context="factor.advice", **values)) in html
 
 
 @pytest.mark.parametrize("factor_id", HELPER_FACTORS)

@@ -365,6 +365,13 @@ def verdict_table(plans: Sequence[Any]) -> Table:
 
     factors = load_factors()
 
+    def _asks(plan: Any) -> str:
+        # A flag's advice covers only the options still open; a ban is in "do_not_use".
+        advice = [f.instruction for f in plan.flags if f.instruction]
+        if advice:
+            return advice[0]
+        return "only what the Do not use column says" if plan.flags else "the protocol's plan"
+
     def who(plan: Any) -> str:
         labels = [factors[f].clinician_label for f in plan.patient.present_factors]
         text = ", ".join(labels) or "none"
@@ -374,7 +381,7 @@ def verdict_table(plans: Sequence[Any]) -> Table:
         {
             "factors": [who(p) for p in plans],
             "verdict": [p.verdict.upper() for p in plans],
-            "asks": [p.flags[0].instruction if p.flags else "the protocol's plan" for p in plans],
+            "asks": [_asks(p) for p in plans],
             "do_not_use": [", ".join(a.name for a in p.do_not_use) or "nothing" for p in plans],
         }
     )

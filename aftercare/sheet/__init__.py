@@ -7,7 +7,8 @@ protocol. This package holds everything that makes one, apart from the course ex
 uses.
 
 * :mod:`~aftercare.sheet.patient_file`: the patient file (JSON) and its schema;
-* :mod:`~aftercare.sheet.handout`: the sheet's content, rendered to HTML or PDF;
+* :mod:`~aftercare.sheet.content`: what the sheet says, decided once per option (pure);
+* :mod:`~aftercare.sheet.handout`: that content translated and rendered to HTML or PDF;
 * :mod:`~aftercare.sheet.i18n`: the translation catalogues;
 * :mod:`~aftercare.sheet.warning_signs`: the warning signs and where each one sends the patient;
 * :mod:`~aftercare.sheet.app`: :class:`PatientSheetApp`, the dashboard form.
@@ -25,6 +26,7 @@ _WHERE = {
     "write_sheet": "handout",
     "render_handout": "handout",
     "handout_context": "handout",
+    "sheet_content": "content",
     "PatientFile": "patient_file",
     "PatientFileError": "patient_file",
     "load_patient_file": "patient_file",

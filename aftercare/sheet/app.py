@@ -13,7 +13,7 @@ Examples
 --------
 >>> app = PatientSheetApp()
 >>> app.controls["raynauds"].value = True
->>> "Do not use ice" in app.preview_html()
+>>> 'data-rules-out="ice"' in app.preview_html()  # the "Do not use" box names ice
 True
 """
 

@@ -1,25 +1,31 @@
 """A one- or two-page aftercare sheet for one patient, in English or Brazilian Portuguese.
 
-The sheet says first that ice is optional, then names in a "Do not use" box every self-care
-option this patient must not use, with its plain reason (from :func:`aftercare.plan_icing`'s
-``do_not_use``). It shows the earliest times ice may be used as clock times, how to apply it,
-what the skin should and should not look like, each present factor's own instruction
-(``data/factors.csv``), what else can help (with heat's safety lines where heat is allowed),
-when to get help (``data/red_flags.yaml``), the clinic's protocol title (in the sheet's
-language where the protocol gives one), version and date, and that the sheet is education and
-the clinician's instruction, not individual medical advice.
+Everything the sheet decides comes from one language-neutral structure,
+:func:`.content.sheet_content` (each option allowed, with care or ruled out, its reasons and
+only the advice that applies while it is open); this module translates and renders it. The sheet
+says first that ice is optional (where ice is open), then names in a "Do not use" box every
+self-care option this patient must not use, with its plain reason and, where only a helper is
+missing, what would change it. It shows the earliest times ice may be used as clock times, how
+to apply it, what the skin should and should not look like, each present factor's advice about
+the options still open (``data/factor_advice.csv``), what else can help (with heat's safety
+lines under heat), a part for the carer where a condition needs one, when to get help
+(``data/red_flags.yaml``), the clinic's protocol title (in the sheet's language where the
+protocol gives one), version and date, and that the sheet is education and the clinician's
+instruction, not individual medical advice.
 
-Two copies: ``copy="patient"`` (the default) carries no source ids; ``copy="clinician"`` adds
-every source id and, in a closing "for the record" section, the basis of every rule, level and
-warning sign used. All wording comes from the translation catalogues (:mod:`.i18n`); all text a
-user supplies is HTML-escaped (Jinja2 autoescape). Files are written atomically and an
-existing file is kept unless ``force`` is given.
+Two copies: ``copy="patient"`` (the default) carries no source ids and names the options the
+clinic gives only as "ask at your next visit"; ``copy="clinician"`` adds an alert for a needled
+site with a clot, infection, cancer or broken skin (``data/site_alerts.csv``), the clinic's
+options with their status, and every source id and, in a closing "for the record" section, the
+basis of every rule, level and warning sign used. All wording comes from the translation
+catalogues (:mod:`.i18n`); all text a user supplies is HTML-escaped (Jinja2 autoescape). Files
+are written atomically and an existing file is kept unless ``force`` is given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +33,7 @@ from typing import Any
 from ..errors import DataError, InputError, check_choice
 from ..export.files import OutputPathError, check_writable, same_path, write_atomic
 from ..resources import shipped
+from .content import SheetContent, sheet_content
 from .i18n import get_translator, normalise_lang
 from .patient_file import PatientFile, build_patient, load_patient_file
 
@@ -155,46 +162,45 @@ def handout_context(
         "session_minutes": f"{plan.session_minutes:d}",
         "max_session_minutes": f"{proto.max_session_minutes:g}",
     }
+    content = sheet_content(plan)
 
-    # Do not use: every self-care option this patient must avoid, with its plain reasons.
-    do_not_use = []
-    for alt in plan.do_not_use:
-        avoid = [lim for lim in alt.limits if lim.level == "avoid"]
-        do_not_use.append(
+    def line_items(lines: Any) -> list[dict[str, Any]]:
+        """Advice lines, translated, with the option each speaks of (for ``data-option``)."""
+        return [
             {
-                "name": _(alt.therapy, context="therapy.avoid"),
-                "reasons": _grouped(
-                    (_.data(lim.plain_reason, context="reason"), factor_label(lim.factor))
-                    for lim in avoid
-                ),
-                "sources": _ids(tuple(dict.fromkeys(s for lim in avoid for s in lim.source_ids))),
-                "choice": any(lim.protocol_choice for lim in avoid),
+                "option": line.option,
+                "text": _.data(line.text, context="factor.advice", **values),
+                "factors": [factor_label(f) for f in line.factors],
+                "sources": _ids(line.source_ids),
             }
+            for line in lines
+        ]
+
+    def reasons(option: Any, *, level: str) -> list[dict[str, Any]]:
+        return _grouped(
+            (_.data(d.reason, context="reason"), factor_label(d.factor))
+            for d in option.decisions
+            if d.level == level
         )
 
-    # Each present factor's own instruction, through the catalogues (same text said once).
-    health = [
+    def sources_of(decisions: Any) -> str:
+        return _ids(tuple(dict.fromkeys(s for d in decisions for s in d.source_ids)))
+
+    # Do not use: every self-care option this patient must avoid, with its plain reasons, and
+    # what would change it where only a helper is missing.
+    do_not_use = [
         {
-            **item,
-            "sources": _ids(
-                tuple(
-                    dict.fromkeys(
-                        s
-                        for fid in patient.present_factors
-                        if factor_label(fid) in item["factors"]
-                        for s in factors[fid].source_ids
-                    )
-                )
-            ),
+            "id": option.option,
+            "name": _(option.option, context="therapy.avoid"),
+            "reasons": reasons(option, level="avoid"),
+            "sources": sources_of(d for d in option.decisions if d.level == "avoid"),
+            "choice": any(d.protocol_choice for d in option.decisions if d.level == "avoid"),
+            "next_step": option.needs_helper_only,
         }
-        for item in _grouped(
-            (
-                _.data(factors[fid].instruction, context="factor.instruction", **values),
-                factor_label(fid),
-            )
-            for fid in patient.present_factors
-        )
+        for option in content.options
+        if option.ruled_out and option.delivered_by == "patient"
     ]
+    ice = content.option("ice")
 
     # The earliest ice times grouped by day, as local clock times.
     days = []
@@ -219,23 +225,30 @@ def handout_context(
     wake = patient.awake_from or proto.day_starts
     sleep = patient.asleep_from or proto.night_starts
 
-    # Options besides or instead of ice: self-care options this patient may use.
+    # Options besides or instead of ice that this patient may use, each with its own advice.
     self_care = [
         {
-            "id": a.therapy,
-            "text": therapy_label(a.therapy),
-            "caution": a.suitability == "caution",
-            "sources": _ids(a.source_ids),
+            "id": option.option,
+            "text": therapy_label(option.option),
+            "caution": option.status == "with_care",
+            "sources": _ids(option.source_ids),
+            "lines": line_items(option.lines),
         }
-        for a in plan.assessments
-        if a.delivered_by == "patient" and a.therapy != "ice" and a.suitability != "avoid"
+        for option in content.options
+        if option.delivered_by == "patient" and option.option != "ice" and not option.ruled_out
     ]
-    clinician_care = [
-        therapy_label(a.therapy)
-        for a in plan.assessments
-        if a.delivered_by == "clinician" and a.suitability != "avoid" and plan.verdict != "ok"
+    # Options the clinician gives: decided in full on the clinician copy only.
+    clinic_options = [
+        {
+            "id": option.option,
+            "text": therapy_label(option.option),
+            "status": option.status,
+            "reasons": reasons(option, level="avoid") + reasons(option, level="caution"),
+            "sources": sources_of(option.decisions) or _ids(option.source_ids),
+        }
+        for option in content.options
+        if option.delivered_by == "clinician"
     ]
-    heat_offered = any(item["id"] == "heat" for item in self_care)
 
     # When to get help.
     flags = []
@@ -281,14 +294,28 @@ def handout_context(
         "example": example,
         "waking": _("ice.waking", wake=time_text(wake), sleep=time_text(sleep)),
         "do_not_use": do_not_use,
-        "health": health,
+        "ice_open": not ice.ruled_out,
+        "ice_lines": line_items(ice.lines),
+        "health": line_items(content.general),
+        "carer": line_items(content.carer),
+        "site_alerts": [
+            {
+                "label": factors[alert.factor].clinician_label,
+                "check": alert.check,
+                "note": alert.note,
+                "sources": _ids(alert.source_ids),
+            }
+            for alert in content.site_alerts
+        ]
+        if clinician
+        else [],
         "caution_factors": [factor_label(f.factor) for f in plan.flags],
         "check_minutes": f"{proto.skin_check_minutes:g}",
         # A barrier's sentence is in every catalogue (no English fallback on a translated sheet).
         "barrier_text": _(proto.barrier, context="barrier"),
         "self_care": self_care,
-        "clinician_care": clinician_care,
-        "heat_offered": heat_offered,
+        "clinic_options": clinic_options if clinician else [],
+        "ask_at_visit": any(o["status"] != "ruled_out" for o in clinic_options),
         "heat_minutes": f"{proto.heat_max_minutes:g}",
         "emergency_flags": [f for f in flags if f["action"] == "emergency"],
         "clinic_flags": [f for f in flags if f["action"] == "clinic"],
@@ -300,11 +327,12 @@ def handout_context(
             version=proto.version,
             date=_fmt_date(proto.effective_date, locale),
         ),
-        "record": _record(plan, load_red_flags(), factors) if clinician else None,
+        "record": _record(plan, load_red_flags(), factors, content) if clinician else None,
         "sources": list(
             dict.fromkeys([*plan.source_ids, *(i for f in load_red_flags() for i in f.source_ids)])
         ),
         "plan": plan,
+        "content": content,
     }
 
 
@@ -313,18 +341,47 @@ def _value_text(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) or "none"
     return str(value)
 
 
-def _record(plan: Any, red_flags: Any, factors: Any) -> list[dict[str, Any]]:
+def _record(plan: Any, red_flags: Any, factors: Any, content: SheetContent) -> list[dict[str, Any]]:
     """The clinician copy's "for the record" rows: item, basis, sources, protocol's choice.
 
-    The basis texts are the data files' own (English) wording.
+    The basis texts are the data files' own (English) wording. The first two rows list every
+    condition screened, present and absent.
     """
     proto = plan.protocol
-    rows: list[dict[str, Any]] = []
+    present = [factors[f].clinician_label for f, found in content.screened if found]
+    absent = [factors[f].clinician_label for f, found in content.screened if not found]
+    rows: list[dict[str, Any]] = [
+        {
+            "item": "Conditions screened: present",
+            "basis": "; ".join(present) or "none",
+            "sources": "",
+            "choice": False,
+        },
+        {
+            "item": "Conditions screened: absent",
+            "basis": "; ".join(absent) or "none",
+            "sources": "",
+            "choice": False,
+        },
+    ]
+    for alert in content.site_alerts:
+        rows.append(
+            {
+                "item": f"Needled site: {factors[alert.factor].clinician_label} "
+                f"({alert.check} to check)",
+                "basis": alert.note
+                + (
+                    "" if alert.confirmed else " No dry-needling safety guidance read: unconfirmed."
+                ),
+                "sources": _ids(alert.source_ids) or "none found",
+                "choice": False,
+            }
+        )
     for entry in proto.rule_table():
         rule = proto.rule(entry["rule"])
         rows.append(
@@ -346,7 +403,7 @@ def _record(plan: Any, red_flags: Any, factors: Any) -> list[dict[str, Any]]:
         )
     for alt in plan.assessments:
         for lim in alt.limits:
-            if alt.delivered_by != "patient" or alt.therapy == "ice":
+            if alt.therapy == "ice":
                 continue
             rows.append(
                 {

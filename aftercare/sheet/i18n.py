@@ -5,10 +5,10 @@ the one list of languages (:func:`languages`: ``en``, ``pt_BR`` -> ``"en"``, ``"
 new language is a new folder with its catalogue, and ``--lang``, the sheet app's menu and the
 tests follow. The sheet's own wording uses symbolic keys (``"how.barrier"``), so the English
 wording too lives in a catalogue that a clinic can edit, not in code. Text that comes from the
-data files (a factor's ``instruction`` in ``data/factors.csv``, a plain reason in
+data files (a factor's advice in ``data/factor_advice.csv``, a plain reason in
 ``data/factor_levels.csv`` or ``data/instructions.yaml``) is English in its one home and is
 translated the gettext way: the message id is the English text itself, under a context
-(``msgctxt "factor.instruction"``). :meth:`Translator.data` prints the English text as it is
+(``msgctxt "factor.advice"``). :meth:`Translator.data` prints the English text as it is
 and refuses to print a sheet in another language whose catalogue lacks it, so a translated sheet
 never falls back to English. Placeholders use ``{name}`` (Python ``str.format``). ``.po`` files
 are read at run time; compiled ``.mo`` files are not needed.
@@ -41,7 +41,7 @@ DOMAIN = "handout"
 #: The language of the data files' text (message ids of data text are in this language).
 SOURCE_LANG = "en"
 #: Contexts whose message ids are English text from the data files (see the module notes).
-DATA_CONTEXTS = ("factor.instruction", "reason")
+DATA_CONTEXTS = ("factor.advice", "reason")
 
 
 class CatalogueError(AftercareError):

@@ -177,6 +177,16 @@ class _FactorError(ValueError):
         super().__init__(f"unknown factor id {quote(factor)}")
 
 
+def _some(ids: tuple[str, ...], chars: int = 240) -> str:
+    """``ids`` joined, cut to about ``chars`` characters with how many more (and where)."""
+    shown: list[str] = []
+    for i in ids:
+        if len(", ".join([*shown, i])) > chars:
+            return ", ".join(shown) + f" and {len(ids) - len(shown)} more (data/factors.csv)"
+        shown.append(i)
+    return ", ".join(shown)
+
+
 def _as_json(value: object) -> str:
     """A value as the file wrote it (``true``, not ``True``), cut to about 80 characters."""
     try:
@@ -191,7 +201,7 @@ def _explain(exc: ValidationError, file: str | Path) -> PatientFileError:
     if isinstance(original, _FactorError):
         return PatientFileError(
             file,
-            f"unknown factor id {quote(original.factor)}; allowed: " + ", ".join(original.known),
+            f"unknown factor id {quote(original.factor)}; allowed: " + _some(original.known),
             f"factors[{original.index}]",
         )
     field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
