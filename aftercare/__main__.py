@@ -10,6 +10,7 @@ python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
 AFTERCARE_CLASS_PASSWORD=... python -m aftercare classroom --users 20 --port 8000
+python -m aftercare present 03                              # live slides from a working copy
 
 Options may come before or after the notebooks (argparse's intermixed parsing). Every failure
 (a bad patient file or protocol, a missing asset folder, an existing output without --force, a
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the JSON Schema of the patient file (with an example and the factor ids)",
     )
     _add_classroom_parser(commands)
+    _add_present_parser(commands)
     return parser
 
 
@@ -221,6 +223,46 @@ def _add_classroom_parser(commands) -> None:
         default=60,
         metavar="MIN",
         help="stop a learner's server after this long idle; files stay (default 60)",
+    )
+
+
+def _add_present_parser(commands) -> None:
+    show = commands.add_parser(
+        "present",
+        help="present notebooks as live slides from a working copy (the course is not changed)",
+        description="Copy the notebooks (with rise.css) into a working folder, start JupyterLab "
+        "on it (127.0.0.1), run them there and open the first as a full-screen RISE slideshow "
+        "whose apps respond. The course's notebooks are never written. Stop with Ctrl+C.",
+    )
+    show.add_argument(
+        "notebooks", nargs="+", metavar="NOTEBOOK", help="a number (03), a name or a .ipynb path"
+    )
+    show.add_argument(
+        "--folder",
+        type=Path,
+        metavar="DIR",
+        help="working folder (default: presenting/ of the checkout, git-ignored)",
+    )
+    show.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    show.add_argument(
+        "--no-browser", action="store_true", help="print the slideshow's address, open nothing"
+    )
+    show.add_argument("--limit", type=int, metavar="S", help=argparse.SUPPRESS)  # tests
+
+
+def _present(args: argparse.Namespace) -> int:
+    from .slideshow import present
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    return present(
+        args.notebooks,
+        args.folder,
+        port=args.port,
+        open_browser=not args.no_browser,
+        limit_s=args.limit,
+        say=say,
     )
 
 
@@ -365,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _handout(args)
             if args.command == "classroom":
                 return _classroom(args)
+            if args.command == "present":
+                return _present(args)
             from .sheet.patient_file import patient_schema
 
             print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))
