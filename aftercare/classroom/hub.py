@@ -161,10 +161,20 @@ def hub_config(
         f"--cull-every={max(30, min(300, round(settings.idle_minutes * 60 / 4)))}",
     ]
     c.JupyterHub.services = [{"name": "idle-culler", "command": culler}]
+    # The instructor lands on the admin page; every page's bar links to "My JupyterLab".
+    c.JupyterHub.default_url = landing_url
+    c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
     c.JupyterHub.load_roles = [
         {"name": "idle-culler", "scopes": _CULLER_SCOPES, "services": ["idle-culler"]}
     ]
     return c
+
+
+def landing_url(handler) -> str:
+    """Where a user lands after login: the admin page for the instructor (an admin), else their
+    own server as JupyterHub does by default (an empty answer)."""
+    user = handler.current_user
+    return f"{handler.hub.base_url}admin" if user is not None and user.admin else ""
 
 
 def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from: str) -> list[str]:
