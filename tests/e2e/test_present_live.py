@@ -406,7 +406,13 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
     home = tmp_path / ".home"
     home.mkdir()
     log = tmp_path / "voila.log"
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), IPYTHONDIR=str(home / "ip"))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        IPYTHONDIR=str(home / "ip"),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+    )
     env.pop("MPLBACKEND", None)
     cmd = [
         "timeout",
@@ -443,10 +449,17 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
         with browser_page({"width": 1280, "height": 900}) as (page, problems):
             page.route("**/*", guard)
             page.goto(url + "/", timeout=60000)
-            for stem in pages:  # the list of dashboards names each page
-                page.get_by_text(f"{stem}.ipynb").first.wait_for(timeout=30000)
-            page.screenshot(path=str(ARTIFACTS / "dashboard_list.png"))
-            problems.clear()  # voila's own list page logs its extensions' warnings
+            # The suite's own landing page: each app linked with a sentence, the statement.
+            landing = page.locator("main.aftercare-landing")
+            landing.wait_for(timeout=30000)
+            assert "Education, not individual medical advice." in landing.inner_text()
+            links = landing.locator("li a").evaluate_all(
+                "(as) => as.map(a => [a.getAttribute('href'), a.parentElement.innerText])"
+            )
+            assert sorted(h.rsplit("/", 1)[-1] for h, _ in links) == [f"{p}.ipynb" for p in pages]
+            assert all(len(words.split()) > 10 for _, words in links), links
+            page.screenshot(path=str(ARTIFACTS / "dashboard_landing.png"))
+            problems.clear()
             for stem in pages:
                 page.goto(f"{url}/voila/render/{stem}.ipynb", timeout=90000)
                 page.wait_for_selector(".aftercare-app", timeout=90000)
@@ -462,17 +475,52 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
             # The sheet: fill in, write, find the file.
             page.goto(f"{url}/voila/render/patient_sheet.ipynb", timeout=90000)
             page.wait_for_selector(".aftercare-sheet-preview iframe", timeout=90000)
-            page.locator("button", has_text="Write the sheet (HTML)").click()
-            page.wait_for_selector(".aftercare-message :text('Written:')", timeout=30000)
-            page.screenshot(path=str(ARTIFACTS / "dashboard_sheet.png"), full_page=True)
-            written = list((tmp_path / "dashboards" / "sheets").glob("*.html"))
-            assert len(written) == 1 and "medical advice" in written[0].read_text(encoding="utf-8")
+            page.set_viewport_size({"width": 1024, "height": 768})
+            page.wait_for_timeout(500)
+            assert _cut_labels(page) == []  # every label readable at 1024 x 768
+            page.locator(".aftercare-tabs .lm-TabBar-tab").nth(1).click()
+            page.wait_for_timeout(300)
+            assert _cut_labels(page) == []
+            page.locator(".aftercare-tabs .lm-TabBar-tab").nth(0).click()
+            write = page.locator("button", has_text="Write the sheet (HTML)")
+            for patient in range(2):  # a second patient is written too, under its own name
+                if patient:
+                    page.locator(".aftercare-factor-diabetes input").check()
+                    page.wait_for_timeout(500)
+                write.click()
+                page.wait_for_function(
+                    "(n) => (document.querySelector('.aftercare-message') || {}).innerText"
+                    "?.includes('Written:')",
+                    arg=patient,
+                    timeout=30000,
+                )
+                page.wait_for_timeout(300)
+            link = page.locator(".aftercare-message a").first
+            assert link.evaluate("(a) => getComputedStyle(a).textDecorationLine") == "underline"
+            page.screenshot(path=str(ARTIFACTS / "dashboard_sheet_1024x768.png"))
+            written = sorted((home / "aftercare-sheets").glob("*.html"))
+            assert len(written) == 2, written  # outside the repository, one per patient
+            assert all("medical advice" in w.read_text(encoding="utf-8") for w in written)
+            assert not list((tmp_path / "dashboards").glob("**/*.html"))
             assert not problems, problems
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(15)
     assert outside == [], outside
+    assert "DeprecationWarning" not in log.read_text(), log.read_text()[-2000:]
+
+
+def _cut_labels(page) -> list[str]:
+    """Labels and buttons of the sheet page whose text is cut (ends in "..." or overflows)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.aftercare-sheet-app label,'
+             + ' .aftercare-sheet-app .widget-label, .aftercare-sheet-app button,'
+             + ' .aftercare-sheet-app .lm-TabBar-tabLabel')]
+           .filter(l => l.offsetParent && l.textContent.trim()
+             && l.scrollWidth > l.clientWidth + 1)
+           .map(l => l.textContent.trim())"""
+    )
 
 
 def test_scripts_lab_opens_at_the_repository_root_with_its_environment_on_path(tmp_path):
