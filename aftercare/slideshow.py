@@ -25,7 +25,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -160,12 +159,6 @@ def remember(folder: Path, copy: Path) -> None:
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     """JupyterLab serving the working folder on 127.0.0.1."""
@@ -202,7 +195,9 @@ def serve_live(folder: Path, port: int = 0, limit_s: int | None = None) -> Itera
     ``limit_s`` bounds its life (tests); the kernels' connection files are written in
     ``folder/.jupyter-runtime`` so that :func:`run_in_kernel` can join a kernel.
     """
-    port = port or _free_port()
+    from jupyterhub.utils import random_port
+
+    port = port or random_port()
     token = secrets.token_hex(16)
     runtime = folder / ".jupyter-runtime"
     runtime.mkdir(mode=0o700, exist_ok=True)
