@@ -96,7 +96,7 @@ class PatientSheetApp(widgets.VBox):
         self.folder = widgets.Text(
             value=str(Path(out_dir) if out_dir is not None else remembered_folder()),
             description="Folder for sheets",
-            style={"description_width": "150px"},
+            style={"description_width": "210px"},
             layout=widgets.Layout(width="100%"),
         )
         start = Patient()
@@ -127,7 +127,7 @@ class PatientSheetApp(widgets.VBox):
         }
         for control in c.values():
             if "description_width" in control.style.keys:
-                control.style.description_width = "150px"
+                control.style.description_width = "210px"
             control.layout.max_width = "100%"
         boxes, grid = factor_checkboxes(start)
         c.update(boxes)
@@ -137,7 +137,7 @@ class PatientSheetApp(widgets.VBox):
             value="",
             placeholder="automatic: date, time and a patient code",
             description="File name",
-            style={"description_width": "150px"},
+            style={"description_width": "210px"},
             layout=widgets.Layout(width="420px", max_width="100%"),
         )
         auto = widgets.Layout(width="auto")

@@ -442,7 +442,7 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--template=aftercare",
-        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+        "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
     ]
     with log.open("w") as out:
         process = subprocess.Popen(
