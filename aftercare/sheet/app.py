@@ -97,7 +97,7 @@ class PatientSheetApp(widgets.VBox):
             value=str(Path(out_dir) if out_dir is not None else remembered_folder()),
             description="Folder for sheets",
             style={"description_width": "210px"},
-            layout=widgets.Layout(width="100%"),
+            layout=widgets.Layout(width="auto", flex="1 1 auto", max_width="100%"),
         )
         start = Patient()
         self.protocols, start_protocol = protocol_choices(protocol)
@@ -135,7 +135,7 @@ class PatientSheetApp(widgets.VBox):
         self.controls = c
         self.file_name = widgets.Text(
             value="",
-            placeholder="automatic: date, time and a patient code",
+            placeholder="automatic (date, time, code)",
             description="File name",
             style={"description_width": "210px"},
             layout=widgets.Layout(width="420px", max_width="100%"),
