@@ -319,7 +319,7 @@ def test_present_from_a_working_copy_every_app_and_tab_fits_and_the_course_is_un
                 assert real == [], real
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
+            os.killpg(process.pid, signal.SIGTERM)  # the command stops its server and kernels
             process.wait(30)
         (ARTIFACTS / "rise_fit_report.txt").write_text("\n".join(report) + "\n")
     print("\n".join(report))
