@@ -10,6 +10,7 @@ python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
 AFTERCARE_CLASS_PASSWORD=... python -m aftercare classroom --users 20 --port 8000
+python -m aftercare present 03                              # live slides from a working copy
 
 Options may come before or after the notebooks (argparse's intermixed parsing). Every failure
 (a bad patient file or protocol, a missing asset folder, an existing output without --force, a
@@ -180,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--out", required=True, type=Path, help="the record, .pdf or .html")
     record.add_argument("--name", help="your name as it should appear (default: your account)")
     record.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+    _add_present_parser(commands)
     return parser
 
 
@@ -238,6 +241,46 @@ def _add_classroom_parser(commands) -> None:
         action="store_true",
         help="start every learner's server as soon as the hub is up, a few at a time, so a "
         "class logging in at once finds them running",
+    )
+
+
+def _add_present_parser(commands) -> None:
+    show = commands.add_parser(
+        "present",
+        help="present notebooks as live slides from a working copy (the course is not changed)",
+        description="Copy the notebooks (with rise.css) into a working folder, start JupyterLab "
+        "on it (127.0.0.1), run them there and open the first as a full-screen RISE slideshow "
+        "whose apps respond. The course's notebooks are never written. Stop with Ctrl+C.",
+    )
+    show.add_argument(
+        "notebooks", nargs="+", metavar="NOTEBOOK", help="a number (03), a name or a .ipynb path"
+    )
+    show.add_argument(
+        "--folder",
+        type=Path,
+        metavar="DIR",
+        help="working folder (default: presenting/ of the checkout, git-ignored)",
+    )
+    show.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    show.add_argument(
+        "--no-browser", action="store_true", help="print the slideshow's address, open nothing"
+    )
+    show.add_argument("--limit", type=int, metavar="S", help=argparse.SUPPRESS)  # tests
+
+
+def _present(args: argparse.Namespace) -> int:
+    from .slideshow import present
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    return present(
+        args.notebooks,
+        args.folder,
+        port=args.port,
+        open_browser=not args.no_browser,
+        limit_s=args.limit,
+        say=say,
     )
 
 
@@ -388,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
 
                 print(write_record(args.out, force=args.force, name=args.name))
                 return 0
+
+            if args.command == "present":
+                return _present(args)
             from .sheet.patient_file import patient_schema
 
             print(json.dumps(patient_schema(), indent=2, ensure_ascii=False))

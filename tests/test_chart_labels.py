@@ -208,3 +208,58 @@ def test_soreness_points_are_counted_as_time_points():
     texts = [t.get_text() for t in fig.findobj(Text)]
     assert any("2 time points" in t for t in texts)
     assert not any("n = " in t for t in texts)
+
+
+def legend_covers(fig) -> list[str]:
+    """What a legend of ``fig`` covers: an axis label, a tick label, or a plotted marker."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    covered = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for other in fig.axes:
+            texts = [other.xaxis.label, other.yaxis.label]
+            texts += [t for t in other.get_xticklabels() + other.get_yticklabels() if t.get_text()]
+            for text in texts:
+                if text.get_visible() and text.get_text().strip():
+                    extent = text.get_window_extent(renderer)
+                    if box.overlaps(extent.expanded(0.99, 0.99)):
+                        covered.append(f"label {text.get_text()!r}")
+            for line in other.get_lines():
+                if line.get_marker() in (None, "", "None") or not line.get_visible():
+                    continue
+                for x, y in other.transData.transform(line.get_xydata()):
+                    if box.x0 - 5 <= x <= box.x1 + 5 and box.y0 - 5 <= y <= box.y1 + 5:
+                        covered.append(f"point of {line.get_label()!r} at ({x:.0f}, {y:.0f})")
+    return covered
+
+
+#: Chart widths from 600 to 1,400 px, and the sizes a live slide gives the planner's chart
+#: (1024 x 768 and 1280 x 720 projectors: the width of the slide, the height left).
+WIDTHS_PX = [(w, 560) for w in range(600, 1401, 50)] + [(990, 449), (1240, 427)]
+
+
+@pytest.mark.parametrize("size_px", WIDTHS_PX, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_legend_covers_an_axis_label_or_a_data_point(size_px):
+    for plan in PLANS.values():
+        chart = TimelineChart(plan, size_px=size_px)
+        assert legend_covers(chart.figure) == [], (size_px, plan.verdict)
+
+
+def test_the_legend_check_finds_a_covered_point():
+    chart = TimelineChart(plan_icing(Patient(needled_at="09:00")), size_px=(850, 560))
+    legend = next(ax.get_legend() for ax in chart.figure.axes if ax.get_legend() is not None)
+    legend.set_loc("upper left")  # over the 0 h mean and the y label, as before the fix
+    assert legend_covers(chart.figure) != []
+
+
+def test_the_clock_axis_names_the_day():
+    chart = TimelineChart(plan_icing(Patient(needled_at="09:00")), size_px=(1000, 560))
+    chart.figure.canvas.draw()
+    labels = [t.get_text() for t in chart.clock_axis.get_xticklabels() if t.get_text()]
+    assert labels[:3] == ["09:00\nday 1", "21:00\nday 1", "09:00\nday 2"], labels
+    assert len(set(labels)) == len(labels)  # no two ticks read alike

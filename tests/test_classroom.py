@@ -309,3 +309,38 @@ def test_a_python_in_a_private_folder_is_not_usable_by_other_users(tmp_path):
         private.chmod(0o755)
     # Without root every server runs as this user, with this interpreter.
     assert learner_python(tmp_path, as_root=False).executable == sys.executable
+
+
+def test_the_instructor_lands_on_the_admin_page_and_learners_on_their_own_server():
+    from types import SimpleNamespace
+
+    from aftercare.classroom.hub import landing_url
+
+    def handler(admin: bool | None) -> SimpleNamespace:
+        user = None if admin is None else SimpleNamespace(admin=admin)
+        return SimpleNamespace(current_user=user, hub=SimpleNamespace(base_url="/hub/"))
+
+    assert landing_url(handler(True)) == "/hub/admin"
+    assert landing_url(handler(False)) == ""  # JupyterHub's default: the learner's own server
+    assert landing_url(handler(None)) == ""
+    page = Path(__file__).parents[1] / "aftercare" / "classroom" / "templates" / "page.html"
+    assert 'user-redirect/lab">My JupyterLab' in page.read_text(encoding="utf-8")
+
+
+def test_the_course_is_copied_as_committed_not_as_a_trainer_ran_it(tmp_path):
+    import subprocess
+
+    course = tmp_path / "course"
+    course.mkdir()
+    notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (course / "01_x.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    git = ["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "course"], check=True)
+    ran = dict(notebook, metadata={"trainer_ran_it": True})
+    (course / "01_x.ipynb").write_text(json.dumps(ran), encoding="utf-8")
+    (tmp_path / "home").mkdir()
+    assert copy_course(course, tmp_path / "home")
+    copied = json.loads((tmp_path / "home" / "notebooks" / "01_x.ipynb").read_text())
+    assert copied["metadata"] == {}

@@ -8,7 +8,8 @@ from aftercare.sheet.app import PatientSheetApp
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return PatientSheetApp(out_dir=tmp_path / "sheets", protocol="seed-article")
 
 
@@ -27,12 +28,43 @@ def test_writing_uses_the_handout_writer_and_never_overwrites(app, tmp_path):
     path = app.write("html")
     assert path == tmp_path / "sheets" / "sheet-a.html" and path.is_file()
     assert "Written:" in app.message.value and "download=" in app.message.value
+    assert "text-decoration:underline" in app.message.value  # the link looks like a link
     first = path.read_text(encoding="utf-8")
     app.controls["diabetes"].value = True
+    second = app.write("html")  # the name is taken: a new name, the first sheet kept
+    assert second == tmp_path / "sheets" / "sheet-a-2.html"
+    assert "kept" in app.message.value and path.read_text(encoding="utf-8") == first
+
+
+def test_sheets_get_names_unique_to_patient_and_time_and_a_second_patient_is_written(app):
+    first = app.write("html")
+    app.controls["raynauds"].value = True
+    second = app.write("html")
+    assert first is not None and second is not None and first != second
+    assert first.name.startswith("aftercare-sheet-") and first.suffix == ".html"
+    assert first.stem.split("-")[-1] != second.stem.split("-")[-1]  # the patients' codes differ
+    assert len(list(first.parent.glob("*.html"))) == 2
+
+
+def test_the_folder_is_outside_the_repository_by_default_and_remembered(tmp_path, monkeypatch):
+    from aftercare.resources import checkout_root
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    app = PatientSheetApp(protocol="seed-article")
+    assert app.out_dir == tmp_path / "home" / "aftercare-sheets"
+    root = checkout_root()
+    assert root is None or root not in app.out_dir.parents
+    app.folder.value = str(tmp_path / "clinic sheets")
+    assert app.write("html").parent == tmp_path / "clinic sheets"
+    assert PatientSheetApp(protocol="seed-article").out_dir == tmp_path / "clinic sheets"
+
+
+def test_a_folder_that_cannot_be_made_is_one_line(app, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    app.folder.value = str(tmp_path / "a-file" / "sheets")
     assert app.write("html") is None
-    assert "already exists" in app.message.value and path.read_text(encoding="utf-8") == first
-    app.replace.value = True
-    assert app.write("html") == path and path.read_text(encoding="utf-8") != first
+    assert "Not written" in app.message.value and "\n" not in app.message.value
 
 
 @pytest.mark.parametrize(

@@ -225,6 +225,8 @@ def test_tabs_hold_the_factors_and_count_them(planner):
     assert planner.tabs.titles[1] == "Factors (1 ticked)"
     planner.controls["raynauds"].value = True
     assert planner.tabs.titles[1] == "Factors (2 ticked)"
-    assert planner.text in planner.tabs.children  # the steps and reasons in their own tab
+    steps = planner.tabs.children[2]  # the steps and reasons in their own tab, which scrolls
+    assert planner.text in steps.children and "aftercare-scroll" in steps._dom_classes
+    assert all("aftercare-scroll" in tab._dom_classes for tab in planner.tabs.children)
     grid = planner.controls["raynauds"]
     assert grid.layout.width == "auto" and not grid.indent

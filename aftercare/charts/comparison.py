@@ -90,7 +90,7 @@ def _draw(plan_a: Any, plan_b: Any) -> Figure:
     ax.grid(False, axis="y")
     ax.spines["left"].set_visible(False)
     clock = clock_twin(ax, x_max)
-    clock.xaxis.set_major_formatter(lambda h, _p: style.clock_label(needled, h))
+    clock.xaxis.set_major_formatter(lambda h, _p: style.day_clock_label(needled, h))
     rows = [(plan_b, 0), (plan_a, 2)]  # A on top
     ticks, labels = [], []
     xform = ax.get_xaxis_transform()

@@ -47,6 +47,7 @@ __all__ = [
     "require_attributes",
     "require_columns",
     "clock_label",
+    "day_clock_label",
 ]
 
 #: Roles used across the charts -> colour. One meaning, one colour, in every chart.
@@ -159,6 +160,19 @@ def require_columns(
         raise InputError(what, f"DataFrame without column(s) {', '.join(missing)}", allowed)
     if len(frame) == 0 and not allow_empty:  # type: ignore[arg-type]
         raise InputError(what, "an empty DataFrame", allowed, "It has no rows.")
+
+
+def day_clock_label(start_minutes_of_day: float, hours_after: float) -> str:
+    """Clock time and day reached ``hours_after`` hours after a start: ``"09:00\nday 2"`` (the
+    day of the start is day 1), so a clock axis that spans days tells them apart.
+
+    Examples
+    --------
+    >>> day_clock_label(9 * 60, 0), day_clock_label(9 * 60, 24), day_clock_label(9 * 60, 15)
+    ('09:00\nday 1', '09:00\nday 2', '00:00\nday 2')
+    """
+    day = int((start_minutes_of_day + hours_after * 60 + 1e-6) // (24 * 60)) + 1
+    return f"{clock_label(start_minutes_of_day, hours_after)}\nday {day}"
 
 
 def clock_label(start_minutes_of_day: float, hours_after: float) -> str:

@@ -104,7 +104,7 @@ def clock_twin(ax: Any, x_max: float, tick_h: float = 12) -> Any:
     twin = ax.twiny()
     twin.set_xlim(0, x_max)
     twin.xaxis.set_major_locator(MultipleLocator(tick_h))
-    twin.set_xlabel("Clock time (HH:MM)", labelpad=6)
+    twin.set_xlabel("Clock time (HH:MM) and day (day 1: needling)", labelpad=6)
     twin.grid(False)
     twin.tick_params(axis="y", left=False, labelleft=False)
     for side in ("left", "right", "bottom"):

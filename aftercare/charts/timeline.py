@@ -41,8 +41,8 @@ WIDE_MIN_PX = 820
 #: Smallest size the layout is made for [px].
 MIN_SIZE_PX = (540, 420)
 # Fixed parts of the layout [px]: left margin (tick labels and y label), space above the lanes
-# (title, subtitle, clock axis), lane strip, gap for the "now" label, space below the main panel.
-_LEFT, _TOP, _LANE, _GAP, _BOTTOM = 85, 126, 106, 20, 67
+# (title, subtitle, clock axis with its two-line day and time labels), lane strip, gap for the "now" label, space below the main panel.
+_LEFT, _TOP, _LANE, _GAP, _BOTTOM = 85, 144, 106, 20, 67
 #: Room below a narrow chart for its legend (four lines) [px].
 _NARROW_LEGEND = 98
 
@@ -125,7 +125,7 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else text
 
 
-def _flag_lines(plan: Any, chars: int = PANEL_CHARS) -> list[str]:
+def _flag_lines(plan: Any, chars: int = PANEL_CHARS, max_lines: int = MAX_FLAG_LINES) -> list[str]:
     lines: list[str] = []
     for flag in plan.flags:
         level = style.LEVEL_STYLE.get(flag.level, style.LEVEL_STYLE["caution"])["label"].upper()
@@ -134,9 +134,9 @@ def _flag_lines(plan: Any, chars: int = PANEL_CHARS) -> list[str]:
         lines.extend(textwrap.wrap(text, chars, subsequent_indent="  "))
     if not lines:
         lines = ["No patient factor", "changes the plan."]
-    if len(lines) > MAX_FLAG_LINES:
+    if len(lines) > max_lines:
         more = textwrap.wrap("... more in the text below the chart.", chars)
-        lines = lines[: MAX_FLAG_LINES - len(more)] + more
+        lines = lines[: max_lines - len(more)] + more
     return lines
 
 
@@ -195,7 +195,13 @@ class TimelineChart:
         bottom_px = _BOTTOM if self.wide else _BOTTOM + _NARROW_LEGEND
         main_px = height_px - _TOP - _LANE - _GAP - bottom_px
         tick_h = 12 if plot_px >= 520 else 24
+        # Legend labels on two lines where the plot is narrow: a one-line legend there spans
+        # the plot and covers the y label and the 0 h mean (seen at 850 px wide).
+        self.compact_legend = not self.wide or plot_px < 760 or main_px < 200
+        self._main_px = main_px
         self.panel_chars = max(20, int((panel_px - 3) / 9.1)) if self.wide else PANEL_CHARS
+        # Lines of 12 pt at 1.25 spacing (about 21 px) that fit below the panel's heading.
+        self.panel_lines = max(4, min(MAX_FLAG_LINES, int((height_px - _TOP - 36 - 24) / 21) - 1))
         left, width = _LEFT / width_px, plot_px / width_px
         lane_bottom = (height_px - _TOP - _LANE) / height_px
         lane = fig.add_axes((left, lane_bottom, width, _LANE / height_px))
@@ -268,7 +274,12 @@ class TimelineChart:
         )
         handles, labels = main.get_legend_handles_labels()
         if handles and self.wide:
-            main.legend(handles, labels, loc="upper right", frameon=True, framealpha=0.9)
+            # A short panel (a live slide's chart) takes the entries side by side, in one row
+            # above the later points, not a column down over them.
+            ncols = 2 if main_px < 200 and plot_px >= 560 else 1
+            main.legend(
+                handles, labels, loc="upper right", frameon=True, framealpha=0.9, ncols=ncols
+            )
         elif handles:
             main.legend(
                 handles,
@@ -331,7 +342,7 @@ class TimelineChart:
                 zorder=2,
                 label=(
                     f"soreness fell fastest, {low:g}-{high:g} h ({band_ids})"
-                    if self.wide
+                    if not self.compact_legend
                     else f"fell fastest, {low:g}-{high:g} h\n[{band_ids}]"
                 ),
             )
@@ -347,19 +358,21 @@ class TimelineChart:
             clip_on=False,  # the first mean sits on the 0 h axis: show the whole marker
             label=(
                 f"published means ({_time_points(course.n_points)}; {sources})"
-                if self.wide
+                if not self.compact_legend
                 else f"published means, {_time_points(course.n_points)}\n[{sources}]"
             ),
             zorder=4,
         )
-        main.set_ylabel(course.y_label)
+        # A short panel (a live slide) takes the label on two lines, within its own height.
+        short = self._main_px < 170
+        main.set_ylabel(course.y_label.replace(" (", "\n(", 1) if short else course.y_label)
         top = float(np.nanmax(course.points_value)) if len(course.points_value) else 0.0
         main.set_ylim(0, top * 1.25 if top > 0 else 1)
 
     def _set_clock(self, needled_minutes: float) -> None:
         self._needled_minutes = needled_minutes
         self.clock_axis.xaxis.set_major_formatter(
-            FuncFormatter(lambda h, _pos: style.clock_label(needled_minutes, h))
+            FuncFormatter(lambda h, _pos: style.day_clock_label(needled_minutes, h))
         )
 
     # ------------------------------------------------------------------ update (each change)
@@ -427,7 +440,11 @@ class TimelineChart:
                 boxstyle="round,pad=0.3",
             )
         )
-        self.panel.set_text("\n".join(["Flags and reasons:"] + _flag_lines(plan, self.panel_chars)))
+        self.panel.set_text(
+            "\n".join(
+                ["Flags and reasons:"] + _flag_lines(plan, self.panel_chars, self.panel_lines)
+            )
+        )
         self._plan = plan
         self._undescribed = (plan, needled)
         if describe:

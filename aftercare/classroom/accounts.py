@@ -165,8 +165,26 @@ def prepare_home(home: Path, course: Path, owner: pwd.struct_passwd | None) -> b
     return copied
 
 
+def committed_text(path: Path) -> str:
+    """``path`` as committed when it lies in a git checkout (a trainer's unsaved or saved run
+    of a notebook never reaches the learners), else as it is on disk."""
+    try:
+        shown = subprocess.run(
+            ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        shown = None
+    if shown is not None and shown.returncode == 0:
+        return shown.stdout.decode("utf-8")
+    return path.read_text(encoding="utf-8")
+
+
 def copy_course(course: Path, home: Path) -> bool:
-    """Copy the course's notebooks (and its README) into ``home/notebooks``, once.
+    """Copy the course's notebooks, as committed (:func:`committed_text`), and its README
+    into ``home/notebooks``, once.
 
     Files already there are never replaced; the marker ``.aftercare-course`` records the copy
     so a restart or a deleted notebook does not bring it back over the learner's work. The
@@ -191,7 +209,7 @@ def copy_course(course: Path, home: Path) -> bool:
         destination = target / source.name
         if destination.exists():
             continue
-        notebook = json.loads(source.read_text(encoding="utf-8"))
+        notebook = json.loads(committed_text(source))
         notebook.get("metadata", {}).pop("jupytext", None)
         destination.write_text(
             json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

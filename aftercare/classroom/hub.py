@@ -182,6 +182,9 @@ def hub_config(
             "oauth_client_allowed_scopes": [SCOPE_READ, SCOPE_NAMES],
         },
     ]
+    # The instructor lands on the admin page; every page's bar links to "My JupyterLab".
+    c.JupyterHub.default_url = landing_url
+    c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
     access_room = f"access:services!service={SERVICE_NAME}"
     c.JupyterHub.custom_scopes = CUSTOM_SCOPES
     c.JupyterHub.load_roles = [
@@ -213,6 +216,13 @@ def hub_config(
 def room_db(settings: ClassroomSettings) -> Path:
     """The room service's answers: ``STATE/room/room.sqlite`` (kept across restarts)."""
     return settings.state / "room" / "room.sqlite"
+
+
+def landing_url(handler) -> str:
+    """Where a user lands after login: the admin page for the instructor (an admin), else their
+    own server as JupyterHub does by default (an empty answer)."""
+    user = handler.current_user
+    return f"{handler.hub.base_url}admin" if user is not None and user.admin else ""
 
 
 def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from: str) -> list[str]:

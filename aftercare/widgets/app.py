@@ -29,8 +29,13 @@ from .eventloop import running_loop
 __all__ = ["ChartApp", "APP_CSS"]
 
 #: Styles of the apps: factor labels wrap instead of ending in "...", controls wrap onto a
-#: second row in a narrow notebook column, and the text reads at 14 px or more.
+#: second row in a narrow notebook column, and the text reads at 14 px or more. The app's own
+#: font size is set in px, so sizes given in em (the controls' widths) do not grow with a RISE
+#: slide's large font. On a live slide (``.reveal``) a tab's content keeps to a height that
+#: leaves the verdict and the chart on screen; what does not fit scrolls with the wheel, and a
+#: line at its foot says so while there is more below (a scroll-state container query).
 APP_CSS = """
+.aftercare-app { font-size: 14px; }
 .aftercare-app .aftercare-factors .widget-checkbox { height: auto; min-height: 28px;
   align-items: flex-start; }
 .aftercare-app .aftercare-factors .widget-checkbox label,
@@ -39,6 +44,15 @@ APP_CSS = """
 .aftercare-app .aftercare-factors .widget-checkbox input { margin-top: 4px; flex-shrink: 0; }
 .aftercare-app .aftercare-row { flex-flow: row wrap; }
 .aftercare-app .aftercare-text, .aftercare-app .aftercare-verdict { font-size: 14px; }
+.aftercare-app .aftercare-scroll-hint { display: none; }
+.reveal .aftercare-app .aftercare-scroll { max-height: max(130px, calc(100vh - 580px));
+  overflow-y: auto; container-type: scroll-state; }
+.reveal .aftercare-app .aftercare-scroll > * { flex-shrink: 0; }
+@container scroll-state(scrollable: bottom) {
+  .reveal .aftercare-app .aftercare-scroll-hint { display: block; position: sticky; bottom: 0;
+    background: var(--jp-layout-color1, #fff); border-top: 1px solid #999;
+    font-size: 14px; font-style: italic; }
+}
 """
 
 

@@ -83,6 +83,12 @@ function render({ model, el }) {
   // On a slide, the room below the chart changes when the app above it grows (another tab).
   const app = el.closest(".aftercare-app");
   if (app) observer.observe(app);
+  // On a live slide, check the room once a second as well: a tab switched while the first
+  // report was in flight was seen to leave the chart at the old tab's height (RISE, 1024x768).
+  const poll = setInterval(() => {
+    if (!el.isConnected) clearInterval(poll);
+    else if (pending === null && el.closest(".reveal .slides")) report();
+  }, 1000);
 
   const wholeFrame = (png, frame) => {
     if (!png || png.byteLength === 0) return;

@@ -19,10 +19,11 @@ __all__ = [
     "factor_checkboxes",
     "clock_picker",
     "LABEL_STYLE",
+    "scroll_box",
 ]
 
 #: Wide enough descriptions to carry a unit, e.g. "Skinfold (mm)".
-LABEL_STYLE = {"description_width": "14em"}
+LABEL_STYLE = {"description_width": "196px"}
 
 
 class QuickIntSlider(widgets.IntSlider):
@@ -84,7 +85,7 @@ def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
             options=[(p.title, name) for name, p in protocols.items()],
             value=value,
             description="Protocol preset",
-            layout=widgets.Layout(width="44em", max_width="100%"),
+            layout=widgets.Layout(width="616px", max_width="100%"),
         ),
         "aftercare-protocol",
     )
@@ -105,15 +106,26 @@ def factor_checkboxes(patient: Any) -> tuple[dict[str, widgets.Checkbox], widget
         box.add_class(f"aftercare-factor-{factor.id}")
         boxes[factor.id] = box
     # As many columns as fit (two in a narrow notebook column), each label wrapping in full
-    # (the apps' styles undo ipywidgets' one-line labels that end in "...").
+    # (the apps' styles undo ipywidgets' one-line labels that end in "..."). Sized in px: an
+    # em would follow a RISE slide's large font and leave one column of 19 rows.
     grid = widgets.GridBox(
         list(boxes.values()),
         layout=widgets.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))", grid_gap="2px 1.2em"
+            grid_template_columns="repeat(auto-fill, minmax(220px, 1fr))", grid_gap="2px 16px"
         ),
     )
     grid.add_class("aftercare-factors")
     return boxes, grid
+
+
+def scroll_box(children: list[widgets.Widget]) -> widgets.VBox:
+    """A tab's content that, on a live slide, keeps to the room left for it and scrolls with
+    the wheel, with a line at its foot saying so while there is more below (APP_CSS)."""
+    hint = widgets.HTML("More below: scroll with the mouse wheel.")
+    hint.add_class("aftercare-scroll-hint")
+    box = widgets.VBox([*children, hint])
+    box.add_class("aftercare-scroll")
+    return box
 
 
 def clock_picker(value: Any, description: str, css_class: str) -> widgets.Widget:
@@ -128,7 +140,7 @@ def clock_picker(value: Any, description: str, css_class: str) -> widgets.Widget
             placeholder="HH:MM, 24-hour",
             description=description,
             continuous_update=False,
-            layout=widgets.Layout(width="24em"),
+            layout=widgets.Layout(width="336px", max_width="100%"),
         ),
         css_class,
     )

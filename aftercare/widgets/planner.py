@@ -21,6 +21,7 @@ from .controls import (
     labelled,
     protocol_choices,
     protocol_dropdown,
+    scroll_box,
 )
 
 __all__ = ["PlannerApp"]
@@ -80,7 +81,7 @@ class PlannerApp(ChartApp):
                 step=1,
                 description="Hours since needling (h)",
                 continuous_update=True,
-                layout=widgets.Layout(width="34em", max_width="100%"),
+                layout=widgets.Layout(width="480px", max_width="100%"),
             ),
             "aftercare-hours",
         )
@@ -110,13 +111,13 @@ class PlannerApp(ChartApp):
         self._factor_ids = tuple(boxes)
         self.verdict = widgets.HTML()
         self.verdict.add_class("aftercare-verdict")
-        timing = widgets.VBox(
+        timing = scroll_box(
             [
                 _row(controls["hours_since_needling"], controls["needled_at"]),
                 _row(controls["skinfold_mm"], controls["protocol"]),
             ]
         )
-        factors = widgets.VBox(
+        factors = scroll_box(
             [
                 widgets.HTML("Tick every factor that applies to this patient."),
                 factor_grid,
@@ -125,7 +126,7 @@ class PlannerApp(ChartApp):
         )
         # Tabs keep the app one screen high (a projected slide too): the timing, the factors,
         # and the plan's steps and reasons, with the verdict and the chart always in view.
-        self.tabs = widgets.Tab(children=[timing, factors, self.text])
+        self.tabs = widgets.Tab(children=[timing, factors, scroll_box([self.text])])
         self.tabs.titles = (
             "Patient and timing",
             _factors_title(len(start.present_factors)),

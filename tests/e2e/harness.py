@@ -182,7 +182,7 @@ def voila(notebook: Path, limit_s: int = 180) -> Iterator[Server]:
         "--Voila.ip=127.0.0.1",
         # jupytext's lab extension needs Lab's document manager, which voila lacks: loaded
         # there it only logs a module-federation error (RUNTIME-012), so leave it out.
-        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+        "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
         # The suite's template: voila's lab template without the CDN stylesheets.
         "--template=aftercare",
     ]

@@ -240,8 +240,11 @@ def test_two_learners_run_the_planner_and_the_instructor_stops_a_server(room):
                     page.screenshot(path=str(ARTIFACTS / f"classroom_{name}.png"))
 
             admin = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            _log_in(admin, room.url, "instructor", room.instructor_password, then="/hub/admin")
+            # The instructor lands on the admin page, their own JupyterLab one click away.
+            _log_in(admin, room.url, "instructor", room.instructor_password)
             admin.wait_for_url("**/hub/admin**", timeout=60000)
+            mine = admin.get_by_role("link", name="My JupyterLab")
+            assert mine.get_attribute("href").endswith("/hub/user-redirect/lab")
             row = admin.locator("tr", has_text="learner02")
             row.get_by_role("button", name="Stop Server").click()
             row.get_by_role("button", name="Start Server").wait_for(timeout=60000)
