@@ -15,13 +15,22 @@ JupyterHub documentation, "Configuration basics", "Authenticators" (shared passw
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..export.assets import node_modules_dir
-from .accounts import check_reachable, ensure_system_user, prepare_state, running_as_root
+from .accounts import (
+    check_reachable,
+    ensure_system_user,
+    prepare_state,
+    room_key,
+    running_as_root,
+)
 from .interpreter import LearnerPython, learner_python
 from .settings import (
     INSTRUCTOR,
@@ -32,7 +41,15 @@ from .settings import (
     instructor_password,
 )
 
-__all__ = ["hub_config", "proxy_command", "startup_lines", "run_classroom", "START_PAGE"]
+__all__ = [
+    "hub_config",
+    "proxy_command",
+    "check_port_free",
+    "startup_lines",
+    "run_classroom",
+    "START_PAGE",
+    "STOP_TIMEOUTS_S",
+]
 
 #: The page each learner opens on.
 START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
@@ -40,6 +57,12 @@ START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
 _CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 #: Spawning 25 servers at once on 2 cores takes a while: wait this long before giving up [s].
 _START_TIMEOUT_S = 300
+#: How long a stop waits for each learner's server after SIGINT, then SIGTERM, then SIGKILL,
+#: and for the hub's whole clean-up before it kills what is left [s] (Ctrl+C or SIGTERM stops
+#: everything within 10 s; :class:`~aftercare.classroom.service.ClassroomHub`).
+STOP_TIMEOUTS_S = {"interrupt": 1, "term": 4, "kill": 1, "cleanup": 8}
+#: HSTS under TLS: browsers keep to https for this host for a year (RFC 6797).
+_HSTS = "max-age=31536000"
 
 
 def proxy_command() -> Path:
@@ -57,6 +80,40 @@ def proxy_command() -> Path:
             "(./scripts/setup.sh does this)"
         )
     return path
+
+
+def check_port_free(ip: str, port: int) -> None:
+    """Raise :class:`ClassroomError` (one line) unless ``ip:port`` can be listened on now.
+
+    JupyterHub would start anyway and only its proxy would log the clash; this check runs
+    before anything starts.
+    """
+    try:
+        addresses = socket.getaddrinfo(ip, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ClassroomError(
+            f"--ip {ip}: not an address of this machine ({exc.strerror})"
+        ) from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            # As the proxy (node) does: a port held only by closed connections is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise ClassroomError(
+                        f"--port {port}: {ip}:{port} is already in use (another classroom or "
+                        "server listens there); choose another port or stop that one"
+                    ) from None
+                if exc.errno == errno.EACCES:
+                    raise ClassroomError(
+                        f"--port {port}: not allowed to listen there (ports below 1024 need "
+                        "root); choose a port from 1024"
+                    ) from None
+                raise ClassroomError(
+                    f"--ip {ip} --port {port}: cannot listen there ({exc.strerror})"
+                ) from None
 
 
 def hub_config(
@@ -103,6 +160,8 @@ def hub_config(
     """
     from traitlets.config import Config
 
+    from .login import ClassroomAuthenticator
+    from .service import ClassroomProxy
     from .spawner import CourseSpawner
 
     c = Config()
@@ -121,13 +180,20 @@ def hub_config(
     # Extra JupyterHub settings an administrator may keep with the state (empty at first).
     c.JupyterHub.config_file = str(hub / "jupyterhub_config.py")
     c.JupyterHub.cleanup_servers = True  # Ctrl+C stops the learners' servers; files stay
+    # A login lasts one class day (the hub's cookie, and the servers' OAuth tokens, which
+    # default to the same lifetime); cookies go with same-site requests and top-level links only.
+    c.JupyterHub.cookie_max_age_days = settings.login_hours / 24
+    tornado_settings = {"cookie_options": {"samesite": "Lax"}}
+    if settings.tls:
+        tornado_settings["headers"] = {"Strict-Transport-Security": _HSTS}
+    c.JupyterHub.tornado_settings = tornado_settings
 
-    c.JupyterHub.proxy_class = "configurable-http-proxy"
+    c.JupyterHub.proxy_class = ClassroomProxy
     c.ConfigurableHTTPProxy.command = [str(proxy or proxy_command())]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
     c.ConfigurableHTTPProxy.pid_file = str(hub / "proxy.pid")
 
-    c.JupyterHub.authenticator_class = "shared-password"
+    c.JupyterHub.authenticator_class = ClassroomAuthenticator
     c.SharedPasswordAuthenticator.user_password = class_pw
     c.SharedPasswordAuthenticator.admin_password = instructor_pw
     c.Authenticator.allowed_users = set(settings.learners)
@@ -137,6 +203,10 @@ def hub_config(
     c.CourseSpawner.home_root = str(settings.home_root)
     c.CourseSpawner.course_dir = str(settings.course)
     c.CourseSpawner.run_as_users = as_root
+    c.CourseSpawner.system_user_prefix = settings.system_user("")
+    c.LocalProcessSpawner.interrupt_timeout = STOP_TIMEOUTS_S["interrupt"]
+    c.LocalProcessSpawner.term_timeout = STOP_TIMEOUTS_S["term"]
+    c.LocalProcessSpawner.kill_timeout = STOP_TIMEOUTS_S["kill"]
     learner = learner or LearnerPython(sys.executable)
     c.Spawner.cmd = [learner.executable, "-m", "jupyterhub.singleuser"]
     # Kernel websockets authenticate with the token JupyterLab gets in its page, not the cookie:
@@ -214,17 +284,31 @@ def run_classroom(
 ) -> int:
     """Check everything, print the room, then run JupyterHub here until it is stopped.
 
+    Once JupyterHub has stopped (Ctrl+C or SIGTERM: every server, the culler and the proxy
+    stopped) the process ends with status 0 without tearing down the interpreter.
+
     Raises
     ------
     ClassroomError
         On a missing or short password, a missing proxy, an unreachable state folder, or a
         system user that the classroom did not make; nothing is started then.
     """
-    from jupyterhub.app import JupyterHub
     from jupyterhub.utils import random_port
+
+    from .service import ClassroomHub, running_classroom, stop_leftover_proxy
 
     echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     class_pw = class_password(environ)
+    running = running_classroom(settings.hub_dir / "jupyterhub.pid")
+    if running:
+        raise ClassroomError(
+            f"a classroom already runs on --state {settings.state} (process {running}); stop it "
+            f"(Ctrl+C, or kill -TERM {running}) or choose another --state"
+        )
+    leftover = stop_leftover_proxy(settings.hub_dir / "proxy.pid")
+    if leftover:
+        echo(f"  stopped the proxy (process {leftover}) an earlier, killed run left behind")
+    check_port_free(settings.ip, settings.port)
     proxy = proxy_command()
     as_root = running_as_root()
     if as_root:
@@ -235,8 +319,9 @@ def run_classroom(
     learner = learner_python(settings.state, as_root=as_root)
     instructor_pw, instructor_from = instructor_password(settings.state, class_pw, environ)
     if as_root:
+        key = room_key(settings.state)
         for name in settings.accounts:
-            ensure_system_user(name, settings.home_root / name)
+            ensure_system_user(settings.system_user(name), settings.home_root / name, key)
     config = hub_config(
         settings,
         class_pw=class_pw,
@@ -247,10 +332,21 @@ def run_classroom(
         proxy=proxy,
         learner=learner,
     )
+    config.ClassroomHub.cleanup_timeout_s = STOP_TIMEOUTS_S["cleanup"]
     for line in startup_lines(settings, as_root=as_root, instructor_from=instructor_from):
         echo(line)
     if learner.note:
         echo(f"  note: {learner.note}")
-    JupyterHub.instance(config=config)
-    JupyterHub.launch_instance([])
-    return 0
+    hub = ClassroomHub.instance(config=config)
+    try:
+        ClassroomHub.launch_instance([])
+    finally:
+        # Stopped while starting (a signal, a failure), JupyterHub's clean-up never ran.
+        hub.kill_leftovers()
+    # Everything is stopped and the database committed. Tearing down the interpreter (its
+    # JupyterHub, pandas and matplotlib modules) took another 5 to 20 s on a busy 2-core
+    # machine, so end here: a stop takes seconds, not half a minute.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
