@@ -128,11 +128,16 @@ def test_the_hub_uses_jupyterhubs_own_pieces(tmp_path):
     settings = _settings(tmp_path)
     c = _config(settings)
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8000/"
-    assert c.JupyterHub.authenticator_class == "shared-password"
+    from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+
+    # JupyterHub's shared-password login and its proxy, each with a small subclass (login.py,
+    # service.py), configured through the upstream classes' own settings.
+    assert issubclass(c.JupyterHub.authenticator_class, SharedPasswordAuthenticator)
     assert c.SharedPasswordAuthenticator.user_password == SECRET
     assert c.Authenticator.allowed_users == {"learner01", "learner02", "learner03"}
     assert c.Authenticator.admin_users == {"instructor"}
-    assert c.JupyterHub.proxy_class == "configurable-http-proxy"
+    assert issubclass(c.JupyterHub.proxy_class, ConfigurableHTTPProxy)
     assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18082"
     assert c.JupyterHub.hub_port == 18081 and c.JupyterHub.hub_ip == "127.0.0.1"
     assert c.Spawner.default_url == START_PAGE == "/lab/tree/notebooks/00_start_here.ipynb"

@@ -182,8 +182,11 @@ def hub_config(
     c.JupyterHub.cleanup_servers = True  # Ctrl+C stops the learners' servers; files stay
     # A login lasts one class day (the hub's cookie, and the servers' OAuth tokens, which
     # default to the same lifetime); cookies go with same-site requests and top-level links only.
-    c.JupyterHub.cookie_max_age_days = settings.login_hours / 24
-    tornado_settings = {"cookie_options": {"samesite": "Lax"}}
+    # (cookie_max_age_days only bounds what the hub accepts: the cookies' own expiry comes from
+    # cookie_options, which JupyterHub also hands to the learners' servers for theirs.)
+    login_days = settings.login_hours / 24
+    c.JupyterHub.cookie_max_age_days = login_days
+    tornado_settings = {"cookie_options": {"samesite": "Lax", "expires_days": login_days}}
     if settings.tls:
         tornado_settings["headers"] = {"Strict-Transport-Security": _HSTS}
     c.JupyterHub.tornado_settings = tornado_settings
