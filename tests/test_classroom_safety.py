@@ -378,9 +378,15 @@ class _Clock:
         return self.now
 
 
-def test_logins_are_throttled_with_a_growing_wait_per_name_and_per_address():
+@pytest.fixture
+def clock_and_throttle():
+    """A login throttle on a clock the test moves by hand."""
     clock = _Clock()
-    throttle = LoginThrottle(clock=clock)
+    return clock, LoginThrottle(clock=clock)
+
+
+def test_logins_are_throttled_with_a_growing_wait_per_name_and_per_address(clock_and_throttle):
+    clock, throttle = clock_and_throttle
     attacker = ["name:learner01", "address:10.0.0.9"]
     for _ in range(4):
         throttle.failed(attacker)
@@ -399,9 +405,8 @@ def test_logins_are_throttled_with_a_growing_wait_per_name_and_per_address():
     assert throttle.wait_s(["name:learner02", "address:10.0.0.1"]) == 0
 
 
-def test_the_wait_is_capped_forgotten_after_an_hour_and_cleared_by_a_success():
-    clock = _Clock()
-    throttle = LoginThrottle(clock=clock)
+def test_the_wait_is_capped_forgotten_after_an_hour_and_cleared_by_a_success(clock_and_throttle):
+    clock, throttle = clock_and_throttle
     keys = ["name:learner05", "address:10.0.0.5"]
     for _ in range(40):
         throttle.failed(keys)

@@ -4,16 +4,20 @@ Layout of the state folder (``--state``, default ``.classroom/``)::
 
     STATE/              mode 0711: learners may pass through, not list
       hub/              mode 0700: database, cookie secret, proxy pid, instructor password,
-                        jupyterhub_config.py (an administrator's extra settings, empty at first)
+                        room-key (marks this classroom's system users), jupyterhub_config.py
+                        (an administrator's extra settings, empty at first)
       home/             mode 0711
         learner01/      mode 0700, owned by learner01 (as root): HOME and Lab's root folder
           notebooks/    the learner's own copy of the course, made at first login
           .aftercare-course   marks the copy as made: it is never made again, so nothing the
-                              learner wrote is overwritten (delete it to get a fresh copy)
+                              learner wrote is overwritten (``classroom reset learner01`` makes
+                              a fresh copy, keeping the old folder)
 
-When the classroom runs as root, every account gets a system user of the same name, made with
-``useradd`` (no password, no login shell, comment ``aftercare classroom``); each learner's
-server runs as that user, so one learner's code cannot read another learner's folder.
+When the classroom runs as root, every account gets a system user of the same name (``ROOM-``
+before it in a named room), made with ``useradd`` (no password, no login shell, comment
+``aftercare classroom,ROOM-KEY``); each learner's server runs as that user, so one learner's code
+cannot read another learner's folder. Root makes a learner's folder and nothing inside it: the
+course copy and a reset run as the learner (:func:`as_learner`).
 """
 
 from __future__ import annotations

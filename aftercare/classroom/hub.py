@@ -1,11 +1,13 @@
 """Configure and run JupyterHub for a classroom (``python -m aftercare classroom``).
 
 The pieces are JupyterHub's own: the hub, ``configurable-http-proxy`` (npm, from
-``js/node_modules``), ``SharedPasswordAuthenticator`` and ``jupyterhub-idle-culler`` as a hub
-service. :func:`hub_config` turns :class:`~aftercare.classroom.settings.ClassroomSettings` into
-a traitlets ``Config``; :func:`run_classroom` checks everything, prints what the room is, and
-runs the hub in this process until Ctrl+C (or SIGTERM), which stops every learner's server and
-the proxy. Work stays in the state folder and is there again on the next start.
+``js/node_modules``), ``SharedPasswordAuthenticator`` (:mod:`.login`: UTF-8 comparison and
+throttling) and ``jupyterhub-idle-culler`` as a hub service. :func:`hub_config` turns
+:class:`~aftercare.classroom.settings.ClassroomSettings` into a traitlets ``Config``;
+:func:`run_classroom` checks everything (the port first), prints what the room is, and runs the
+hub in this process until Ctrl+C (or SIGTERM), which stops every learner's server, the culler
+and the proxy within 10 s (:mod:`.service`). Work stays in the state folder and is there again
+on the next start.
 
 References
 ----------

@@ -43,6 +43,9 @@ from harness import (
     run_all_cells,
 )
 
+from aftercare.classroom.course import copy_course
+from aftercare.classroom.settings import default_course_dir
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -114,25 +117,39 @@ def _walk_rise(page, screen: str) -> list[str]:
     return problems
 
 
+#: The projector fit rules of notebooks/rise.css, as the browser computed them on a slide.
+RISE_CSS_APPLIED = """() => {
+    const sheet = [...document.styleSheets].some(s => (s.href || '').endsWith('/rise.css'));
+    const code = document.querySelector('.reveal .jp-CodeMirrorEditor .cm-content');
+    return sheet && !!code && getComputedStyle(code).whiteSpace === 'pre-wrap';
+}"""
+
+
 def test_rise_plays_notebook_03_live_and_every_step_fits(tmp_path):
-    root = _lab_with(tmp_path, PLANNER_NB, "rise.css")
+    # A learner's copy of the course, made as the classroom makes it (copy_course: the list of
+    # everything the notebooks need, rise.css included), presented from their folder.
+    copy_course(default_course_dir(), tmp_path)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    planner = f"notebooks/{PLANNER_NB}"
     with (
-        jupyter_lab(root) as server,
+        jupyter_lab(tmp_path) as server,
         browser_page({"width": 1024, "height": 768}) as (page, problems),
     ):
         try:
             # The trainer runs the notebook in JupyterLab, then starts the slideshow (RISE
             # joins the same kernel, so the apps keep working).
-            page.goto(f"{server.url}/lab/tree/{PLANNER_NB}?token={server.token}")
+            page.goto(f"{server.url}/lab/tree/{planner}?token={server.token}")
             run_all_cells(page)
-            saved = _modified(server, PLANNER_NB)
+            saved = _modified(server, planner)
             page.keyboard.press("Control+s")
             deadline = time.monotonic() + 30
-            while _modified(server, PLANNER_NB) == saved and time.monotonic() < deadline:
+            while _modified(server, planner) == saved and time.monotonic() < deadline:
                 time.sleep(0.3)  # RISE reads the saved notebook: its widgets are the kernel's
-            page.goto(f"{server.url}/rise/{PLANNER_NB}?token={server.token}")
+            page.goto(f"{server.url}/rise/{planner}?token={server.token}")
             page.wait_for_selector(".reveal .slides section.present", timeout=60000)
             page.wait_for_timeout(1500)
+            # RISE loaded the copy's rise.css, and its fit rules are in force on the slides.
+            page.wait_for_function(RISE_CSS_APPLIED, timeout=15000)
             for _ in range(60):  # to the planner's slide (its cell reads PlannerApp(...))
                 if _current_slide_has(page, ".aftercare-planner") or page.evaluate(
                     """() => [...document.querySelectorAll('.reveal .slides section.present')]
