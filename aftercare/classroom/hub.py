@@ -260,6 +260,11 @@ def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from
             "  each learner's server runs as their own system user, so learners cannot read "
             "each other's files"
         )
+        if settings.room:
+            lines.append(
+                f"  room {settings.room!r}: its system users are "
+                f"{settings.system_user(learners[0])} ... {settings.system_user(INSTRUCTOR)}"
+            )
     else:
         lines.append(
             "warning: not running as root, so every learner's server runs as "
