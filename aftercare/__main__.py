@@ -281,7 +281,7 @@ def _classroom_reset(args: argparse.Namespace) -> int:
         raise ClassroomError("name the learners to reset, e.g. classroom reset learner03")
     course = default_course_dir()
     for name in args.names:
-        print(reset_learner(args.state.resolve(), course, name, room=args.room))
+        print(reset_learner(args.state.resolve(), course, name))
     return 0
 
 

@@ -30,6 +30,7 @@ from aftercare.classroom.accounts import (
     make_home,
     prepare_home,
     reset_learner,
+    room_key,
 )
 from aftercare.classroom.course import (
     COURSE_FILES,
@@ -293,15 +294,28 @@ def test_reset_gives_a_fresh_copy_and_keeps_the_learners_folder(shared_base, mon
     base, course, python = shared_base
     owner = pwd.getpwnam("nobody") if AS_ROOT else None
     state = _reset_case(base, course, owner, python)
-    monkeypatch.setattr("aftercare.classroom.accounts.running_as_root", lambda: False)
-    if AS_ROOT:  # as root: the learner's user is a room's "nobody"; reset through it
-        monkeypatch.setattr("aftercare.classroom.accounts.running_as_root", lambda: True)
-        monkeypatch.setattr(pwd, "getpwnam", lambda name: owner)
+    if AS_ROOT:
+        # "nobody" stands for this classroom's learner: the owner of the folder, with the key.
+        (state / "hub").mkdir(mode=0o700)
+        key = room_key(state)
+        fields = list(owner)
+        fields[4] = f"aftercare classroom,{key}"  # pw_gecos
+        stand_in = pwd.struct_passwd(fields)
+        monkeypatch.setattr(pwd, "getpwuid", lambda uid: stand_in)
     line = reset_learner(state, course, "learner03")
     _check_reset(state, course, line)
     if AS_ROOT:
         home = state / "home" / "learner03"
         assert {p.lstat().st_uid for p in home.rglob("*")} == {owner.pw_uid}
+
+
+@as_root_only
+def test_reset_refuses_a_folder_that_is_not_this_classrooms_users(shared_base):
+    base, course, python = shared_base
+    state = _reset_case(base, course, pwd.getpwnam("nobody"), python)
+    (state / "hub").mkdir(mode=0o700)
+    with pytest.raises(ClassroomError, match="not by one of this classroom's users"):
+        reset_learner(state, course, "learner03")  # "nobody" carries no classroom key
 
 
 def test_the_reset_command_names_a_bad_learner_in_one_line(tmp_path, capsys):

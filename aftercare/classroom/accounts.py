@@ -266,17 +266,19 @@ def prepare_home(
 _ACCOUNT_NAME = re.compile(r"learner\d{2,3}|instructor")
 
 
-def reset_learner(state: Path, course: Path, name: str, room: str = "") -> str:
+def reset_learner(state: Path, course: Path, name: str) -> str:
     """Give ``name`` a fresh copy of the course, keeping their folder (``classroom reset``).
 
-    As root the work is done as the learner (:func:`as_learner`); their earlier ``notebooks``
-    is renamed ``notebooks-before-reset-YYYYmmdd-HHMMSS``, never deleted. Returns one line
-    saying what was done.
+    As root the work is done as the learner (:func:`as_learner`): the system user that owns
+    their folder, which must be one this classroom made (its room key). Their earlier
+    ``notebooks`` is renamed ``notebooks-before-reset-YYYYmmdd-HHMMSS``, never deleted. Returns
+    one line saying what was done.
 
     Raises
     ------
     ClassroomError
-        For a name that is not an account, or a learner who has no folder yet.
+        For a name that is not an account, a learner who has no folder yet, or a folder whose
+        owner is not this classroom's user.
     """
     from .interpreter import learner_python
 
@@ -290,13 +292,7 @@ def reset_learner(state: Path, course: Path, name: str, room: str = "") -> str:
     as_root = running_as_root()
     owner = None
     if as_root:
-        system_name = f"{room}-{name}" if room else name
-        try:
-            owner = pwd.getpwnam(system_name)
-        except KeyError:
-            raise ClassroomError(
-                f"no system user {system_name!r}: is --state (and --room) the classroom's?"
-            ) from None
+        owner = _classroom_owner(home, room_key(state))
     python = learner_python(state, as_root=as_root).executable
     result = as_learner("reset", course, home, owner, python)
     kept = result.removeprefix("reset").strip()
@@ -306,3 +302,18 @@ def reset_learner(state: Path, course: Path, name: str, room: str = "") -> str:
             f"{name}: a fresh copy of the course in {where}; their earlier folder is kept as {kept}"
         )
     return f"{name}: a fresh copy of the course in {where}"
+
+
+def _classroom_owner(home: Path, key: str) -> pwd.struct_passwd:
+    """The system user owning ``home``, when this classroom made it (else ClassroomError)."""
+    uid = home.lstat().st_uid
+    try:
+        owner = pwd.getpwuid(uid)
+    except KeyError:
+        owner = None
+    if owner is None or uid == 0 or owner.pw_gecos != f"{USER_COMMENT},{key}":
+        raise ClassroomError(
+            f"{home} is owned by user {owner.pw_name if owner else uid}, not by one of this "
+            "classroom's users; is --state the classroom's?"
+        )
+    return owner
