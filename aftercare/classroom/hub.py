@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,34 +87,29 @@ def check_port_free(ip: str, port: int) -> None:
     """Raise :class:`ClassroomError` (one line) unless ``ip:port`` can be listened on now.
 
     JupyterHub would start anyway and only its proxy would log the clash; this check runs
-    before anything starts.
+    before anything starts. It binds the address as the hub's servers do (tornado's
+    ``bind_sockets``, with ``SO_REUSEADDR`` like the proxy) and lets it go at once.
     """
+    from tornado.netutil import bind_sockets
+
     try:
-        addresses = socket.getaddrinfo(ip, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
+        sockets = bind_sockets(port, address=ip)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ClassroomError(
+                f"--port {port}: {ip}:{port} is already in use (another classroom or server "
+                "listens there); choose another port or stop that one"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ClassroomError(
+                f"--port {port}: not allowed to listen there (ports below 1024 need root); "
+                "choose a port from 1024"
+            ) from None
         raise ClassroomError(
-            f"--ip {ip}: not an address of this machine ({exc.strerror})"
+            f"--ip {ip} --port {port}: cannot listen there ({exc.strerror or exc})"
         ) from None
-    for family, kind, proto, _, address in addresses:
-        with socket.socket(family, kind, proto) as probe:
-            # As the proxy (node) does: a port held only by closed connections is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as exc:
-                if exc.errno == errno.EADDRINUSE:
-                    raise ClassroomError(
-                        f"--port {port}: {ip}:{port} is already in use (another classroom or "
-                        "server listens there); choose another port or stop that one"
-                    ) from None
-                if exc.errno == errno.EACCES:
-                    raise ClassroomError(
-                        f"--port {port}: not allowed to listen there (ports below 1024 need "
-                        "root); choose a port from 1024"
-                    ) from None
-                raise ClassroomError(
-                    f"--ip {ip} --port {port}: cannot listen there ({exc.strerror})"
-                ) from None
+    for sock in sockets:
+        sock.close()
 
 
 def hub_config(
