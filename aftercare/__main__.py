@@ -210,9 +210,20 @@ def _add_classroom_parser(commands) -> None:
         help="run JupyterHub for a class: one JupyterLab and course copy per learner",
         description="Start JupyterHub for learner01 ... learnerNN and an instructor (admin). "
         "Learners log in with the password in AFTERCARE_CLASS_PASSWORD (8+ characters). "
-        "Details and sizing: docs/classroom.md.",
+        "'classroom reset NAME ...' gives learners a fresh copy of the course, keeping their "
+        "earlier folder. Details and sizing: docs/classroom.md.",
     )
-    room.add_argument("--users", required=True, type=int, metavar="N", help="number of learners")
+    room.add_argument(
+        "action",
+        nargs="?",
+        default="start",
+        choices=("start", "reset"),
+        help="start (default) the classroom, or reset the named learners' copy of the course",
+    )
+    room.add_argument(
+        "names", nargs="*", metavar="NAME", help="with reset: the learners, e.g. learner03"
+    )
+    room.add_argument("--users", type=int, metavar="N", help="number of learners (to start)")
     room.add_argument("--port", type=int, default=8000, help="port to open (default 8000)")
     room.add_argument(
         "--ip",
@@ -241,6 +252,20 @@ def _add_classroom_parser(commands) -> None:
         action="store_true",
         help="start every learner's server as soon as the hub is up, a few at a time, so a "
         "class logging in at once finds them running",
+    )
+    room.add_argument(
+        "--login-hours",
+        type=float,
+        default=12,
+        metavar="H",
+        help="how long a login lasts (default 12: one class day)",
+    )
+    room.add_argument(
+        "--room",
+        default="",
+        metavar="NAME",
+        help="a second classroom on this server: its learners' system users are NAME-learner01 "
+        "... (as root); lower-case letters and digits",
     )
 
 
@@ -285,8 +310,14 @@ def _present(args: argparse.Namespace) -> int:
 
 
 def _classroom(args: argparse.Namespace) -> int:
-    from .classroom import ClassroomSettings, run_classroom
+    from .classroom import ClassroomError, ClassroomSettings, run_classroom
 
+    if args.action == "reset":
+        return _classroom_reset(args)
+    if args.names:
+        raise ClassroomError(f"unexpected {args.names[0]!r}: names go with 'classroom reset'")
+    if args.users is None:
+        raise ClassroomError("--users N is required to start a classroom (1 to 999 learners)")
     settings = ClassroomSettings.build(
         users=args.users,
         port=args.port,
@@ -296,8 +327,25 @@ def _classroom(args: argparse.Namespace) -> int:
         ssl_key=args.ssl_key,
         idle_minutes=args.idle_minutes,
         prestart=args.prestart,
+        login_hours=args.login_hours,
+        room=args.room,
     )
     return run_classroom(settings)
+
+
+def _classroom_reset(args: argparse.Namespace) -> int:
+    from .classroom import ClassroomError
+    from .classroom.accounts import committed_course, reset_learner
+    from .classroom.settings import default_course_dir
+
+    if not args.names:
+        raise ClassroomError("name the learners to reset, e.g. classroom reset learner03")
+    state = args.state.resolve()
+    # The fresh copy is of the course as committed, as at every start.
+    course = committed_course(default_course_dir(), state)
+    for name in args.names:
+        print(reset_learner(state, course, name))
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -128,11 +128,16 @@ def test_the_hub_uses_jupyterhubs_own_pieces(tmp_path):
     settings = _settings(tmp_path)
     c = _config(settings)
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8000/"
-    assert c.JupyterHub.authenticator_class == "shared-password"
+    from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+
+    # JupyterHub's shared-password login and its proxy, each with a small subclass (login.py,
+    # service.py), configured through the upstream classes' own settings.
+    assert issubclass(c.JupyterHub.authenticator_class, SharedPasswordAuthenticator)
     assert c.SharedPasswordAuthenticator.user_password == SECRET
     assert c.Authenticator.allowed_users == {"learner01", "learner02", "learner03"}
     assert c.Authenticator.admin_users == {"instructor"}
-    assert c.JupyterHub.proxy_class == "configurable-http-proxy"
+    assert issubclass(c.JupyterHub.proxy_class, ConfigurableHTTPProxy)
     assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18082"
     assert c.JupyterHub.hub_port == 18081 and c.JupyterHub.hub_ip == "127.0.0.1"
     assert c.Spawner.default_url == START_PAGE == "/lab/tree/notebooks/00_start_here.ipynb"
@@ -330,17 +335,30 @@ def test_the_instructor_lands_on_the_admin_page_and_learners_on_their_own_server
 def test_the_course_is_copied_as_committed_not_as_a_trainer_ran_it(tmp_path):
     import subprocess
 
+    from aftercare.classroom.accounts import committed_course
+    from aftercare.classroom.course import COURSE_FILES
+
     course = tmp_path / "course"
     course.mkdir()
     notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (course / "01_x.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    for name in COURSE_FILES:
+        (course / name).write_text(f"{name} as committed\n", encoding="utf-8")
     git = ["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "course"], check=True)
     ran = dict(notebook, metadata={"trainer_ran_it": True})
     (course / "01_x.ipynb").write_text(json.dumps(ran), encoding="utf-8")
+    (course / "rise.css").write_text("a trainer's edit\n", encoding="utf-8")
+    state = tmp_path / "state"
+    state.mkdir()
+    snapshot = committed_course(course, state)
+    assert snapshot == state / "course" and (snapshot.stat().st_mode & 0o777) == 0o755
     (tmp_path / "home").mkdir()
-    assert copy_course(course, tmp_path / "home")
+    assert copy_course(snapshot, tmp_path / "home")
     copied = json.loads((tmp_path / "home" / "notebooks" / "01_x.ipynb").read_text())
     assert copied["metadata"] == {}
+    assert (tmp_path / "home" / "notebooks" / "rise.css").read_text() == "rise.css as committed\n"
+    # The trainer's working files are untouched.
+    assert json.loads((course / "01_x.ipynb").read_text())["metadata"] == {"trainer_ran_it": True}

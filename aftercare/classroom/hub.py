@@ -1,11 +1,13 @@
 """Configure and run JupyterHub for a classroom (``python -m aftercare classroom``).
 
 The pieces are JupyterHub's own: the hub, ``configurable-http-proxy`` (npm, from
-``js/node_modules``), ``SharedPasswordAuthenticator`` and ``jupyterhub-idle-culler`` as a hub
-service. :func:`hub_config` turns :class:`~aftercare.classroom.settings.ClassroomSettings` into
-a traitlets ``Config``; :func:`run_classroom` checks everything, prints what the room is, and
-runs the hub in this process until Ctrl+C (or SIGTERM), which stops every learner's server and
-the proxy. Work stays in the state folder and is there again on the next start.
+``js/node_modules``), ``SharedPasswordAuthenticator`` (:mod:`.login`: UTF-8 comparison and
+throttling) and ``jupyterhub-idle-culler`` as a hub service. :func:`hub_config` turns
+:class:`~aftercare.classroom.settings.ClassroomSettings` into a traitlets ``Config``;
+:func:`run_classroom` checks everything (the port first), prints what the room is, and runs the
+hub in this process until Ctrl+C (or SIGTERM), which stops every learner's server, the culler
+and the proxy within 10 s (:mod:`.service`). Work stays in the state folder and is there again
+on the next start.
 
 References
 ----------
@@ -15,6 +17,9 @@ JupyterHub documentation, "Configuration basics", "Authenticators" (shared passw
 
 from __future__ import annotations
 
+import dataclasses
+import errno
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -22,7 +27,14 @@ from pathlib import Path
 
 from ..checkin import ROOM_URL_ENV
 from ..export.assets import node_modules_dir
-from .accounts import check_reachable, ensure_system_user, prepare_state, running_as_root
+from .accounts import (
+    check_reachable,
+    committed_course,
+    ensure_system_user,
+    prepare_state,
+    room_key,
+    running_as_root,
+)
 from .interpreter import LearnerPython, learner_python
 from .room import CUSTOM_SCOPES, SCOPE_ANSWER, SCOPE_NAMES, SCOPE_READ, SERVICE_NAME
 from .settings import (
@@ -34,7 +46,16 @@ from .settings import (
     instructor_password,
 )
 
-__all__ = ["hub_config", "proxy_command", "room_db", "startup_lines", "run_classroom", "START_PAGE"]
+__all__ = [
+    "hub_config",
+    "proxy_command",
+    "check_port_free",
+    "room_db",
+    "startup_lines",
+    "run_classroom",
+    "START_PAGE",
+    "STOP_TIMEOUTS_S",
+]
 
 #: The page each learner opens on.
 START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
@@ -42,6 +63,12 @@ START_PAGE = "/lab/tree/notebooks/00_start_here.ipynb"
 _CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 #: Spawning 25 servers at once on 2 cores takes a while: wait this long before giving up [s].
 _START_TIMEOUT_S = 300
+#: How long a stop waits for each learner's server after SIGINT, then SIGTERM, then SIGKILL,
+#: and for the hub's whole clean-up before it kills what is left [s] (Ctrl+C or SIGTERM stops
+#: everything within 10 s; :class:`~aftercare.classroom.service.ClassroomHub`).
+STOP_TIMEOUTS_S = {"interrupt": 1, "term": 4, "kill": 1, "cleanup": 8}
+#: HSTS under TLS: browsers keep to https for this host for a year (RFC 6797).
+_HSTS = "max-age=31536000"
 
 
 def proxy_command() -> Path:
@@ -59,6 +86,35 @@ def proxy_command() -> Path:
             "(./scripts/setup.sh does this)"
         )
     return path
+
+
+def check_port_free(ip: str, port: int) -> None:
+    """Raise :class:`ClassroomError` (one line) unless ``ip:port`` can be listened on now.
+
+    JupyterHub would start anyway and only its proxy would log the clash; this check runs
+    before anything starts. It binds the address as the hub's servers do (tornado's
+    ``bind_sockets``, with ``SO_REUSEADDR`` like the proxy) and lets it go at once.
+    """
+    from tornado.netutil import bind_sockets
+
+    try:
+        sockets = bind_sockets(port, address=ip)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ClassroomError(
+                f"--port {port}: {ip}:{port} is already in use (another classroom or server "
+                "listens there); choose another port or stop that one"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ClassroomError(
+                f"--port {port}: not allowed to listen there (ports below 1024 need root); "
+                "choose a port from 1024"
+            ) from None
+        raise ClassroomError(
+            f"--ip {ip} --port {port}: cannot listen there ({exc.strerror or exc})"
+        ) from None
+    for sock in sockets:
+        sock.close()
 
 
 def hub_config(
@@ -106,6 +162,8 @@ def hub_config(
     """
     from traitlets.config import Config
 
+    from .login import ClassroomAuthenticator
+    from .service import ClassroomProxy
     from .spawner import CourseSpawner
 
     c = Config()
@@ -124,13 +182,23 @@ def hub_config(
     # Extra JupyterHub settings an administrator may keep with the state (empty at first).
     c.JupyterHub.config_file = str(hub / "jupyterhub_config.py")
     c.JupyterHub.cleanup_servers = True  # Ctrl+C stops the learners' servers; files stay
+    # A login lasts one class day (the hub's cookie, and the servers' OAuth tokens, which
+    # default to the same lifetime); cookies go with same-site requests and top-level links only.
+    # (cookie_max_age_days only bounds what the hub accepts: the cookies' own expiry comes from
+    # cookie_options, which JupyterHub also hands to the learners' servers for theirs.)
+    login_days = settings.login_hours / 24
+    c.JupyterHub.cookie_max_age_days = login_days
+    tornado_settings = {"cookie_options": {"samesite": "Lax", "expires_days": login_days}}
+    if settings.tls:
+        tornado_settings["headers"] = {"Strict-Transport-Security": _HSTS}
+    c.JupyterHub.tornado_settings = tornado_settings
 
-    c.JupyterHub.proxy_class = "configurable-http-proxy"
+    c.JupyterHub.proxy_class = ClassroomProxy
     c.ConfigurableHTTPProxy.command = [str(proxy or proxy_command())]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
     c.ConfigurableHTTPProxy.pid_file = str(hub / "proxy.pid")
 
-    c.JupyterHub.authenticator_class = "shared-password"
+    c.JupyterHub.authenticator_class = ClassroomAuthenticator
     c.SharedPasswordAuthenticator.user_password = class_pw
     c.SharedPasswordAuthenticator.admin_password = instructor_pw
     c.Authenticator.allowed_users = set(settings.learners)
@@ -140,6 +208,10 @@ def hub_config(
     c.CourseSpawner.home_root = str(settings.home_root)
     c.CourseSpawner.course_dir = str(settings.course)
     c.CourseSpawner.run_as_users = as_root
+    c.CourseSpawner.system_user_prefix = settings.system_user("")
+    c.LocalProcessSpawner.interrupt_timeout = STOP_TIMEOUTS_S["interrupt"]
+    c.LocalProcessSpawner.term_timeout = STOP_TIMEOUTS_S["term"]
+    c.LocalProcessSpawner.kill_timeout = STOP_TIMEOUTS_S["kill"]
     learner = learner or LearnerPython(sys.executable)
     c.Spawner.cmd = [learner.executable, "-m", "jupyterhub.singleuser"]
     # Kernel websockets authenticate with the token JupyterLab gets in its page, not the cookie:
@@ -244,6 +316,11 @@ def startup_lines(settings: ClassroomSettings, *, as_root: bool, instructor_from
             "  each learner's server runs as their own system user, so learners cannot read "
             "each other's files"
         )
+        if settings.room:
+            lines.append(
+                f"  room {settings.room!r}: its system users are "
+                f"{settings.system_user(learners[0])} ... {settings.system_user(INSTRUCTOR)}"
+            )
     else:
         lines.append(
             "warning: not running as root, so every learner's server runs as "
@@ -280,17 +357,31 @@ def run_classroom(
 ) -> int:
     """Check everything, print the room, then run JupyterHub here until it is stopped.
 
+    Once JupyterHub has stopped (Ctrl+C or SIGTERM: every server, the culler and the proxy
+    stopped) the process ends with status 0 without tearing down the interpreter.
+
     Raises
     ------
     ClassroomError
         On a missing or short password, a missing proxy, an unreachable state folder, or a
         system user that the classroom did not make; nothing is started then.
     """
-    from jupyterhub.app import JupyterHub
     from jupyterhub.utils import random_port
+
+    from .service import ClassroomHub, running_classroom, stop_leftover_proxy
 
     echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     class_pw = class_password(environ)
+    running = running_classroom(settings.hub_dir / "jupyterhub.pid")
+    if running:
+        raise ClassroomError(
+            f"a classroom already runs on --state {settings.state} (process {running}); stop it "
+            f"(Ctrl+C, or kill -TERM {running}) or choose another --state"
+        )
+    leftover = stop_leftover_proxy(settings.hub_dir / "proxy.pid")
+    if leftover:
+        echo(f"  stopped the proxy (process {leftover}) an earlier, killed run left behind")
+    check_port_free(settings.ip, settings.port)
     proxy = proxy_command()
     as_root = running_as_root()
     if as_root:
@@ -298,11 +389,16 @@ def run_classroom(
         check_reachable(Path(sys.prefix), f"the Python environment {sys.prefix}")
         check_reachable(settings.course, f"the course in {settings.course}")
     prepare_state(settings.state)
+    # Learners get the course as committed, never a trainer's saved run of it.
+    settings = dataclasses.replace(
+        settings, course=committed_course(settings.course, settings.state)
+    )
     learner = learner_python(settings.state, as_root=as_root)
     instructor_pw, instructor_from = instructor_password(settings.state, class_pw, environ)
     if as_root:
+        key = room_key(settings.state)
         for name in settings.accounts:
-            ensure_system_user(name, settings.home_root / name)
+            ensure_system_user(settings.system_user(name), settings.home_root / name, key)
     config = hub_config(
         settings,
         class_pw=class_pw,
@@ -314,10 +410,21 @@ def run_classroom(
         learner=learner,
         room_port=random_port(),
     )
+    config.ClassroomHub.cleanup_timeout_s = STOP_TIMEOUTS_S["cleanup"]
     for line in startup_lines(settings, as_root=as_root, instructor_from=instructor_from):
         echo(line)
     if learner.note:
         echo(f"  note: {learner.note}")
-    JupyterHub.instance(config=config)
-    JupyterHub.launch_instance([])
-    return 0
+    hub = ClassroomHub.instance(config=config)
+    try:
+        ClassroomHub.launch_instance([])
+    finally:
+        # Stopped while starting (a signal, a failure), JupyterHub's clean-up never ran.
+        hub.kill_leftovers()
+    # Everything is stopped and the database committed. Tearing down the interpreter (its
+    # JupyterHub, pandas and matplotlib modules) took another 5 to 20 s on a busy 2-core
+    # machine, so end here: a stop takes seconds, not half a minute.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

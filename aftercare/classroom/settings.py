@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = [
     "MIN_INSTRUCTOR_PASSWORD_LENGTH",
     "learner_names",
     "class_password",
+    "check_typeable",
     "instructor_password",
     "default_course_dir",
 ]
@@ -41,6 +43,8 @@ MIN_PASSWORD_LENGTH = 8
 MIN_INSTRUCTOR_PASSWORD_LENGTH = 32
 #: Most learners one classroom accepts (names stay three digits at most).
 MAX_USERS = 999
+#: A room name: the prefix of its learners' system users (``b-learner01``) on a shared server.
+_ROOM_NAME = re.compile(r"[a-z][a-z0-9]{0,11}")
 
 
 class ClassroomError(AftercareError):
@@ -88,12 +92,33 @@ def class_password(environ: dict[str, str] | None = None) -> str:
             f"set {PASSWORD_ENV} to the class password (at least {MIN_PASSWORD_LENGTH} "
             "characters) before starting the classroom"
         )
+    check_typeable(PASSWORD_ENV, value)
     if len(value) < MIN_PASSWORD_LENGTH or value != value.strip():
         raise ClassroomError(
             f"{PASSWORD_ENV} holds {len(value)} characters; allowed: at least "
             f"{MIN_PASSWORD_LENGTH}, without spaces at either end"
         )
     return value
+
+
+def check_typeable(name: str, value: str) -> None:
+    """Refuse a password nobody can type into the login form: text that is not UTF-8 (a
+    variable holding other bytes) or that holds control characters (a tab, a line break).
+
+    Any other Unicode text is fine: the login compares UTF-8 bytes (:mod:`.login`).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ClassroomError(
+            f"{name} is not UTF-8 text; allowed: letters, digits, spaces and signs in any "
+            "language, typed in a UTF-8 terminal"
+        ) from None
+    if not value.isprintable():
+        raise ClassroomError(
+            f"{name} holds a control character (a tab or a line break), which nobody can type "
+            "into the login form; allowed: printable text"
+        )
 
 
 def instructor_password(
@@ -106,8 +131,17 @@ def instructor_password(
     admin password of at least 32 characters. Without ``AFTERCARE_INSTRUCTOR_PASSWORD`` one is
     generated once and kept in ``STATE/hub/instructor-password`` (readable only by its owner).
     """
-    value = (os.environ if environ is None else environ).get(INSTRUCTOR_PASSWORD_ENV, "")
-    if value:
+    environ = os.environ if environ is None else environ
+    value = environ.get(INSTRUCTOR_PASSWORD_ENV)
+    if value is not None:
+        if not value.strip():
+            raise ClassroomError(
+                f"{INSTRUCTOR_PASSWORD_ENV} is blank; set it to a password of at least "
+                f"{MIN_INSTRUCTOR_PASSWORD_LENGTH} characters, or unset it to have one generated"
+            )
+        check_typeable(INSTRUCTOR_PASSWORD_ENV, value)
+        if value != value.strip():
+            raise ClassroomError(f"{INSTRUCTOR_PASSWORD_ENV}: allowed without spaces at either end")
         if len(value) < MIN_INSTRUCTOR_PASSWORD_LENGTH:
             raise ClassroomError(
                 f"{INSTRUCTOR_PASSWORD_ENV} holds {len(value)} characters; allowed: at least "
@@ -159,6 +193,12 @@ class ClassroomSettings:
         A learner's server idle this long is stopped (their files stay), 1 to 10080.
     course : Path
         Folder whose notebooks every learner copies at first login.
+    room : str
+        Name of this classroom on a server that runs more than one: its learners' system users
+        are ``ROOM-learner01`` ... (as root); "" (the default) for plain ``learner01`` ...
+    login_hours : float
+        How long a login lasts (the hub's cookie and the servers' tokens), 1 to 168 hours;
+        12 by default, one class day.
     prestart : bool
         Start every learner's server as soon as the hub is up (:mod:`.prestart`).
 
@@ -177,6 +217,8 @@ class ClassroomSettings:
     ssl_key: Path | None = None
     idle_minutes: float = 60
     course: Path = field(default_factory=default_course_dir)
+    room: str = ""
+    login_hours: float = 12
     prestart: bool = False
 
     @classmethod
@@ -191,6 +233,8 @@ class ClassroomSettings:
         ssl_key: Path | str | None = None,
         idle_minutes: float = 60,
         course: Path | str | None = None,
+        room: str = "",
+        login_hours: float = 12,
         prestart: bool = False,
     ) -> ClassroomSettings:
         """Check every option and return the settings (raises :class:`InputError` or
@@ -198,6 +242,12 @@ class ClassroomSettings:
         users = int(check_number("--users", users, low=1, high=MAX_USERS))
         port = int(check_number("--port", port, low=1, high=65535))
         idle_minutes = check_number("--idle-minutes", idle_minutes, low=1, high=7 * 24 * 60)
+        login_hours = check_number("--login-hours", login_hours, low=1, high=7 * 24)
+        if room and not _ROOM_NAME.fullmatch(room):
+            raise ClassroomError(
+                f"--room {room!r} is not a room name; allowed: 1 to 12 lower-case letters and "
+                "digits, starting with a letter"
+            )
         if not ip or any(c.isspace() for c in ip):
             raise ClassroomError(f"--ip {ip!r} is not an address; allowed: an IP or host name")
         if (ssl_cert is None) != (ssl_key is None):
@@ -222,6 +272,8 @@ class ClassroomSettings:
             ssl_key=key,
             idle_minutes=idle_minutes,
             course=course_dir,
+            room=room,
+            login_hours=login_hours,
             prestart=bool(prestart),
         )
 
@@ -234,6 +286,18 @@ class ClassroomSettings:
     def accounts(self) -> list[str]:
         """Every account: the learners, then ``instructor``."""
         return [*self.learners, INSTRUCTOR]
+
+    def system_user(self, account: str) -> str:
+        """The system user an account's server runs as (as root): ``learner01`` or, in a named
+        room, ``ROOM-learner01``.
+
+        Examples
+        --------
+        >>> s = ClassroomSettings.build(users=1, port=8000, room="b")
+        >>> s.system_user("learner01"), s.system_user("instructor")
+        ('b-learner01', 'b-instructor')
+        """
+        return f"{self.room}-{account}" if self.room else account
 
     @property
     def tls(self) -> bool:

@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import struct
@@ -39,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).parent))
 from harness import free_port  # noqa: E402
 
-PASSWORD = "class-password-for-tests"
+#: Not ASCII on purpose: the login compares UTF-8 bytes (upstream answered such a password with 500).
+PASSWORD = "Fisioterapia-ção-for-tests"
 PLANNER_NOTEBOOK = "notebooks/03_icing_timeline_planner.ipynb"
 #: Description of the planner's hours slider (aftercare.widgets.planner).
 HOURS_SLIDER = "Hours since needling (h)"
@@ -54,13 +56,35 @@ class Room:
     process: subprocess.Popen
     log: Path
     users: int
+    #: The room's name (``--room``): its learners' system users are ROOM-learner01 ... (as root).
+    room: str = ""
+    #: True when start_room chose the room's name, so its system users are this test's own.
+    made_users: bool = False
 
     @property
     def instructor_password(self) -> str:
         return (self.state / "hub" / "instructor-password").read_text().strip()
 
-    def stop(self) -> None:
-        """SIGTERM the hub's process group (the hub stops the servers and the proxy first)."""
+    def system_user(self, account: str) -> str:
+        """The system user ``account``'s server runs as."""
+        return f"{self.room}-{account}" if self.room else account
+
+    def remove_users(self) -> None:
+        """Delete the system users the hub made for this room (``userdel``, as root)."""
+        from aftercare.classroom.settings import INSTRUCTOR, learner_names
+
+        for account in [*learner_names(self.users), INSTRUCTOR]:
+            # (--force: a kernel may take a second longer to notice its server is gone)
+            subprocess.run(["userdel", "--force", self.system_user(account)], capture_output=True)
+
+    def stop(self, keep_users: bool = False) -> None:
+        """SIGTERM the hub's process group (the hub stops the servers and the proxy first);
+        then delete the room's own system users unless ``keep_users`` (a restart follows)."""
+        self._stop()
+        if self.made_users and not keep_users:
+            self.remove_users()
+
+    def _stop(self) -> None:
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.process.pid, signal.SIGTERM)
@@ -75,12 +99,26 @@ class Room:
 
 
 def start_room(
-    state: Path, users: int, limit_s: int, password: str = PASSWORD, options: tuple = ()
+    state: Path,
+    users: int,
+    limit_s: int,
+    password: str = PASSWORD,
+    options: tuple = (),
+    room_name: str | None = None,
 ) -> Room:
     """Start ``python -m aftercare classroom`` on a free port; wait until the hub answers.
 
-    ``options`` are more command-line options (e.g. ``("--idle-minutes=1",)``).
+    ``options`` are more command-line options (e.g. ``("--idle-minutes=1",)``). As root, each
+    room gets a name of its own (``--room``, unless ``room_name`` is given): a classroom never
+    shares another's system users, so two test rooms (or a test and a benchmark) on one machine
+    must not both be ``learner01``; :meth:`Room.stop` deletes the users it made.
     """
+    made_users = room_name is None and os.geteuid() == 0
+    if made_users:
+        room_name = "t" + secrets.token_hex(4)
+    room_name = room_name or ""
+    if room_name:
+        options = (*options, f"--room={room_name}")
     port = free_port()
     state.mkdir(parents=True, exist_ok=True)
     log = state.parent / f"{state.name}.log"
@@ -107,13 +145,16 @@ def start_room(
             env=env,
             start_new_session=True,
         )
-    room = Room(f"http://127.0.0.1:{port}", state, process, log, users)
+    scheme = "https" if any(o.startswith("--ssl-cert") for o in options) else "http"
+    url = f"{scheme}://127.0.0.1:{port}"
+    room = Room(url, state, process, log, users, room_name, made_users)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"classroom exited with {process.returncode}:\n{log.read_text()}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(room.url + "/hub/api/", timeout=2).status_code == 200:
+            # (a test's self-signed certificate under TLS: the address is loopback)
+            if httpx.get(room.url + "/hub/api/", timeout=2, verify=False).status_code == 200:
                 return room
         time.sleep(0.3)
     room.stop()
@@ -312,7 +353,10 @@ class Learner:
 
     def __init__(self, base_url: str, name: str, password: str = PASSWORD) -> None:
         self.base_url, self.name, self.password = base_url, name, password
-        self.http = httpx.AsyncClient(base_url=base_url, follow_redirects=True, timeout=120)
+        # (verify=False: a test room under TLS has a self-signed certificate, on loopback)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, follow_redirects=True, timeout=120, verify=False
+        )
         self.prefix = f"/user/{name}"
         self.page_token = ""
 

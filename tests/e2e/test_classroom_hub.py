@@ -16,15 +16,22 @@ One classroom (``python -m aftercare classroom --users 2``, 127.0.0.1, free port
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from classroom_client import (
     PASSWORD,
     PLANNER_NOTEBOOK,
+    ROOT,
     Learner,
     start_room,
     temporary_room,
@@ -35,6 +42,7 @@ from harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     chromium_available,
+    free_port,
     menu_command,
     run_all_cells,
 )
@@ -90,15 +98,88 @@ def test_the_idle_culler_runs_as_a_hub_service(room):
 
 def test_a_wrong_password_stays_on_the_login_page(room):
     async def go():
-        learner = Learner(room.url, "learner01", password="not-the-class-password")
-        try:
-            response = await learner.login()
-            assert response.url.path == "/hub/login"
-            assert "/user/learner01" not in str(response.url)
-        finally:
-            await learner.close()
+        # Wrong by one accent: refused with 403 (upstream answered non-ASCII with 500).
+        for wrong in ("not-the-class-password", PASSWORD.replace("ç", "c")):
+            learner = Learner(room.url, "learner01", password=wrong)
+            try:
+                response = await learner.login()
+                assert response.status_code == 403
+                assert response.url.path == "/hub/login"
+                assert "/user/learner01" not in str(response.url)
+                assert "Invalid username or password" in response.text
+            finally:
+                await learner.close()
 
     _run(go())
+
+
+async def _login_from(room, address: str, name: str, password: str) -> httpx.Response:
+    """The login form, sent from ``address`` (any 127.x.y.z is this machine on Linux)."""
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    async with httpx.AsyncClient(base_url=room.url, transport=transport, timeout=60) as client:
+        page = await client.get("/hub/login")
+        xsrf = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
+        form = {"username": name, "password": password, "_xsrf": xsrf.group(1) if xsrf else ""}
+        return await client.post("/hub/login", data=form)
+
+
+def test_logins_are_throttled_per_name_and_address_and_others_keep_working(room):
+    async def go():
+        waits = []
+        for _ in range(5):
+            refused = await _login_from(room, "127.0.0.3", "intruder", "guess-guess")
+            assert refused.status_code == 403
+        # The sixth try waits, even with the right password; the page and Retry-After say how long.
+        throttled = await _login_from(room, "127.0.0.3", "intruder", PASSWORD)
+        assert throttled.status_code == 429
+        assert "Too many failed logins" in throttled.text and "try again in 1 s" in throttled.text
+        waits.append(int(throttled.headers["Retry-After"]))
+        # Each further failure doubles the wait.
+        for _ in range(3):
+            await asyncio.sleep(waits[-1] + 0.2)
+            assert (await _login_from(room, "127.0.0.3", "intruder", "guess")).status_code == 403
+            again = await _login_from(room, "127.0.0.3", "intruder", "guess")
+            assert again.status_code == 429
+            waits.append(int(again.headers["Retry-After"]))
+        # Within the 8 s now to wait: everyone else logs in as usual; the name is throttled
+        # from another address, and the address for another name.
+        other = await _login_from(room, "127.0.0.4", "learner02", PASSWORD)
+        assert other.status_code == 302 and "/hub/login" not in other.headers["location"]
+        assert (await _login_from(room, "127.0.0.5", "intruder", PASSWORD)).status_code == 429
+        assert (await _login_from(room, "127.0.0.3", "learner02", PASSWORD)).status_code == 429
+        return waits
+
+    waits = _run(go())
+    print(f"\nthrottle: Retry-After after failures 5, 6, 7, 8 = {waits} s")
+    assert waits == [1, 2, 4, 8]
+
+
+def test_login_cookies_are_same_site_for_one_class_day(room):
+    async def go():
+        seen: list[tuple[str, str]] = []
+
+        async def record(response):
+            seen.extend((str(response.url), c) for c in response.headers.get_list("set-cookie"))
+
+        learner = Learner(room.url, "learner01")
+        learner.http.event_hooks["response"].append(record)
+        try:
+            assert (await learner.login()).status_code == 200
+            await learner.wait_ready(timeout_s=180)
+        finally:
+            await learner.close()
+        return seen
+
+    sent = time.time()
+    cookies = _run(go())
+    by_name = {c.split("=", 1)[0]: c for _, c in cookies}
+    for name in ("jupyterhub-hub-login", "jupyterhub-user-learner01", "jupyterhub-session-id"):
+        assert name in by_name, sorted(by_name)
+        assert "SameSite=Lax" in by_name[name] and "HttpOnly" in by_name[name], by_name[name]
+    for name in ("jupyterhub-hub-login", "jupyterhub-user-learner01"):
+        expires = re.search(r"expires=([^;]+)", by_name[name]).group(1)
+        lasts_h = (email.utils.parsedate_to_datetime(expires).timestamp() - sent) / 3600
+        assert 11.5 < lasts_h <= 12.1, (name, lasts_h)  # --login-hours 12, not 30 days
 
 
 def test_one_learner_cannot_reach_another_learners_server(room):
@@ -206,7 +287,7 @@ print(results)
             await two.close()
 
     text = "".join(_run(go()))
-    assert "'user': 'learner01'" in text and "'own': True" in text, text
+    assert f"'user': '{room.system_user('learner01')}'" in text and "'own': True" in text, text
     for name in ("list", "read", "hub", "secret"):
         assert f"'{name}': 'denied'" in text, text
 
@@ -298,6 +379,171 @@ def _log_in(page, url: str, name: str, password: str, then: str = "") -> None:
     page.click("#login_submit")
 
 
+def _snapshot(folder: Path) -> dict[str, tuple]:
+    """Every entry under ``folder``: type, size, mode, modification time, content."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        found[str(path.relative_to(folder))] = (
+            info.st_mode,
+            info.st_size,
+            info.st_mtime_ns,
+            path.read_bytes() if path.is_file() else b"",
+        )
+    return found
+
+
+async def _own_token(learner: Learner) -> str:
+    """An API token the learner makes for themselves (their cookie, the hub's XSRF header)."""
+    xsrf = next(c.value for c in learner.http.cookies.jar if c.name == "_xsrf" and "hub" in c.path)
+    made = await learner.http.post(
+        f"/hub/api/users/{learner.name}/tokens",
+        json={"note": "restart my server", "expires_in": 900},
+        headers={"X-XSRFToken": xsrf},
+    )
+    assert made.status_code == 201, made.text
+    return made.json()["token"]
+
+
+async def _restart_with_token(room, learner: Learner, token: str) -> None:
+    """Stop and start the learner's server through the hub's API with only their token."""
+    server = f"/hub/api/users/{learner.name}/server"
+    headers = {"Authorization": f"token {token}"}
+    async with httpx.AsyncClient(base_url=room.url, headers=headers, timeout=120) as api:
+        assert (await api.delete(server)).status_code in (202, 204)
+        deadline = time.monotonic() + 60
+        while (await api.get(f"/hub/api/users/{learner.name}")).json()["servers"]:
+            assert time.monotonic() < deadline, "the server did not stop"
+            await asyncio.sleep(0.5)
+        assert (await api.post(server)).status_code in (201, 202)
+    await learner.wait_ready(timeout_s=180)
+
+
+#: What learner01 does in their own folder before each restart (code run in their kernel).
+_PLANTS = {
+    "notebooks -> a root-only folder": """
+os.rename("notebooks", "my-notebooks"); os.unlink(".aftercare-course")
+os.symlink(SECRET + "/root-only-folder", "notebooks")""",
+    "the marker -> a new file in a root-only folder": """
+os.unlink("notebooks"); os.rename("my-notebooks", "notebooks")
+os.symlink(SECRET + "/created-by-root", ".aftercare-course")""",
+    "the marker -> an existing root file": """
+os.unlink(".aftercare-course"); os.symlink(SECRET + "/shadow", ".aftercare-course")""",
+    "a notebook -> a root file": """
+os.unlink(".aftercare-course")
+for name, target in [("00_start_here.ipynb", "shadow"), ("README.md", "new-readme")]:
+    os.unlink("notebooks/" + name); os.symlink(SECRET + "/" + target, "notebooks/" + name)""",
+}
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only a hub running as root could write as root")
+def test_a_learners_links_never_lead_root_outside_their_folder(room):
+    """learner01 plants links where the course copy looks and restarts their server with their
+    own token; root's files stay as they were. The instructor then resets learner01's copy."""
+    secret = Path(tempfile.mkdtemp(prefix="aftercare-root-only-"))  # root's, mode 0700
+    (secret / "root-only-folder").mkdir()
+    (secret / "shadow").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    before = _snapshot(secret)
+
+    async def go():
+        one = await _logged_in(room, "learner01")
+        token = await _own_token(one)
+        # A notebook at the top of the home folder, for a kernel whatever happens to notebooks/.
+        empty = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        await one.api(
+            "PUT",
+            "contents/probe.ipynb",
+            json={"type": "notebook", "format": "json", "content": empty},
+        )
+        try:
+            for plant, code in _PLANTS.items():
+                kernel, _ = await one.open_notebook("probe.ipynb")  # a kernel in the home folder
+                await kernel.execute(f"import os\nSECRET = {str(secret)!r}\n{code}")
+                kernel.ws.close()
+                await _restart_with_token(room, one, token)
+                assert _snapshot(secret) == before, plant  # nothing appeared or changed
+            # The last restart copied the course again, around the learner's links.
+            home = room.state / "home" / "learner01"
+            assert (home / "notebooks" / "00_start_here.ipynb").is_symlink()
+            assert (home / "notebooks" / "rise.css").is_file()
+            assert "no course copy for learner01" in room.log.read_text()  # the refused round
+
+            # The instructor gives learner01 a fresh copy (nothing is deleted).
+            reset = subprocess.run(
+                [sys.executable, "-m", "aftercare", "classroom", "reset", "learner01"]
+                + ["--state", str(room.state)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=120,
+            )
+            assert reset.returncode == 0, reset.stderr
+            assert "kept as notebooks-before-reset-" in reset.stdout
+            fresh = await one.api("GET", "contents/notebooks/00_start_here.ipynb")
+            assert fresh.json()["type"] == "notebook"
+        finally:
+            await one.close()
+
+    try:
+        _run(go())
+        assert _snapshot(secret) == before
+        # Nothing new next to the learners' folders either.
+        assert {p.name for p in (room.state / "home").iterdir()} <= {"learner01", "learner02"}
+    finally:
+        shutil.rmtree(secret, ignore_errors=True)
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="system users per learner exist only under root")
+def test_a_second_classroom_never_shares_the_first_ones_accounts(room):
+    import pwd
+
+    other = Path(tempfile.mkdtemp(prefix="aftercare-room-b-"))
+    other.chmod(0o711)
+    env = dict(os.environ, AFTERCARE_CLASS_PASSWORD=PASSWORD)
+    command = [sys.executable, "-m", "aftercare", "classroom", "--users", "1"]
+    first = room.system_user("learner01")
+    try:
+        # Another state folder asking for the same accounts (the same --room) is refused.
+        same = [f"--room={room.room}"] if room.room else []
+        refused = subprocess.run(
+            [*command, "--port", str(free_port()), "--state", str(other / "state"), *same],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+        assert refused.returncode == 2
+        assert refused.stderr.startswith(f"error: the system user '{first}' belongs to another")
+        assert refused.stderr.count("\n") == 1 and "--room NAME" in refused.stderr
+        # With a room name of its own it gets its own system users; its learner01 runs as
+        # theirs and cannot read the first room's learner01's folder.
+        second = start_room(other / "state", users=1, limit_s=300)
+        try:
+            mine = second.system_user("learner01")
+            assert mine != first and pwd.getpwnam(mine).pw_uid != pwd.getpwnam(first).pw_uid
+
+            async def go():
+                one = await _logged_in(second, "learner01")
+                try:
+                    kernel, _ = await one.open_notebook("notebooks/00_start_here.ipynb")
+                    first_home = room.state / "home" / "learner01"
+                    await kernel.execute(
+                        "import getpass, os\n"
+                        f"print(getpass.getuser(), os.access({str(first_home)!r}, os.R_OK))"
+                    )
+                    kernel.ws.close()
+                    return "".join(kernel.streams)
+                finally:
+                    await one.close()
+
+            assert _run(go()).strip() == f"{mine} False"
+        finally:
+            second.stop()
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+
+
 def test_a_restart_keeps_work_and_logins(room):
     async def write(learner):
         await learner.api(
@@ -319,8 +565,8 @@ def test_a_restart_keeps_work_and_logins(room):
         return one
 
     one = _run(go())
-    room.stop()
-    again = start_room(room.state, users=2, limit_s=600)
+    room.stop(keep_users=True)
+    again = start_room(room.state, users=2, limit_s=600, room_name=room.room)
     room.process, room.url = again.process, again.url  # the fixture stops the new one
 
     async def after():

@@ -44,6 +44,9 @@ from harness import (
     run_all_cells,
 )
 
+from aftercare.classroom.course import copy_course
+from aftercare.classroom.settings import default_course_dir
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -64,6 +67,12 @@ def _lab_with(tmp_path: Path, *names: str) -> Path:
         shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return tmp_path
+
+
+def _modified(server, name: str) -> str:
+    url = f"{server.url}/api/contents/{name}?content=0&token={server.token}"
+    with urllib.request.urlopen(url, timeout=10) as reply:
+        return json.load(reply)["last_modified"]
 
 
 def _current_slide_has(page, selector: str) -> bool:
@@ -372,6 +381,86 @@ def _key_press_drives_the_planner(page) -> None:
     page.screenshot(path=str(ARTIFACTS / "rise_planner_factors_ticked.png"))
     page.keyboard.press("Space")  # untick: the slideshow opens as it was
     _switch_tab(page, "aftercare-planner", 0)
+
+
+#: The projector fit rules of notebooks/rise.css, as the browser computed them on a slide.
+RISE_CSS_APPLIED = """() => {
+    const sheet = [...document.styleSheets].some(s => (s.href || '').endsWith('/rise.css'));
+    const code = document.querySelector('.reveal .jp-CodeMirrorEditor .cm-content');
+    return sheet && !!code && getComputedStyle(code).whiteSpace === 'pre-wrap';
+}"""
+
+
+def test_rise_plays_notebook_03_live_and_every_step_fits(tmp_path):
+    # A learner's copy of the course, made as the classroom makes it (copy_course: the list of
+    # everything the notebooks need, rise.css included), presented from their folder.
+    copy_course(default_course_dir(), tmp_path)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    planner = f"notebooks/{PLANNER_NB}"
+    with (
+        jupyter_lab(tmp_path) as server,
+        browser_page({"width": 1024, "height": 768}) as (page, problems),
+    ):
+        try:
+            # The trainer runs the notebook in JupyterLab, then starts the slideshow (RISE
+            # joins the same kernel, so the apps keep working).
+            page.goto(f"{server.url}/lab/tree/{planner}?token={server.token}")
+            run_all_cells(page)
+            saved = _modified(server, planner)
+            page.keyboard.press("Control+s")
+            deadline = time.monotonic() + 30
+            while _modified(server, planner) == saved and time.monotonic() < deadline:
+                time.sleep(0.3)  # RISE reads the saved notebook: its widgets are the kernel's
+            page.goto(f"{server.url}/rise/{planner}?token={server.token}")
+            page.wait_for_selector(".reveal .slides section.present", timeout=60000)
+            page.wait_for_timeout(1500)
+            # RISE loaded the copy's rise.css, and its fit rules are in force on the slides.
+            page.wait_for_function(RISE_CSS_APPLIED, timeout=15000)
+            for _ in range(60):  # to the planner's slide (its cell reads PlannerApp(...))
+                if _current_slide_has(page, ".aftercare-planner") or page.evaluate(
+                    """() => [...document.querySelectorAll('.reveal .slides section.present')]
+                        .filter(x => !x.querySelector('section.present')).pop()
+                        .innerText.includes('PlannerApp(')"""
+                ):
+                    break
+                assert _next_step(page), "the planner's slide was not found"
+            chart = page.locator(".reveal section.present " + CHART).last
+            chart.wait_for(state="visible", timeout=30000)
+            page.wait_for_function(
+                "(c) => c.width > 0 && c.dataset.textPx > 0", arg=chart.element_handle()
+            )
+            page.wait_for_timeout(800)  # the chart redrawn at the slide's size
+            assert page.evaluate(FIT_PROBLEMS) == []
+            # A key press in the slideshow: tick Raynaud's with the space bar (reveal.js leaves
+            # keys to a focused input; on the slider's handle the arrows would change slide).
+            before = chart.evaluate(PIXELS)
+            open_tab(page, "factors")
+            page.focus(".reveal section.present .aftercare-factor-raynauds input[type=checkbox]")
+            where = page.evaluate("() => location.hash")
+            page.keyboard.press("Space")
+            page.wait_for_function(
+                "([c, old]) => c.toDataURL('image/png') !== old",
+                arg=[chart.element_handle(), before],
+                timeout=15000,
+            )
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.reveal section.present .aftercare-verdict')]"
+                ".some(v => v.innerText.includes('AVOID'))",
+                timeout=15000,
+            )
+            assert page.evaluate("() => location.hash") == where  # still on the app's slide
+            open_tab(page, "Patient and timing")  # as the slide opens
+            page.screenshot(path=str(ARTIFACTS / "rise_planner_1024x768.png"))
+            # The fit rule of the exported decks, at both projector sizes.
+            misfits = _walk_rise(page, "1024x768")
+            page.set_viewport_size({"width": 1280, "height": 720})
+            page.wait_for_timeout(800)
+            misfits += _walk_rise(page, "1280x720")
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "rise_last.png"))
+        assert misfits == [], "\n".join(misfits)
+        real = [p for p in problems if not any(n in p for n in RISE_NOISE)]
+        assert real == [], real
 
 
 def test_projector_mode_in_jupyterlab_at_1024x768_with_the_sidebar_open(tmp_path):
