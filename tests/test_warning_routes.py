@@ -78,7 +78,9 @@ def notebook_rows() -> dict[str, dict[str, str]]:
     """Notebook 07's stored text of ``warning_signs_table()``, as rows keyed by sign name."""
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     cells = [
-        c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip() == "warning_signs_table()"
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "".join(c["source"]).strip() == "warning_signs_table()"
     ]
     assert len(cells) == 1, "notebook 07 shows the routing by one call to warning_signs_table()"
     (output,) = [o for o in cells[0]["outputs"] if "data" in o]
@@ -104,9 +106,10 @@ def test_every_action_has_its_words_and_every_sign_an_action():
     flags = {f.id: f for f in load_red_flags()}
     assert "do not drive" in flags["faint_drowsy"].first_step_text()
     assert "running water" in flags["heat_burn"].first_step_text()
-    assert flags["bleeding_wont_stop"].minutes and "portsmouth-bleeding" in flags[
-        "bleeding_wont_stop"
-    ].source_ids
+    assert (
+        flags["bleeding_wont_stop"].minutes
+        and "portsmouth-bleeding" in flags["bleeding_wont_stop"].source_ids
+    )
 
 
 def test_table_routes_each_sign_by_its_data():

@@ -58,7 +58,9 @@ class RedFlag(BaseModel):
                 "and say in its basis that no source was found"
             )
         if ("{minutes}" in (self.first_step or "") + self.label) != (self.minutes is not None):
-            raise ValueError("minutes and a {minutes} placeholder in first_step or label go together")
+            raise ValueError(
+                "minutes and a {minutes} placeholder in first_step or label go together"
+            )
         return self
 
     def first_step_text(self) -> str:
@@ -93,7 +95,7 @@ def load_red_flags() -> tuple[RedFlag, ...]:
     Examples
     --------
     >>> [f.id for f in load_red_flags()][:2]
-    ['chest_breathing', 'bleeding_wont_stop']
+    ['chest_breathing', 'clot_signs']
     """
     doc = read_yaml_model(data_path("red_flags.yaml"), _RedFlags)
     seen: set[str] = set()
