@@ -55,8 +55,8 @@
 # %% slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing
-from aftercare.sheet.warning_signs import warning_signs_table
 from aftercare.present import plan_report, references
+from aftercare.sheet.warning_signs import warning_signs_table
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
