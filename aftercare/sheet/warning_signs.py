@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..data import cached_loader, data_path, read_yaml_model
 from ..errors import DataError
-from ..sources import check_source_ids
+from ..sources import check_listed_items
 
 if TYPE_CHECKING:
     from ..present import Table
@@ -98,13 +98,8 @@ def load_red_flags() -> tuple[RedFlag, ...]:
     ['chest_breathing', 'clot_signs']
     """
     doc = read_yaml_model(data_path("red_flags.yaml"), _RedFlags)
-    seen: set[str] = set()
+    check_listed_items(doc.items, file=_FILE)
     for number, flag in enumerate(doc.items, start=1):
-        if flag.id in seen:
-            raise DataError(_FILE, f"duplicate id {flag.id!r}", column=f"items[{number}].id")
-        seen.add(flag.id)
-        if flag.source_ids:
-            check_source_ids(flag.source_ids, file=_FILE, column=f"items[{number}].source_ids")
         if flag.only_with_factors:
             from ..factors import factor_ids
 

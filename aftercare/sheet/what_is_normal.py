@@ -12,8 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import cached_loader, data_path, read_yaml_model
-from ..errors import DataError
-from ..sources import check_source_ids
+from ..sources import check_listed_items
 
 __all__ = ["NormalItem", "load_what_is_normal", "sheet_normal_items"]
 
@@ -59,12 +58,7 @@ def load_what_is_normal() -> tuple[NormalItem, ...]:
     ['soreness', 'bruise']
     """
     doc = read_yaml_model(data_path("what_is_normal.yaml"), _WhatIsNormal)
-    seen: set[str] = set()
-    for number, item in enumerate(doc.items, start=1):
-        if item.id in seen:
-            raise DataError(_FILE, f"duplicate id {item.id!r}", column=f"items[{number}].id")
-        seen.add(item.id)
-        check_source_ids(item.source_ids, file=_FILE, column=f"items[{number}].source_ids")
+    check_listed_items(doc.items, file=_FILE)
     return doc.items
 
 
