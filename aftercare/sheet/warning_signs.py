@@ -153,9 +153,8 @@ def _shown_when(flag: RedFlag) -> str:
         from ..factors import load_factors
 
         factors = load_factors()
-        return "only with: " + " or ".join(
-            factors[f].clinician_label for f in flag.only_with_factors
-        )
+        labels = [factors[f].clinician_label for f in flag.only_with_factors]
+        return "only with " + " or ".join(label[:1].lower() + label[1:] for label in labels)
     if flag.only_if_offered:
         return f"only where {flag.only_if_offered} is offered"
     return "every sheet"
