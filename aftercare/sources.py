@@ -8,14 +8,22 @@ or more of these ids so a clinician can check its basis independently.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .data import cached_loader, data_path, read_csv_models
 from .errors import DataError, quote
 
-__all__ = ["Source", "load_sources", "get_source", "check_source_ids", "cite", "SOURCE_KINDS"]
+__all__ = [
+    "Source",
+    "load_sources",
+    "get_source",
+    "check_source_ids",
+    "check_listed_items",
+    "cite",
+    "SOURCE_KINDS",
+]
 
 Kind = Literal[
     "trial",
@@ -88,6 +96,21 @@ def get_source(source_id: str) -> Source:
             column="id",
             allowed=f"one of the {len(sources)} ids in data/sources.csv",
         ) from None
+
+
+def check_listed_items(items: Iterable[Any], *, file: str) -> None:
+    """Check a YAML file's ``items`` list: ids unique, and every item's ``source_ids`` known.
+
+    An item with no source ids is left to its own model (which decides whether that is allowed).
+    Errors name ``file`` and the item (``items[3].source_ids``).
+    """
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        if item.id in seen:
+            raise DataError(file, f"duplicate id {item.id!r}", column=f"items[{number}].id")
+        seen.add(item.id)
+        if item.source_ids:
+            check_source_ids(item.source_ids, file=file, column=f"items[{number}].source_ids")
 
 
 def check_source_ids(

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -155,8 +155,8 @@ factor_table()
 #
 # - the skin turns **white, grey or blotchy**, or blisters;
 # - the skin goes **numb**: pain relief begins as the skin cools [bugaj1975], but below about
-#   10 °C the skin's touch receptors become much less sensitive [kunesch1987], so the skin's
-#   warnings weaken just when they matter;
+#   10 °C most of the skin's touch receptors become less sensitive (49 of 52 in one study)
+#   [kunesch1987], so the skin's warnings weaken just when they matter;
 # - near the outer knee or elbow, the hand or foot **tingles, feels numb or weak**: nerve palsies
 #   have followed icing over lean sites [malone1992] [moeller1997].
 #

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -278,7 +278,7 @@ PlannerApp(needled_at="09:00")
 # ## Evidence
 #
 # Each case names its sources in its discussion. Across the cases: [pai-seed] [bleakley2006]
-# [diciolla2021] [cameron-lists] [deroyal-ifu] [houghton2010] [malone1992] [moeller1997]
+# [diciolla2021] [cameron-lists] [deroyal-ifu] [malone1992] [moeller1997]
 # [covington1993] [collins1986] [otte2002] [myrer2001] [bugaj1975] [vorawanthanachai]
 # [cryotherapy-chapter] [brady2014] [boyce2020] [kunesch1987] [algafly2007] [aftercare-blogs];
 # pneumothorax case reports [evms-pneumothorax] [radiolcr-pneumothorax] [weagle2021].

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -234,7 +234,10 @@ plan_report(plan, steps=False)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Safety-netting and when to refer
 #
-# Every sheet prints these warning signs with what to do. Go through them at hand-over.
+# Every sheet prints the warning signs that apply to its patient, each under the heading of
+# where it sends them. The table below is the same list, read from the same data file: what the
+# patient does first, where the sign goes, and on which sheets it is printed. Go through it at
+# hand-over.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 2 minutes; running total 22 minutes.
@@ -243,18 +246,20 @@ plan_report(plan, steps=False)
 warning_signs_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Where each sign leads
+# ### Where the routing comes from
 #
-# - **Suspected pneumothorax** (new chest pain, breathlessness or coughing blood): emergency
-#   care, not ice. Her needling was at the base of the neck; case reports describe it after
-#   needling of the back of the neck and of the chest, from about 2 hours to the next day
-#   [evms-pneumothorax] [radiolcr-pneumothorax] [weagle2021].
-# - **Numbness, tingling or weakness that does not settle**, after the needling or after ice:
-#   the sheet says to call the clinic; arrange a medical review [brady2014] [malone1992].
-# - **Signs of infection** (spreading redness, heat, pus, fever): a doctor. No needling source
-#   gives infection rates; this is general practice, labelled unconfirmed.
-# - **Soreness that has not eased after about 3 days**: a review, including the needling dose
-#   [diciolla2021] [martinpintado2016].
+# - **Pneumothorax**: case reports describe it after needling of the back of the neck and of the
+#   chest, from about 2 hours to the next day [evms-pneumothorax] [radiolcr-pneumothorax]
+#   [weagle2021]. Her needling was at the base of the neck, so name this sign to her first.
+# - **The pressing time** for a bleeding needle site is borrowed from NHS first-aid advice for
+#   cuts [portsmouth-bleeding]; no needling survey gives one [brady2014] [boyce2020].
+# - **Infection**: no needling source reports it; the sign and its routing come from NHS
+#   skin-infection advice [nhs-cellulitis], which is why its confidence is low.
+# - **Signs tied to the patient**: the clot signs are printed only with a clot at the site
+#   [gloshospitals-dvt], the burn sign only where heat is offered [redcross-burns], and the
+#   two ice signs only where ice is offered [malone1992].
+# - **Soreness that has not eased after about 3 days**: at the review, look at the needling
+#   dose too [diciolla2021] [martinpintado2016].
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Common advice with no evidence behind it
@@ -281,7 +286,8 @@ warning_signs_table()
 # [vorawanthanachai]. Measuring: [martinpintado2015] [vorawanthanachai] [martinpintado2014].
 # Hand-over: [ahrq-toolkit] [afp2015] [nih-readability] [fda-cds2022]. Warning signs:
 # [evms-pneumothorax] [radiolcr-pneumothorax] [weagle2021] [brady2014] [boyce2020]
-# [malone1992]. Unsupported advice: [aftercare-blogs]. The wording and the measuring routine are
+# [malone1992] [portsmouth-bleeding] [nhs-cellulitis] [gloshospitals-dvt] [redcross-burns].
+# Unsupported advice: [aftercare-blogs]. The wording and the measuring routine are
 # the suite's suggestions; no trial tested them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

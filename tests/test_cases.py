@@ -83,3 +83,37 @@ def test_planner_agrees_with_expected_verdict(cases):
     for case in cases:
         plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
         assert plan.verdict == case.expected_verdict, case.id
+
+
+#: Sources whose recommendation wording was never read (data/sources.csv notes) cannot support
+#: what a case or a quiz question teaches (issue 20).
+UNREAD = "houghton2010"
+
+
+def test_no_case_rests_on_a_source_whose_wording_was_not_read(cases):
+    from aftercare.sources import get_source
+
+    assert "wording not seen" in get_source(UNREAD).note
+    for case in cases:
+        assert UNREAD not in case.source_ids, case.id
+
+
+def test_case_teaches_only_options_the_patients_sheet_offers(cases):
+    """Case 7 once taught a warm bath that its patient's sheet rules out with heat."""
+    from aftercare import plan_icing
+
+    case = get_case("anticoagulant-hot-bath")
+    plan = plan_icing(case.make_patient(), case.protocol)
+    assert "heat" in {alt.therapy for alt in plan.do_not_use}
+    text = " ".join([case.discussion, *case.teaching_points]).lower()
+    assert "choice is a warm" not in text and "offers no bath" in text
+    # What the case says the sheet offers instead is what the sheet offers.
+    offered = {a.therapy for a in plan.assessments if a.suitability != "avoid"}
+    assert {"ice", "massage", "stretching"} <= offered
+
+
+def test_receptor_finding_is_stated_as_the_source_reports_it(cases):
+    """kunesch1987 reports reduced sensitivity in most receptors (49 of 52), not "much less"."""
+    case = get_case("neuropathy-older-adult")
+    assert "much less sensitive" not in case.discussion
+    assert "49 of 52" in case.discussion and "kunesch1987" in case.source_ids

@@ -26,7 +26,7 @@ from aftercare.sheet.patient_file import (
     load_patient_file,
     patient_schema,
 )
-from aftercare.sheet.warning_signs import load_red_flags
+from aftercare.sheet.warning_signs import load_red_flags, sheet_flags
 from aftercare.sources import get_source
 
 # Fixtures "chromium" and "axe_path".
@@ -148,15 +148,15 @@ def test_red_flags_come_from_data_with_sources():
     assert flags["chest_breathing"].action == "emergency"
     assert {"weagle2021", "irmedj2022"} <= set(flags["chest_breathing"].source_ids)
     infection = flags["infection"]
-    assert infection.source_ids == () and infection.confidence == "unconfirmed"
-    assert "No dry-needling-specific source found" in infection.basis
+    # No needling source reports infection: the sign rests on NHS skin-infection advice, says
+    # so, and is rated low.
+    assert infection.source_ids == ("nhs-cellulitis",) and infection.confidence == "low"
+    assert "no needling source names these signs" in " ".join(infection.basis.split())
     html = render(PATIENTS["ok"])
     assert "chest pain" in html and "fever" in html
     assert "weagle2021" not in html  # the patient copy shows no source ids
-    assert "No source about dry needling" not in html
     record = render(PATIENTS["ok"], copy="clinician")
-    assert "weagle2021" in record
-    assert "No source about dry needling was found for this sign." in record
+    assert "weagle2021" in record and "nhs-cellulitis" in record
 
 
 def test_red_flag_without_source_must_be_unconfirmed(data_copy):
@@ -164,7 +164,7 @@ def test_red_flag_without_source_must_be_unconfirmed(data_copy):
 
     path = data_copy / "red_flags.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("confidence: unconfirmed", "confidence: medium"),
+        path.read_text(encoding="utf-8").replace("source_ids: [nhs-cellulitis]", "source_ids: []"),
         encoding="utf-8",
     )
     load_red_flags.cache_clear()
@@ -300,7 +300,7 @@ def test_warning_signs_each_with_what_to_do(lang):
     flags = {f.id: f for f in load_red_flags()}
     for flag_id in ("chest_breathing", "bleeding_wont_stop"):
         assert flags[flag_id].action == "emergency"
-        assert escape(tr(flag_id, context="red_flag")) in emergency
+        assert escape(tr(flag_id, context="red_flag", **flags[flag_id].values())) in emergency
     for flag_id in ("faint_drowsy", "bruise_growing", "nerve_after_needling"):
         assert flags[flag_id].action == "clinic"
         assert escape(tr(flag_id, context="red_flag")) in clinic
@@ -351,11 +351,14 @@ def test_patient_copy_has_no_source_ids_and_clinician_copy_has_all(lang, profile
     clinician_html = render(data, lang=lang, copy="clinician")
     record = _visible_text(clinician_html)
     plan = handout_context(PatientFile.model_validate(data), lang=lang)["plan"]
-    for source_id in {*plan.source_ids, *(i for f in load_red_flags() for i in f.source_ids)}:
+    shown = sheet_flags(set(data.get("factors", ())), {a.therapy for a in plan.do_not_use})
+    for source_id in {*plan.source_ids, *(i for f in shown for i in f.source_ids)}:
         assert source_id in record, source_id
     for rule in plan.protocol.rule_table():
         assert escape(rule["basis"]) in clinician_html, rule["rule"]
-    assert escape(tr("record.choice")) in record and escape(tr("foot.no_source")) in record
+    assert escape(tr("record.choice")) in record
+    # A sign with no source says so on the clinician copy.
+    assert (escape(tr("foot.no_source")) in record) == any(not f.source_ids for f in shown)
 
 
 def _refused_by_argparse(capsys, option: str, value: str) -> None:

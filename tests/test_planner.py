@@ -165,6 +165,17 @@ def test_skin_signs_reason_says_receptors_become_less_sensitive():
     assert "kunesch1987" in step.source_ids
 
 
+def test_numbness_is_a_skin_check_not_a_model_certainty():
+    """Issue 20: the model's end-of-session estimate (error of several degrees) must not become
+    "expect numbness"; the step rests on measured sessions and asks for skin checks."""
+    step = next(s for s in plan_icing(Patient()).instructions if s.step == "skin_signs")
+    reason = step.reason.lower()
+    assert "expect numbness by" not in reason and "does not tell the patient to expect" in reason
+    assert "10 to 14 °c" in reason  # measured 20-minute sessions, each cited
+    assert {"chesterton2002", "kanlayanaphotporn2005", "selfe2009"} <= set(step.source_ids)
+    assert "numb" in str(step)  # the instruction itself: take the ice off once numb
+
+
 def test_early_cold_preset_allows_ice_from_the_start():
     early = plan_icing(Patient(needled_at="09:00"), "early-cold")
     seed = plan_icing(Patient(needled_at="09:00"), "seed-article")

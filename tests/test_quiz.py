@@ -142,3 +142,21 @@ def test_widget_feedback_in_words_not_colour_only():
     choice.value = app.questions[0].correct_index
     button.click()
     assert "Correct." in result.value
+
+
+def test_no_question_rests_on_a_source_whose_wording_was_not_read(quiz):
+    for q in quiz.questions:
+        assert "houghton2010" not in q.source_ids, q.id
+
+
+def test_session_cap_question_names_the_superficial_nerve_cap(quiz):
+    """The 20-minute answer is the longest session; over a superficial nerve the protocol's
+    own, shorter cap applies, and the question says the protocol's number."""
+    from aftercare import load_protocol
+
+    cap = load_protocol("seed-article").rule("factor_max_session_minutes").value
+    nerve = f"{cap['superficial_nerve']:g} minutes"
+    q = next(q for q in quiz.questions if q.id == "cool-session-cap")
+    assert nerve in " ".join(q.explanation.split())
+    wrong_ten = next(o for o in q.options if o.text == "10 minutes")
+    assert "nerve close to the skin" in wrong_ten.feedback

@@ -126,7 +126,8 @@ def handout_context(
     from .. import load_protocol, plan_icing
     from ..factors import load_factors
     from ..therapies import load_therapies
-    from .warning_signs import load_red_flags
+    from .warning_signs import sheet_flags
+    from .what_is_normal import sheet_normal_items
 
     lang = normalise_lang(lang)
     check_choice("copy", copy, COPIES)
@@ -250,16 +251,23 @@ def handout_context(
         if option.delivered_by == "clinician"
     ]
 
-    # When to get help.
-    flags = []
-    for flag in load_red_flags():
-        flags.append(
-            {
-                "action": flag.action,
-                "text": _(flag.id, context="red_flag"),
-                "sources": _ids(flag.source_ids) if flag.source_ids else _("foot.no_source"),
-            }
-        )
+    # When to get help: the signs for this patient, each under the heading of its action.
+    shown_flags = sheet_flags(patient.present_factors, {alt.therapy for alt in plan.do_not_use})
+    flags = [
+        {
+            "id": flag.id,
+            "action": flag.action,
+            "text": _(flag.id, context="red_flag", **flag.values()),
+            "sources": _ids(flag.source_ids) if flag.source_ids else _("foot.no_source"),
+        }
+        for flag in shown_flags
+    ]
+    # What is normal after needling (and, where ice has a plan, when to use it again).
+    normal_items = sheet_normal_items({"ice"} if plan.verdict != "avoid" and days else set())
+    normal = [
+        {"id": item.id, "text": _(item.id, context="normal"), "sources": _ids(item.source_ids)}
+        for item in normal_items
+    ]
 
     needled_time = time_text(record.needled_at)
     header = []
@@ -318,7 +326,9 @@ def handout_context(
         "ask_at_visit": any(o["status"] != "ruled_out" for o in clinic_options),
         "heat_minutes": f"{proto.heat_max_minutes:g}",
         "emergency_flags": [f for f in flags if f["action"] == "emergency"],
+        "doctor_flags": [f for f in flags if f["action"] == "doctor_today"],
         "clinic_flags": [f for f in flags if f["action"] == "clinic"],
+        "normal": normal,
         "clinic_phone": record.clinic_phone,
         "note": record.note,
         "protocol_line": _(
@@ -327,9 +337,15 @@ def handout_context(
             version=proto.version,
             date=_fmt_date(proto.effective_date, locale),
         ),
-        "record": _record(plan, load_red_flags(), factors, content) if clinician else None,
+        "record": _record(plan, shown_flags, factors, content) if clinician else None,
         "sources": list(
-            dict.fromkeys([*plan.source_ids, *(i for f in load_red_flags() for i in f.source_ids)])
+            dict.fromkeys(
+                [
+                    *plan.source_ids,
+                    *(i for f in shown_flags for i in f.source_ids),
+                    *(i for item in normal_items for i in item.source_ids),
+                ]
+            )
         ),
         "plan": plan,
         "content": content,
@@ -430,7 +446,7 @@ def _record(plan: Any, red_flags: Any, factors: Any, content: SheetContent) -> l
     for flag in red_flags:
         rows.append(
             {
-                "item": f"Warning sign ({flag.action}): {' '.join(flag.label.split())}",
+                "item": f"Warning sign ({flag.action}): {flag.label_text()}",
                 "basis": " ".join(flag.basis.split()) + f" Confidence: {flag.confidence}.",
                 "sources": _ids(flag.source_ids) or "none found",
                 "choice": flag.protocol_choice,
