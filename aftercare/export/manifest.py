@@ -51,7 +51,7 @@ class ManifestEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["slides", "html", "slides pdf", "html pdf", "index", "assets"]
+    kind: Literal["slides", "html", "slides pdf", "html pdf", "index", "assets", "book"]
     title: str = Field(default="", max_length=500)
     source: str = Field(default="", max_length=500)
 
@@ -158,6 +158,10 @@ def planned_outputs(
     from .render import output_name_for
 
     notebooks = list(notebooks)
+    if kind == "book":
+        from .book import planned_book_outputs
+
+        return planned_book_outputs(notebooks)
     if kind == "pdf":
         entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"
         return {
