@@ -84,3 +84,14 @@ def test_planner_agrees_with_expected_verdict(cases):
     for case in cases:
         plan = aftercare.plan_icing(case.make_patient(), aftercare.load_protocol(case.protocol))
         assert plan.verdict == case.expected_verdict, case.id
+
+
+def test_a_case_plans_its_own_patient_under_its_own_protocol(cases):
+    from aftercare import load_protocol, plan_icing
+
+    for case in cases:
+        plan = case.plan()
+        expected = plan_icing(case.make_patient(), load_protocol(case.protocol))
+        assert plan.protocol.name == case.protocol, case.id
+        assert plan.verdict == expected.verdict == case.expected_verdict, case.id
+        assert plan.sessions.equals(expected.sessions), case.id
