@@ -90,8 +90,8 @@ rule_table(default, ["barrier", "modality"])
 # ### Why each number: skin checks, heat and the patient's day
 
 # %% slideshow={"slide_type": "fragment"}
-rules = ["heat_max_minutes", "skin_check_minutes", "day_starts", "night_starts"]
-rule_table(default, rules)
+rule_table(default, ["heat_max_minutes", "skin_check_minutes",
+                     "day_starts", "night_starts"])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** which of these rules come from the article itself, and which did the suite have to
