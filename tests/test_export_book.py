@@ -137,3 +137,24 @@ def test_page_opens_offline_and_is_axe_clean(site, chromium, axe_path, name):
         assert page.locator("main input, main select, main textarea").count() == 0
     finally:
         page.context.close()
+
+
+def test_without_jupyter_book_the_export_stops_before_running_anything(
+    tmp_path, monkeypatch, capsys
+):
+    import importlib.util
+
+    from aftercare.__main__ import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "jupyter_book" else real(name, *a),
+    )
+    ran = []
+    monkeypatch.setattr("aftercare.export.notebooks._execute", lambda *a, **k: ran.append(a))
+    nb = str(ROOT / "notebooks" / "00_start_here.ipynb")
+    assert main(["export", "book", nb, "--out", str(tmp_path / "site")]) == 2
+    assert "needs Jupyter Book 1" in capsys.readouterr().err
+    assert ran == [] and not (tmp_path / "site").exists()

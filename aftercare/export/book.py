@@ -236,8 +236,19 @@ _BOOK_CSS = """
 
 
 def planned_book_outputs(notebooks: list[Path]) -> dict[str, Any]:
-    """What ``export book`` writes for ``notebooks`` (before the build: pages and search)."""
+    """What ``export book`` writes for ``notebooks`` (before the build: pages and search).
+
+    Raises :class:`ExportError` when Jupyter Book is not installed, before any notebook runs.
+    """
+    import importlib.util
+
     from .manifest import ManifestEntry
+
+    if importlib.util.find_spec("jupyter_book") is None:
+        raise ExportError(
+            "export book needs Jupyter Book 1 (jupyter-book<2), a dependency of aftercare: "
+            "run ./scripts/setup.sh, or pip install -e . in the checkout"
+        )
 
     planned = {
         output_name_for(p.stem, "html"): ManifestEntry(kind="book", source=p.name)
@@ -355,7 +366,8 @@ def write_book(
             for name in names
         },
     )
-    written = [ExportedFile(out_dir / "index.md", BOOK_TITLE, "book", out_dir / "index.html")]
+    home = ExportedFile(Path("index.md"), BOOK_TITLE, "book", out_dir / "index.html")
+    written = [home]
     written += [
         ExportedFile(item.path, item.title, "book", out_dir / output_name_for(item.stem, "html"))
         for item in executed
