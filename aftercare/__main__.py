@@ -6,6 +6,7 @@ python -m aftercare export slides --out exports/            # every notebook in 
 python -m aftercare export slides --out exports/ --protocol my-clinic   # the clinic's protocol
 python -m aftercare export html --out exports/ notebooks/03_icing_timeline_planner.ipynb
 python -m aftercare export pdf --from slides --out exports/pdf
+python -m aftercare export book --out site/                 # the course as a static website
 python -m aftercare handout --patient patient.json --out sheet.html --lang pt-BR
 python -m aftercare handout --patient patient.json --out record.pdf --copy clinician --clock 24h
 python -m aftercare schema > schemas/patient.schema.json
@@ -62,10 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "kind",
-        choices=["slides", "html", "pdf", "all"],
+        choices=["slides", "html", "pdf", "all", "book"],
         help="slides: reveal.js decks + index.html; html: whole notebooks as "
         "pages + index.html; pdf: PDFs through Chromium; all: slides and "
-        "html (each notebook executed once)",
+        "html (each notebook executed once); book: the course as a website (Jupyter Book)",
     )
     export.add_argument(
         "notebooks",
@@ -89,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="code",
         action="store_true",
         default=None,
-        help="show code cells' input (default: hidden on slides, shown on pages)",
+        help="show code cells' input (default: hidden on slides, shown on pages and in the book)",
     )
     code.add_argument("--no-code", dest="code", action="store_false", help="hide code cells' input")
     export.add_argument(
@@ -363,7 +364,7 @@ def _export(args: argparse.Namespace) -> int:
     protocol, _ = resolve_protocol(args.protocol)
     planned = planned_outputs(paths, args.kind, args.pdf_from)
     folder = open_export_folder(args.out, force=args.force, sources=paths, planned=planned)
-    if args.kind != "pdf":
+    if args.kind not in ("pdf", "book"):
         copy_assets(args.out)
     print(
         f"protocol: {protocol.title} ({protocol.name}, version {protocol.version})",
@@ -383,6 +384,10 @@ def _export(args: argparse.Namespace) -> int:
         written += write_exports(
             executed, "html", args.out, include_code=True if args.code is None else args.code
         )
+    if args.kind == "book":
+        from .export.book import write_book
+
+        written += write_book(executed, args.out, include_code=args.code is not False)
     if args.kind == "pdf":
         from .export.pdf import export_pdf
 
@@ -394,7 +399,7 @@ def _export(args: argparse.Namespace) -> int:
         record_files(args.out, titled)
     for item in written:
         print(f"{item.path}  ({item.kind}: {item.title})")
-    if args.kind != "pdf":
+    if args.kind not in ("pdf", "book"):
         print(f"{args.out / 'index.html'}  (index)")
     for line in folder.replaced_report():
         print(line, file=sys.stderr)

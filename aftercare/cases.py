@@ -29,6 +29,8 @@ from .data import cached_loader, data_path, display_name, read_yaml_model
 from .errors import DataError, InputError
 from .factors import Level, factor_ids
 from .patient import Patient
+from .planner import IcingPlan, plan_icing
+from .protocol import load_protocol
 from .sources import check_source_ids, cite
 
 __all__ = ["Case", "CaseBook", "Reveal", "load_cases", "get_case", "PATIENT_FIELDS"]
@@ -82,6 +84,16 @@ class Case(BaseModel):
     def make_patient(self):
         """Build the :class:`aftercare.Patient` for this case."""
         return Patient(**self.patient)
+
+    def plan(self) -> IcingPlan:
+        """The plan for this case's patient under the case's protocol (:func:`plan_icing`).
+
+        Examples
+        --------
+        >>> get_case("desk-worker-trapezius").plan().verdict in ("ok", "caution", "avoid")
+        True
+        """
+        return plan_icing(self.make_patient(), load_protocol(self.protocol))
 
     def story(self, width: int = 88) -> str:
         """The vignette and the decision as wrapped plain text (the answer is not included)."""

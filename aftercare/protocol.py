@@ -350,6 +350,47 @@ class Protocol(BaseModel):
         }
         return self._memo["placeholders"]
 
+    def with_values(self, name: str, **values: Any) -> Protocol:
+        """A copy named ``name`` with some rule values changed, validated like a file.
+
+        Each changed rule keeps its source ids; its basis says what changed and from what, so
+        a table of the copy never gives the original reason for a value it no longer has.
+
+        Parameters
+        ----------
+        name : str
+            The copy's name (letters, digits, ``-``, ``_``, ``.``), e.g. ``"every-3-hours"``.
+        **values
+            Rule name = new value, e.g. ``interval_hours=3``.
+
+        Raises
+        ------
+        InputError
+            A name that is not a rule (naming the rules there are).
+        DataError
+            A value the protocol file would refuse (out of range, wrong type).
+
+        Examples
+        --------
+        >>> p = load_protocol("seed-article").with_values("every-3-hours", interval_hours=3)
+        >>> p.name, p.interval_hours, p.max_session_minutes
+        ('every-3-hours', 3.0, 20.0)
+        """
+        unknown = sorted(set(values) - set(_Rules.model_fields))
+        if unknown:
+            raise InputError(
+                "rule", unknown[0], "a protocol rule: " + ", ".join(_Rules.model_fields)
+            )
+        rules = self.rules.model_dump()
+        for rule, value in values.items():
+            old = rules[rule]["value"]
+            rules[rule]["value"] = value
+            rules[rule]["basis"] = (
+                f"Changed from {old} to {value} in this copy of {self.name}. The basis of "
+                f"the original value: {rules[rule]['basis']}"
+            )
+        return self.model_copy(update={"name": name, "rules": rules})
+
     def memo(self, key: Any, compute: Any) -> Any:
         """Return ``compute()`` cached under ``key`` for this protocol object."""
         try:

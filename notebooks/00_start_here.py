@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -50,7 +50,7 @@
 # session. Ask who already gives aftercare advice after dry needling and what they say about ice;
 # collect the answers on a board and come back to them in notebooks 07 and 09.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare import Patient, plan_icing
 from aftercare.present import plan_report, references
 from aftercare.widgets.quiz import quiz

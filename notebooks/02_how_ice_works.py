@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -45,7 +45,7 @@
 # 4. say how far to trust a modelled temperature, and read the band and study points on a chart;
 # 5. explain why numbness is the signal to stop, and who cannot feel that signal.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare.charts import cooling_curve
 from aftercare.present import barrier_table, references, show, text_report
@@ -116,7 +116,8 @@ from aftercare.widgets.quiz import quiz
 # over a 10 mm skinfold, then 30 minutes after the pack comes off.
 
 # %% slideshow={"slide_type": "subslide"}
-typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel", application_min=20, rewarm_min=30, skinfold_mm=10)
+typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel",
+                           application_min=20, rewarm_min=30, skinfold_mm=10)
 show(cooling_curve(typical))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -132,7 +133,9 @@ show(cooling_curve(typical))
 # [kanlayanaphotporn2005] [selfe2009]:
 
 # %% slideshow={"slide_type": "fragment"}
-text_report(f"Skin temperature for a study the model has not seen: off by {cross_validated_skin_error_c():.1f} °C (root-mean-square).")
+error_c = cross_validated_skin_error_c()
+text_report("Skin temperature for a study the model has not seen: "
+            f"off by {error_c:.1f} °C (root-mean-square).")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 3 minutes; running total 7 minutes.
@@ -233,7 +236,7 @@ CoolingExplorer()
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 3 minutes; running total 21 minutes.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 barrier_table("crushed_ice", 20)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

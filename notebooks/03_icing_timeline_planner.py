@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -43,13 +43,11 @@
 # 3. read a plan's verdict, flags and steps and trace each to its sources;
 # 4. use the planner app to plan for a patient and print the schedule.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import icing_timeline
-from aftercare.data import read_yaml
 from aftercare.present import plan_report, references, rule_table, sessions_table, show
-from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
@@ -92,7 +90,8 @@ rule_table(default, ["barrier", "modality"])
 # ### Why each number: skin checks, heat and the patient's day
 
 # %% slideshow={"slide_type": "fragment"}
-rule_table(default, ["heat_max_minutes", "skin_check_minutes", "day_starts", "night_starts"])
+rule_table(default, ["heat_max_minutes", "skin_check_minutes",
+                     "day_starts", "night_starts"])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** which of these rules come from the article itself, and which did the suite have to
@@ -140,7 +139,7 @@ show(icing_timeline(typical))
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 8 minutes; running total 16 minutes.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 later = plan_icing(Patient(hours_since_needling=5, needled_at="09:00"), default)
 sessions_table(later, day=1)
 
@@ -154,10 +153,8 @@ sessions_table(later, day=1)
 # memory with sessions every 3 hours
 # (notebook 09 shows how a clinic does this in a file) and compare the first day.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-raw = read_yaml(default.source_path())
-raw["rules"]["interval_hours"]["value"] = 3
-every3 = protocol_from_mapping({**raw, "name": "every-3-hours"}, name="every-3-hours")
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
+every3 = default.with_values("every-3-hours", interval_hours=3)
 sessions_table(plan_icing(Patient(hours_since_needling=0, needled_at="09:00"), every3), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -44,7 +44,7 @@
 # 3. name the other factors that restrict cold or heat;
 # 4. list the skin and nerve signs that mean "take the ice off now".
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.charts import icing_timeline
@@ -97,8 +97,10 @@ from aftercare.widgets.quiz import quiz
 #
 # The same patient, needled at 09:00, with one condition each. Read the verdict and the flag.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
-verdict_table([plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **factors)) for factors in ({"diabetes": True}, {"neuropathy": True}, {"raynauds": True}, {"neuropathy": True, "has_helper": True})])
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
+patients = [Patient(diabetes=True), Patient(neuropathy=True), Patient(raynauds=True)]
+patients.append(Patient(neuropathy=True, has_helper=True))  # someone stays with them
+verdict_table([plan_icing(p) for p in patients])  # needled at 09:00, ice from hour 0
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Think:** why does the suite's default treat Raynaud's as "avoid" when the article says only
@@ -131,7 +133,7 @@ verdict_table([plan_icing(Patient(hours_since_needling=0, needled_at="09:00", **
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 5 minutes; running total 14 minutes.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 factor_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -175,7 +177,8 @@ factor_table()
 # Timing: about 5 minutes; running total 23 minutes.
 
 # %% slideshow={"slide_type": "subslide"}
-show(icing_timeline(plan_icing(Patient(hours_since_needling=0, needled_at="09:00", diabetes=True))))
+diabetes = Patient(hours_since_needling=0, needled_at="09:00", diabetes=True)
+show(icing_timeline(plan_icing(diabetes)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** tick *Superficial nerve at the site with little fat*. Which step tells the patient how to apply the pack?

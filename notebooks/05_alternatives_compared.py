@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -43,7 +43,7 @@
 # 3. read an effect size with its confidence interval and scale;
 # 4. choose options that suit a patient's factors, and explain why one option is unsuitable.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, compare_alternatives
 from aftercare.charts import alternatives_chart
@@ -126,7 +126,7 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 3 minutes; running total 17 minutes.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 effect_table()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -153,7 +153,8 @@ effect_table()
 # Timing: about 6 minutes; running total 23 minutes.
 
 # %% slideshow={"slide_type": "subslide"}
-show(alternatives_chart(compare_alternatives(Patient(hours_since_needling=0, needled_at="09:30", bleeding_risk=True))))
+bleeding = Patient(hours_since_needling=0, needled_at="09:30", bleeding_risk=True)
+show(alternatives_chart(compare_alternatives(bleeding)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Try 1:** with no factor ticked, which options are recommended, and which are delivered by a

@@ -58,9 +58,9 @@
 # sources disagree) and case 4 (the lean runner, where the patient's own plan is the risk). Give
 # small groups two minutes to decide before running the planner cell.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
-from aftercare import compare_alternatives, load_protocol, plan_icing
+from aftercare import compare_alternatives
 from aftercare.cases import get_case
 from aftercare.charts import alternatives_chart, icing_timeline
 from aftercare.present import plan_report, references, show, text_report
@@ -81,7 +81,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -101,7 +101,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -121,7 +121,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -141,7 +141,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -161,7 +161,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -181,7 +181,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -204,11 +204,11 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}
-show(alternatives_chart(compare_alternatives(case.make_patient(), load_protocol(case.protocol))))
+show(alternatives_chart(compare_alternatives(case.make_patient(), case.protocol)))
 
 # %% slideshow={"slide_type": "subslide"}
 case.reveal()
@@ -227,7 +227,7 @@ text_report(case.story())
 # **Decide first**, then run the planner.
 
 # %% slideshow={"slide_type": "subslide"}
-plan = plan_icing(case.make_patient(), load_protocol(case.protocol))
+plan = case.plan()
 plan_report(plan)
 
 # %% slideshow={"slide_type": "subslide"}

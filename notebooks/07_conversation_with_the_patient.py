@@ -52,7 +52,7 @@
 # Facilitator note: this notebook works best as role-play. Pair the group up: one plays the
 # clinician, one the patient from the story below, then swap at section 5.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, plan_icing
 from aftercare.present import plan_report, references

@@ -53,7 +53,7 @@
 # exercise; **RCT** randomised controlled trial; **CI** confidence interval; **SMD** standardised
 # mean difference; **VAS** visual analogue scale.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 from aftercare.present import references
 from aftercare.widgets.quiz import quiz
 

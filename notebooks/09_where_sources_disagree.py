@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -44,13 +44,11 @@
 # 3. make a clinic protocol by copying a preset and changing one value with its basis;
 # 4. explain to a colleague why an unsupported rule is labelled as such rather than removed.
 
-# %% slideshow={"slide_type": "skip"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["hide-input"]
 # %matplotlib inline
 from aftercare import Patient, load_protocol, plan_icing
 from aftercare.charts import protocol_comparison
-from aftercare.data import read_yaml
 from aftercare.present import references, rule_comparison, sessions_table, show
-from aftercare.protocol import protocol_from_mapping
 from aftercare.widgets import PlannerApp
 from aftercare.widgets.quiz import quiz
 
@@ -109,7 +107,7 @@ from aftercare.widgets.quiz import quiz
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 6 minutes; running total 12 minutes.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 default, early = load_protocol(), load_protocol("early-cold")
 rule_comparison(default, early)
 
@@ -121,10 +119,10 @@ show(protocol_comparison(plan_icing(patient, default), plan_icing(patient, early
 # The same patient as in the chart, needled at 09:00, under each preset: the first day's
 # sessions.
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 sessions_table(plan_icing(patient, default), day=1)
 
-# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["hide-input"]
 sessions_table(plan_icing(patient, early), day=1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -180,9 +178,7 @@ sessions_table(plan_icing(patient, early), day=1)
 # with a 1-hour wait, then the first day's sessions for the patient above.
 
 # %% slideshow={"slide_type": "fragment"}
-raw = read_yaml(default.source_path())
-raw["rules"]["wait_hours"]["value"] = 1
-mine = protocol_from_mapping({**raw, "name": "my-clinic"}, name="my-clinic (copy in memory)")
+mine = default.with_values("my-clinic", wait_hours=1)  # a copy in memory
 sessions_table(plan_icing(patient, mine), day=1)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

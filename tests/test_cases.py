@@ -117,3 +117,13 @@ def test_receptor_finding_is_stated_as_the_source_reports_it(cases):
     case = get_case("neuropathy-older-adult")
     assert "much less sensitive" not in case.discussion
     assert "49 of 52" in case.discussion and "kunesch1987" in case.source_ids
+
+def test_a_case_plans_its_own_patient_under_its_own_protocol(cases):
+    from aftercare import load_protocol, plan_icing
+
+    for case in cases:
+        plan = case.plan()
+        expected = plan_icing(case.make_patient(), load_protocol(case.protocol))
+        assert plan.protocol.name == case.protocol, case.id
+        assert plan.verdict == expected.verdict == case.expected_verdict, case.id
+        assert plan.sessions.equals(expected.sessions), case.id

@@ -70,7 +70,7 @@ class ManifestEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["slides", "html", "slides pdf", "html pdf", "index", "assets"]
+    kind: Literal["slides", "html", "slides pdf", "html pdf", "index", "assets", "book"]
     title: str = Field(default="", max_length=500)
     source: str = Field(default="", max_length=500)
 
@@ -173,6 +173,10 @@ def planned_outputs(
 ) -> dict[str, ManifestEntry]:
     """What ``export KIND`` will write for ``notebooks``: name -> entry (titles come later)."""
     notebooks = list(notebooks)
+    if kind == "book":
+        from .book import planned_book_outputs
+
+        return planned_book_outputs(notebooks)
     if kind == "pdf":
         entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"
         return {
