@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
+from ..data import data_cache
 from ..packs import load_barriers, load_modalities
 from . import style
 
@@ -189,7 +189,7 @@ class Point:
     y_high: float
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def _matching(modality: str, barrier: str, application_min: float, skinfold_mm: float) -> tuple:
     from ..thermal.calibration import matching_points
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, check_choice, check_number
+from ..data import data_cache
+from ..errors import InputError, check_choice, check_number
 from . import solver
 from .parameters import (
     Barrier,
@@ -20,6 +19,8 @@ from .parameters import (
     load_tissue,
     resolve,
 )
+from .points import load_points
+from .thresholds import burn_threshold
 
 __all__ = [
     "COLUMNS",
@@ -108,10 +109,12 @@ def cooling_arrays(
     skinfold_mm: float,
     baseline_skin_c: float | None,
     overrides: dict[str, float] | None = None,
+    step_min: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_cooling` with explicit parameters.
 
-    Used by ``scripts/fit_thermal.py`` to try parameter values; returns
+    Used by ``scripts/fit_thermal.py`` to try parameter values (``step_min``: output step
+    [min], see :func:`solver.run`); returns
     ``(time_min, skin_c, deep_c[:, (muscle 1 cm, muscle 3 cm, fat)], events)`` (see
     :func:`solver.run`).
     """
@@ -136,6 +139,7 @@ def cooling_arrays(
         rewarm_min,
         recovery(overrides),
         sink,
+        step_min,
     )
 
 
@@ -158,20 +162,15 @@ def _inputs(
 
 
 def contact_multiplier(pack: Pack, barrier: Barrier) -> float:
-    """The pack's contact multiplier, raised to that of wetted ice when the barrier wets it.
+    """The pack's contact multiplier, raised to that of the modality the barrier wets it to.
 
     A damp towel soaks up melt water, so ice in a damp towel touches the skin through water
-    as wetted ice does (``wets_contact`` in ``data/barriers.yaml``).
+    as wetted ice does: ``wets_contact`` in ``data/barriers.yaml`` names that modality
+    (checked against ``data/modalities.yaml`` when the barriers are loaded).
     """
-    if not barrier.wets_contact:
+    if barrier.wets_contact is None:
         return pack.contact_multiplier
-    wetted = load_modalities().get("wetted_ice")
-    if wetted is None:
-        raise DataError(
-            "data/modalities.yaml",
-            f"barrier {barrier.id!r} wets the contact, which needs the modality 'wetted_ice'",
-            column="wetted_ice",
-        )
+    wetted = load_modalities()[barrier.wets_contact]
     return max(pack.contact_multiplier, wetted.contact_multiplier)
 
 
@@ -307,7 +306,7 @@ def simulate_cooling(
     )
 
 
-@lru_cache(maxsize=4)
+@data_cache(maxsize=4)
 def _model_source_ids(tissue: Tissue) -> tuple[str, ...]:
     """Source ids of the sourced tissue inputs (the blood-flow response to cold)."""
     return tuple(s for name in type(tissue).model_fields for s in getattr(tissue, name).source_ids)
@@ -368,8 +367,6 @@ def cooling_band(
     >>> bool((band.skin_c_low <= band.skin_c_high).all())
     True
     """
-    from .calibration import load_points
-
     times, low, high = band_arrays(
         modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
     )
@@ -414,7 +411,7 @@ def band_arrays(
     return times, np.minimum(*runs), np.maximum(*runs)
 
 
-@lru_cache(maxsize=4096)
+@data_cache(maxsize=4096)
 def _session_end(modality: str, barrier: str, minutes: float, skinfold_mm: float) -> float:
     pack, h, r = _cold_parameters(modality, barrier)
     _, skin, _, _ = cooling_arrays(pack, h, r, minutes, 0.0, skinfold_mm, None)
@@ -526,8 +523,6 @@ def simulate_heating(
     >>> df.attrs["confidence"]
     'low'
     """
-    from .thresholds import burn_threshold
-
     sources = load_heat_sources()
     check_choice("source", source, sources)
     spec: HeatSource = sources[source]
@@ -538,8 +533,6 @@ def simulate_heating(
         layers = int(layers)
     if not isinstance(layers, int) or isinstance(layers, bool):
         check_number("layers", layers, low=low, high=high, unit=unit)
-        from ..errors import InputError
-
         raise InputError("layers", layers, f"a whole number from {low} to {high} {unit}")
     check_number("layers", layers, low=low, high=high, unit=unit)
     application_min = _num("application_min", application_min)

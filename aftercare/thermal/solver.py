@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
+from ..data import data_cache
 from .parameters import load_tissue
 
 #: Target cell sizes [m]: skin, fat, upper 36 mm of muscle, deeper muscle.
@@ -78,7 +78,7 @@ def _probe(centres: np.ndarray, depth: float) -> np.ndarray:
     return w
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def grid_for(skinfold_mm: float) -> Grid:
     """The cell grid for a skinfold [mm]: adipose thickness = skinfold / 2 - skin thickness.
 
@@ -161,7 +161,7 @@ OUT_SKIN, OUT_M1, OUT_M3, OUT_FAT, OUT_PACK, OUT_CELL0 = range(6)
 N_TISSUE_OUT = 4
 
 
-@lru_cache(maxsize=1024)
+@data_cache(maxsize=1024)
 def phase(
     skinfold_mm: float,
     top: tuple,
@@ -250,7 +250,7 @@ def steady_profile(
     return phase(skinfold_mm, ("air", h_env, env_c), 1.0, sink).steady
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def _input_resistance(skinfold_mm: float) -> float:
     """Thevenin resistance [m2 K/W] from the skin surface to the arterial temperature."""
     t = load_tissue()
@@ -271,7 +271,7 @@ def default_baseline_c(skinfold_mm: float) -> float:
     return room + (arterial - room) * (1 / h_ref) / (r_in + 1 / h_ref)
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def _cell0_thevenin(skinfold_mm: float) -> float:
     """Thevenin resistance [m2 K/W] from the first skin cell to the arterial temperature."""
     t = load_tissue()
@@ -376,8 +376,14 @@ def run(
     rewarm_min: float,
     recovery: Recovery = Recovery(),
     sink: tuple[float, float] = (0.0, 0.0),
+    step_min: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float | None]]:
-    """Run application then rewarming.
+    """Run application then rewarming, with an output every ``step_min`` minutes.
+
+    Within a phase the solution is exact at every output time; a phase switch (the pack
+    reaching its melting point, its ice running out) is placed at the first output step past
+    it, so ``step_min`` is the one time step of the method (first order in it; see
+    ``tests/test_thermal_numerics.py``).
 
     Returns ``(time_min, skin surface, deep [muscle 1 cm, muscle 3 cm, middle of the fat],
     events)``; ``events`` holds ``melting_from_min`` (the pack reached its melting point),
@@ -385,8 +391,8 @@ def run(
     application, and ``perfusion_after`` (the perfusion factor held after removal).
     """
     perfusion_factor = recovery.cold_factor
-    app_t = _output_times(application_min)
-    off_t = _output_times(rewarm_min)
+    app_t = _output_times(application_min, step_min)
+    off_t = _output_times(rewarm_min, step_min)
     times = np.concatenate([[0.0], app_t, application_min + off_t])
     out = np.empty((times.size, N_TISSUE_OUT))
     start = phase(skinfold_mm, air_top, 1.0, sink)
@@ -435,6 +441,8 @@ def run(
         if stop == pending.size:
             out[row : row + stop] = values[:, :N_TISSUE_OUT]
             row += stop
+            if pack.phase == "melting":  # the melt budget left when the application ends
+                pack.latent_left -= float(taken[-1])
             if off_t.size:  # the state at the end of application starts the rewarming
                 last = ph.steady + ph.from_modal @ (decay[-1] * y0)
                 cells = last[1:] if ph.with_pack else last
@@ -477,9 +485,9 @@ def run(
     return times, out[:, 0], out[:, 1:], events
 
 
-def _output_times(total_min: float) -> np.ndarray:
-    """Output times [min] within one phase: every whole minute, then the end."""
-    whole = np.arange(1.0, math.floor(total_min + 1e-9) + 1.0)
+def _output_times(total_min: float, step_min: float = 1.0) -> np.ndarray:
+    """Output times [min] within one phase: every ``step_min``, then the end."""
+    whole = step_min * np.arange(1.0, math.floor(total_min / step_min + 1e-9) + 1.0)
     if total_min - (whole[-1] if whole.size else 0.0) > 1e-6:
         whole = np.append(whole, total_min)
     return whole
