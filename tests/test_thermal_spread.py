@@ -69,9 +69,10 @@ def test_recovery_schedule_holds_then_returns_to_rest():
 def test_damp_towel_wets_the_contact_but_bare_ice_still_cools_more_at_every_minute():
     barrier = load_barriers()["damp_towel"]
     ice = load_modalities()["crushed_ice"]
-    assert barrier.wets_contact
+    assert barrier.wets_contact == "wetted_ice"
     assert (
-        model.contact_multiplier(ice, barrier) == load_modalities()["wetted_ice"].contact_multiplier
+        model.contact_multiplier(ice, barrier)
+        == load_modalities()[barrier.wets_contact].contact_multiplier
     )
     bare = thermal.simulate_cooling("crushed_ice", "none", 20)["skin_c"].to_numpy()
     damp = thermal.simulate_cooling("crushed_ice", "damp_towel", 20)["skin_c"].to_numpy()
