@@ -44,6 +44,7 @@ out = {
     "simulate_cooling": [float(v) for v in cold.iloc[-1, 1:]] + [float(cold.skin_c.iloc[20])],
     "cooling_band": [float(v) for v in band.iloc[-1, 1:]],
     "session_end_skin_c": thermal.session_end_skin_c("crushed_ice", "damp_towel", 20, 15),
+    "session_end_skin_band_c": list(thermal.session_end_skin_band_c("gel_pack", "none", 20, 15)),
     "simulate_heating": [float(v) for v in heat.iloc[-1, 1:5]],
     "load_thresholds": thermal.load_thresholds()["high_c"].tolist(),
     "modality_ids": list(thermal.modality_ids()),
@@ -68,7 +69,12 @@ def _probe_here() -> dict:
 def _probe_fresh_process(data: Path) -> dict:
     env = {**os.environ, "AFTERCARE_DATA": str(data)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -86,7 +92,7 @@ def test_every_public_model_function_follows_a_data_edit(data_copy):
     # edits that reach every function: tissue (grid, phases, baselines, sessions, bands),
     # a fitted contact, a heat source, a threshold and an id
     _edit(data_copy / "tissue.yaml", "arterial_c", "value", 36.0)
-    _edit(data_copy / "calibration" / "fitted_parameters.yaml", "h_gel", "value", 20.0)
+    _edit(data_copy / "calibration" / "fitted_parameters.yaml", "h_contact", "value", 20.0)
     _edit(data_copy / "heat_sources.yaml", "hydrocollator", "initial_c", 60.0)
     thresholds = data_copy / "thresholds.csv"
     thresholds.write_text(
@@ -97,7 +103,8 @@ def test_every_public_model_function_follows_a_data_edit(data_copy):
     fresh = _probe_fresh_process(data_copy)
     for name in before:
         assert after[name] == pytest.approx(fresh[name]), name
-    for name in ("simulate_cooling", "cooling_band", "session_end_skin_c", "simulate_heating"):
+    changed = ("simulate_cooling", "cooling_band", "session_end_skin_c", "session_end_skin_band_c")
+    for name in (*changed, "simulate_heating"):
         assert after[name] != pytest.approx(before[name]), f"{name} ignored the edit"
 
 
@@ -126,28 +133,37 @@ def test_no_cache_of_data_bypasses_the_registering_decorator():
     assert not offenders, f"use aftercare.data.data_cache for these caches: {offenders}"
 
 
+def _wet_the_damp_towel(data: Path, modality: str) -> None:
+    path = data / "barriers.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "  plan_label: a thin damp towel\n"
+    assert marker in text
+    path.write_text(
+        text.replace(marker, marker + f"  wets_contact: {modality}\n", 1), encoding="utf-8"
+    )
+
+
 def test_the_wetting_barrier_names_its_modality_in_data(data_copy):
-    damp = load_barriers()["damp_towel"]
-    assert damp.wets_contact in load_modalities()
-    # renaming the modality in both files is a data change only: no id lives in the code
-    for name in ("modalities.yaml", "barriers.yaml"):
-        path = data_copy / name
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("wetted_ice", "ice_and_water"),
-            encoding="utf-8",
-        )
+    # the shipped damp towel does not wet the contact (data/barriers.yaml says why); a clinic's
+    # barrier that does names the modality whose contact it gives, and renaming that modality
+    # is a data change only: no modality id lives in the code
+    assert load_barriers()["damp_towel"].wets_contact is None
+    _wet_the_damp_towel(data_copy, "ice_and_water")
+    modalities = data_copy / "modalities.yaml"
+    modalities.write_text(
+        modalities.read_text(encoding="utf-8").replace("wetted_ice:", "ice_and_water:"),
+        encoding="utf-8",
+    )
     clear_caches()
     ice, damp = load_modalities()["crushed_ice"], load_barriers()["damp_towel"]
     assert damp.wets_contact == "ice_and_water"
-    assert model.contact_multiplier(ice, damp) == load_modalities()["ice_and_water"].contact_multiplier
+    wetted = load_modalities()["ice_and_water"].contact_multiplier
+    assert wetted > ice.contact_multiplier
+    assert model.contact_multiplier(ice, damp) == wetted
 
 
 def test_a_wetting_barrier_naming_no_modality_is_refused_with_file_and_key(data_copy):
-    path = data_copy / "barriers.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("wets_contact: wetted_ice", "wets_contact: slush"),
-        encoding="utf-8",
-    )
+    _wet_the_damp_towel(data_copy, "slush")
     clear_caches()
     with pytest.raises(DataError) as info:
         load_barriers()

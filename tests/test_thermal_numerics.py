@@ -81,7 +81,9 @@ def test_semi_infinite_slab_matches_the_erfc_solution(homogeneous):
     # and the heat drawn through the surface matches k T0 / sqrt(pi alpha t)
     grid, ph, cells = _clamped_cells(0.0, 0.0, 600.0, 0.0)
     k = homogeneous.v("muscle_conductivity_w_mk")
-    alpha = k / (homogeneous.v("muscle_density_kg_m3") * homogeneous.v("muscle_specific_heat_j_kgk"))
+    alpha = k / (
+        homogeneous.v("muscle_density_kg_m3") * homogeneous.v("muscle_specific_heat_j_kgk")
+    )
     flux = cells[0] / grid.r_half_top
     exact_flux = k * grid.arterial_c / math.sqrt(math.pi * alpha * 600.0)
     assert flux == pytest.approx(exact_flux, rel=0.02)
@@ -122,7 +124,7 @@ def _melt_out_session(mass_kg: float, step_min: float):
     each whole minute, and when the ice ran out [min]."""
     pack = load_modalities()["crushed_ice"].model_copy(update={"mass_kg": mass_kg})
     times, skin, deep, events = model.cooling_arrays(
-        pack, 150.0, 0.0, 20.0, 0.0, 10.0, None, None, step_min
+        pack, 150.0, 0.0, 20.0, 0.0, 10.0, None, None, step_min, deep_factor=1.0
     )
     whole = np.isclose(times % 1.0, 0.0)
     return np.column_stack([skin, deep[:, :2]])[whole], events["melted_min"]
@@ -147,7 +149,7 @@ def test_within_a_phase_the_solution_is_exact_in_time():
     # no time-stepping error: one step of 20 min equals 20 steps of 1 min or 1200 of 1 s
     pack = load_modalities()["crushed_ice"]
     ends = [
-        model.cooling_arrays(pack, 150.0, 0.0, 20.0, 0.0, 10.0, None, None, step)[1][-1]
+        model.cooling_arrays(pack, 150.0, 0.0, 20.0, 0.0, 10.0, None, None, step, 1.0)[1][-1]
         for step in (20.0, 1.0, 1 / 60)
     ]
     assert np.ptp(ends) < 1e-9
@@ -168,8 +170,9 @@ def test_energy_balance_over_a_session_within_one_percent():
     latent0 = state.latent_left
     h_top = t.v("pack_top_conductance_w_m2k")
     rec = model.recovery()
-    solver.run(skinfold, x0, pack_c, state, g_top, h_top, room, ("air", h_env, room),
-               minutes, 0.0, rec)
+    solver.run(
+        skinfold, x0, pack_c, state, g_top, h_top, room, ("air", h_env, room), minutes, 0.0, rec
+    )
     assert state.phase == "melting"  # the ice lasts the whole session: one clamped phase
     melt_from_skin = (latent0 - state.latent_left) - h_top * (room - pack.freezing_c) * minutes * 60
 

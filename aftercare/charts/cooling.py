@@ -374,8 +374,8 @@ class CoolingChart:
             left, 1 - 14 / height_px, "", ha="left", va="top", fontsize=15, fontweight="bold"
         )
         note = (
-            "Model output (calibrated 1-D bioheat model), not a measurement. "
-            "Dashed threshold: unconfirmed."
+            "Model estimate, not a measurement; skin and muscle each from their own "
+            "calibration. Dashed threshold: unconfirmed."
         )
         fig.text(
             left,
@@ -629,14 +629,15 @@ class CoolingChart:
         if band is not None:
             spread_alt = (
                 " Light bands around each line show how far studies of the same condition "
-                "differ (the model with the pack-skin contact one between-study SD better and "
+                "differ (the model with the pack-skin contact two between-study SDs better and "
                 "poorer). Published study means measured under this condition, drawn as "
                 "markers (circle skin, square 1 cm, triangle 3 cm): "
                 + ("; ".join(point_words) if point_words else "none")
                 + "."
             )
         alt = (
-            f"Line chart of temperature (°C) against time (min) over {time.max():g} min"
+            f"Line chart of model-estimated temperature (°C) against time (min) over "
+            f"{time.max():g} min"
             f"{' for ' + title if title else ''}; the pack is on for the first "
             f"{application:g} min. "
             + "; ".join(traces)
@@ -644,6 +645,8 @@ class CoolingChart:
             + ("; ".join(thr_words) if thr_words else "none available")
             + "."
             + spread_alt
+            + " Skin and muscle are each drawn from their own calibration (skin studies and "
+            "intramuscular studies), as no one model setting fits both."
         )
         lowest = float(skin.min())
         crossed = sorted(

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from ..data import cached_loader, data_path, read_csv_models
-from .model import contact_multiplier, cooling_arrays
+from .model import contact_multiplier, cooling_arrays, intramuscular_contact_factor
 from .parameters import load_barriers, load_fitted_parameters, load_modalities, resolve
 from .points import CalibrationPoint, Quantity, load_points
 
@@ -34,6 +34,7 @@ __all__ = [
     "load_cross_validation",
     "cross_validated_skin_error_c",
     "FREE_PARAMETERS",
+    "MUSCLE_QUANTITIES",
     "STUDY_GROUPS",
 ]
 
@@ -41,13 +42,22 @@ __all__ = [
 #: towel resistance is fitted to its one point, so its contact would not be identifiable).
 STUDY_GROUPS = ("C1", "C2", "C3", "C5", "C6")
 
+#: Quantities measured in muscle: drawn from the intramuscular calibration.
+MUSCLE_QUANTITIES = frozenset({"muscle_1cm_drop_c", "muscle_3cm_drop_c", "minutes_to_7c_fall_1cm"})
+
 #: The fitted parameters, their units and what they mean.
 FREE_PARAMETERS = {
-    "h_ice": ("W/(m2 K)", "typical contact conductance of a crushed-ice bag on skin"),
-    "h_gel": ("W/(m2 K)", "typical contact conductance of a gel pack on skin"),
+    "h_contact": (
+        "W/(m2 K)",
+        "typical contact conductance of a cold pack on skin (one for every pack), skin studies",
+    ),
     "gel_mass_kg": ("kg", "effective mass of a gel pack (sets its cold capacity)"),
-    "h_peas": ("W/(m2 K)", "typical contact conductance of a bag of frozen peas on skin"),
     "r_dry_towel_layer": ("m2 K/W", "thermal resistance of one dry towel layer"),
+    "intramuscular_contact_factor": (
+        "1",
+        "typical contact of the studies that measured muscle (C5, C6) relative to the skin "
+        "studies' (C1-C3, C7): fat and muscle are drawn from this calibration, skin from its own",
+    ),
     "contact_spread_log_sd": (
         "1 (natural log)",
         "between-study spread of the pack-skin contact: SD of the log of the study factors",
@@ -57,6 +67,7 @@ FREE_PARAMETERS = {
         for g in STUDY_GROUPS
     },
 }
+
 
 def study_factor(
     group: str, overrides: dict[str, float] | None = None, own_contact: bool = True
@@ -79,6 +90,8 @@ def model_value(
     """The model's value of ``point.quantity`` under the point's conditions.
 
     ``own_contact``: use the study's fitted contact factor (True) or the typical contact.
+    A muscle quantity is drawn from the intramuscular calibration (the contact times
+    :func:`~.model.intramuscular_contact_factor`), a skin quantity from the skin calibration.
     """
     pack = load_modalities()[point.modality]
     if point.mass_kg is not None:
@@ -94,6 +107,8 @@ def model_value(
         * contact_multiplier(pack, barrier)
         * study_factor(point.group, overrides, own_contact)
     )
+    if point.quantity in MUSCLE_QUANTITIES:
+        h *= intramuscular_contact_factor(overrides)
     r = (
         resolve(
             barrier.resistance_m2k_w,
@@ -105,7 +120,15 @@ def model_value(
     )
     skinfold = 10.0 if point.skinfold_mm is None else point.skinfold_mm
     times, skin, muscle, _ = cooling_arrays(
-        pack, h, r, point.application_min, 0.0, skinfold, point.baseline_skin_c, overrides
+        pack,
+        h,
+        r,
+        point.application_min,
+        0.0,
+        skinfold,
+        point.baseline_skin_c,
+        overrides,
+        deep_factor=1.0,
     )
     q = point.quantity
     if q == "skin_end_c":
