@@ -13,7 +13,7 @@ from aftercare import thermal
 from aftercare.charts import CoolingChart, cooling_curve
 from aftercare.thermal import model, solver
 from aftercare.thermal.calibration import load_points, matching_points
-from aftercare.thermal.parameters import load_barriers, load_modalities, load_tissue
+from aftercare.thermal.parameters import load_modalities, load_tissue
 from aftercare.widgets import CoolingExplorer
 
 TEMPS = ("skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
