@@ -373,10 +373,7 @@ class CoolingChart:
         self.title = fig.text(
             left, 1 - 14 / height_px, "", ha="left", va="top", fontsize=15, fontweight="bold"
         )
-        note = (
-            "Model estimate, not a measurement; skin and muscle each from their own "
-            "calibration. Dashed threshold: unconfirmed."
-        )
+        note = "Model estimate; skin and muscle calibrated apart. Dashed line: unconfirmed."
         fig.text(
             left,
             1 - 47.6 / height_px,
