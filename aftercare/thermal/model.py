@@ -136,60 +136,11 @@ def cooling_arrays(
     :func:`solver.run`; ``events`` of the skin run).
     """
     factor = intramuscular_contact_factor(overrides) if deep_factor is None else deep_factor
-    times, skin, deep, events = _one_run(
-        pack,
-        h_contact,
-        r_barrier,
-        application_min,
-        rewarm_min,
-        skinfold_mm,
-        baseline_skin_c,
-        overrides,
-        step_min,
-    )
     if factor != 1.0:
-        deep = _one_run(
-            pack,
-            h_contact * factor,
-            r_barrier,
-            application_min,
-            rewarm_min,
-            skinfold_mm,
-            baseline_skin_c,
-            overrides,
-            step_min,
-        )[2]
-    return times, skin, deep, events
-
-
-def intramuscular_contact_factor(overrides: dict[str, float] | None = None) -> float:
-    """Typical contact of the studies that measured muscle, relative to the skin studies'.
-
-    Skin studies (C1-C3) and intramuscular studies (C5, C6) cannot be fitted by one contact in
-    this 1-D model: muscle under thin fat cooled faster than conduction allows with the
-    skin studies' contact. The calibration fits this ratio, and the model draws each quantity
-    from its own calibration: skin with the skin studies' contact, fat and muscle with this
-    factor times it (``docs/calibration.md``, "Skin and muscle").
-    """
-    return resolve(
-        "fitted:intramuscular_contact_factor",
-        file="data/calibration/fitted_parameters.yaml",
-        field="intramuscular_contact_factor",
-        overrides=overrides,
-    )
-
-
-def _one_run(
-    pack: Pack,
-    h_contact: float,
-    r_barrier: float,
-    application_min: float,
-    rewarm_min: float,
-    skinfold_mm: float,
-    baseline_skin_c: float | None,
-    overrides: dict[str, float] | None,
-    step_min: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+        rest = (application_min, rewarm_min, skinfold_mm, baseline_skin_c, overrides, step_min)
+        times, skin, _, events = cooling_arrays(pack, h_contact, r_barrier, *rest, 1.0)
+        deep = cooling_arrays(pack, h_contact * factor, r_barrier, *rest, 1.0)[2]
+        return times, skin, deep, events
     t = load_tissue()
     if baseline_skin_c is None:
         h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
@@ -210,6 +161,23 @@ def _one_run(
         rewarm_min,
         recovery(overrides),
         step_min,
+    )
+
+
+def intramuscular_contact_factor(overrides: dict[str, float] | None = None) -> float:
+    """Typical contact of the studies that measured muscle, relative to the skin studies'.
+
+    Skin studies (C1-C3) and intramuscular studies (C5, C6) cannot be fitted by one contact in
+    this 1-D model: muscle under thin fat cooled faster than conduction allows with the
+    skin studies' contact. The calibration fits this ratio, and the model draws each quantity
+    from its own calibration: skin with the skin studies' contact, fat and muscle with this
+    factor times it (``docs/calibration.md``, "Skin and muscle").
+    """
+    return resolve(
+        "fitted:intramuscular_contact_factor",
+        file="data/calibration/fitted_parameters.yaml",
+        field="intramuscular_contact_factor",
+        overrides=overrides,
     )
 
 
@@ -525,11 +493,16 @@ def session_end_skin_c(
     >>> 5 < session_end_skin_c("crushed_ice", "damp_towel", 20, 10) < 20
     True
     """
+    return _session_end(*_session_inputs(modality, barrier, minutes, skinfold_mm))
+
+
+def _session_inputs(
+    modality: str, barrier: str, minutes: float, skinfold_mm: float
+) -> tuple[str, str, float, float]:
+    """Validate the arguments of one session (:func:`session_end_skin_c` and its band)."""
     check_choice("modality", modality, load_modalities())
     check_choice("barrier", barrier, load_barriers())
-    minutes = _num("minutes", minutes)
-    skinfold_mm = _num("skinfold_mm", skinfold_mm)
-    return _session_end(modality, barrier, minutes, skinfold_mm)
+    return modality, barrier, _num("minutes", minutes), _num("skinfold_mm", skinfold_mm)
 
 
 @data_cache(maxsize=4096)
@@ -554,11 +527,7 @@ def session_end_skin_band_c(
     >>> bool(low < session_end_skin_c("crushed_ice", "damp_towel", 20, 10) < high)
     True
     """
-    check_choice("modality", modality, load_modalities())
-    check_choice("barrier", barrier, load_barriers())
-    minutes = _num("minutes", minutes)
-    skinfold_mm = _num("skinfold_mm", skinfold_mm)
-    return _session_end_band(modality, barrier, minutes, skinfold_mm)
+    return _session_end_band(*_session_inputs(modality, barrier, minutes, skinfold_mm))
 
 
 def heating_arrays(
