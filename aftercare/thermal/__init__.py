@@ -36,8 +36,8 @@ eigen-decomposition, cached per geometry); output every minute. A cached 50-minu
 simulation takes well under a millisecond (``benchmarks/model_speed.py``).
 
 **Blood flow and cold.** While a cold pack is on there is no blood flow in the cooled tissue
-(``cold_perfusion_factor`` = 0: every calibration fit drove it there [8]_, see
-``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
+(``cold_perfusion_factor`` = 0, fixed from its sources [8]_ [10]_; the calibration points
+cannot tell a little blood flow from none, see ``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
 removal, blood flow stays at its level under the pack for ``vasoconstriction_hold_min`` (30 min)
 and returns to rest over the next ``vasoconstriction_recovery_min`` (30 min) [9]_. How far it
 is held down depends on how cold the skin got: fully when the skin was at or below 10 degC at

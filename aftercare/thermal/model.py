@@ -210,9 +210,10 @@ def _inputs(
 def contact_multiplier(pack: Pack, barrier: Barrier) -> float:
     """The pack's contact multiplier, raised to that of the modality the barrier wets it to.
 
-    A damp towel soaks up melt water, so ice in a damp towel touches the skin through water
-    as wetted ice does: ``wets_contact`` in ``data/barriers.yaml`` names that modality
-    (checked against ``data/modalities.yaml`` when the barriers are loaded).
+    A barrier that soaks up melt water lets the pack touch the skin through water, as another
+    modality does: ``wets_contact`` in ``data/barriers.yaml`` names that modality (checked
+    against ``data/modalities.yaml`` when the barriers are loaded). No shipped barrier sets
+    it: the damp towel's basis in ``data/barriers.yaml`` says why.
     """
     if barrier.wets_contact is None:
         return pack.contact_multiplier
