@@ -101,6 +101,9 @@ from aftercare.widgets.quiz import quiz
 # thickness [otte2002] [myrer2001] and, for the dry towel, to the one study of an ice bag in two
 # dry towel layers [ichikawa2024]: the towel's insulation is set so that the model gives that
 # study's fall. These are the calibration set; nothing else was tuned.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the model assumes
 #
 # - **Studies differ.** The fit gives each study its own pack-skin contact (how well the pack
 #   touches the skin) and estimates how far those differ. The chart draws that spread as a light
