@@ -37,6 +37,7 @@ __all__ = [
     "read_yaml_model",
     "read_keyed_models",
     "cached_loader",
+    "data_cache",
     "clear_caches",
     "validate_model",
     "validation_to_data_error",
@@ -604,16 +605,31 @@ def read_keyed_models(path: Path, model: type[M]) -> dict[str, M]:
 _CACHED_LOADERS: list[Any] = []
 
 
+def data_cache(maxsize: int | None = 128) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Cache a function whose result is derived from the data folder, and register the cache
+    with :func:`clear_caches`.
+
+    The one way to cache anything read or computed from ``data/`` (a table, a grid built from
+    tissue properties, a simulated session): a cache that :func:`clear_caches` does not know of
+    would keep serving values from before an edit. ``func.cache_clear()`` clears one cache.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        cached = lru_cache(maxsize=maxsize)(func)
+        _CACHED_LOADERS.append(cached)
+        return cached
+
+    return decorate
+
+
 def cached_loader(func: Callable[[], Any]) -> Callable[[], Any]:
-    """Cache a whole-table loader; ``func.cache_clear()`` forces a reload after edits, and
-    :func:`clear_caches` reloads every table."""
-    cached = lru_cache(maxsize=1)(func)
-    _CACHED_LOADERS.append(cached)
-    return cached
+    """Cache a whole-table loader (:func:`data_cache` with one entry)."""
+    return data_cache(maxsize=1)(func)
 
 
 def clear_caches() -> None:
-    """Forget every table read so far, so the next read comes from the data folder again (after
-    editing a file, or after pointing ``AFTERCARE_DATA`` at another folder)."""
+    """Forget every table read and every value derived from one so far, so the next call reads
+    the data folder again (after editing a file, or after pointing ``AFTERCARE_DATA`` at another
+    folder)."""
     for loader in _CACHED_LOADERS:
         loader.cache_clear()

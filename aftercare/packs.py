@@ -37,6 +37,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .data import cached_loader, data_path, read_keyed_models
+from .errors import DataError
 from .sources import check_source_ids
 
 __all__ = [
@@ -101,7 +102,9 @@ class Barrier(BaseModel):
     plan_label: str | None = Field(default=None, min_length=1)
     resistance_m2k_w: FittedRef
     layers: int = Field(ge=1, le=12)
-    wets_contact: bool = False
+    #: A modality id: the barrier soaks up melt water, so the pack touches the skin as that
+    #: modality does and gets its contact multiplier (``damp_towel``: ``wetted_ice``).
+    wets_contact: str | None = Field(default=None, min_length=1)
     source_ids: tuple[str, ...]
     basis: str
 
@@ -127,8 +130,21 @@ def load_modalities() -> dict[str, Pack]:
 
 @cached_loader
 def load_barriers() -> dict[str, Barrier]:
-    """Barriers keyed by id, in file order, from ``data/barriers.yaml`` (cached)."""
-    return _load("barriers.yaml", Barrier)
+    """Barriers keyed by id, in file order, from ``data/barriers.yaml`` (cached).
+
+    A ``wets_contact`` must name a modality of ``data/modalities.yaml``.
+    """
+    barriers = _load("barriers.yaml", Barrier)
+    modalities = load_modalities()
+    for key, barrier in barriers.items():
+        if barrier.wets_contact is not None and barrier.wets_contact not in modalities:
+            raise DataError(
+                "data/barriers.yaml",
+                f"wets_contact {barrier.wets_contact!r} is not a modality of data/modalities.yaml",
+                column=f"{key}.wets_contact",
+                allowed=", ".join(modalities),
+            )
+    return barriers
 
 
 def modality_ids() -> tuple[str, ...]:

@@ -150,8 +150,9 @@ class IcingPlan:
 
         Columns: session, day, start_h, end_h (hours after needling), minutes, barrier,
         barrier_label, modality, clock_time and end_clock_time ("HH:MM"); with
-        ``with_skin_temperature=True`` also ``end_skin_c``, the thermal model's predicted skin
-        temperature when the pack comes off [°C].
+        ``with_skin_temperature=True`` also ``end_skin_c``, the thermal model's estimate of the
+        skin temperature when the pack comes off [°C], and ``end_skin_c_low`` and
+        ``end_skin_c_high``, the between-study band around that model estimate [°C].
         """
         frame = _sessions_frame(
             self.session_starts_min,
@@ -161,11 +162,27 @@ class IcingPlan:
         )
         if self.with_skin_temperature:
             frame["end_skin_c"] = self.predicted_end_skin_c if len(frame) else []
+            low, high = self.predicted_end_skin_band_c
+            frame["end_skin_c_low"] = low if len(frame) else []
+            frame["end_skin_c_high"] = high if len(frame) else []
         return frame
 
     @property
+    def predicted_end_skin_band_c(self) -> tuple[float, float]:
+        """The between-study band around :attr:`predicted_end_skin_c`: (low, high) [°C]."""
+        from .thermal import session_end_skin_band_c
+
+        return session_end_skin_band_c(
+            self.protocol.modality,
+            self.protocol.barrier,
+            self.session_minutes,
+            self.patient.skinfold_mm,
+        )
+
+    @property
     def predicted_end_skin_c(self) -> float:
-        """Predicted skin temperature at the end of one session [°C] (thermal model).
+        """Model estimate of the skin temperature at the end of one session [°C] (thermal
+        model; :attr:`predicted_end_skin_band_c` is the band around it).
 
         Every session is simulated from a rewarmed baseline with the patient's skinfold and the
         protocol's modality and barrier; with 1-2 h between sessions the skin has largely
@@ -325,8 +342,9 @@ def plan_icing(
         A Protocol, a preset name or a path to a clinic's YAML file; ``None`` for the default
         (``seed-article``).
     with_skin_temperature : bool, default False
-        Add ``end_skin_c`` to ``sessions``: the thermal model's predicted skin temperature at the
-        end of each session for this skinfold, modality and barrier [°C].
+        Add ``end_skin_c`` to ``sessions``: the thermal model's estimate of the skin temperature
+        at the end of each session for this skinfold, modality and barrier [°C], with the
+        between-study band around it (``end_skin_c_low``, ``end_skin_c_high``).
 
     Returns
     -------

@@ -9,9 +9,9 @@ a 72-hour plan with all its sessions (about 24) under 50 ms (median).
 
 "Warm" means the phase solutions for that modality, barrier, skinfold and baseline are already
 cached (the usual case in a notebook or widget after the first call); "cold" clears every cache
-of the model before each repetition (data files stay loaded), so it includes building the grid
-and the eigen-decompositions. Times are wall-clock ``time.perf_counter`` on whatever machine
-runs this; the machine's load is printed alongside.
+of the model and every table read from data/ before each repetition (aftercare.data.clear_caches),
+so it includes reading the files, building the grid and the eigen-decompositions. Times are
+wall-clock ``time.perf_counter`` on whatever machine runs this; the machine's load is printed alongside.
 """
 
 from __future__ import annotations
@@ -26,19 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aftercare import thermal  # noqa: E402
-from aftercare.thermal import model, solver  # noqa: E402
+from aftercare.data import clear_caches  # noqa: E402
 
 
 def clear_model_caches() -> None:
-    for cached in (
-        solver.phase,
-        solver.grid_for,
-        solver._input_resistance,
-        solver._cell0_thevenin,
-        model._session_end,
-        model._model_source_ids,
-    ):
-        cached.cache_clear()
+    clear_caches()
 
 
 def median_ms(func, repeats: int, cold: bool) -> tuple[float, float, float]:

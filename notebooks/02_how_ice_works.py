@@ -49,7 +49,7 @@
 # %matplotlib inline
 from aftercare.charts import cooling_curve
 from aftercare.present import barrier_table, references, show, text_report
-from aftercare.thermal import simulate_cooling
+from aftercare.thermal import session_end_skin_band_c, session_end_skin_c, simulate_cooling
 from aftercare.thermal.calibration import cross_validated_skin_error_c
 from aftercare.widgets import CoolingExplorer
 from aftercare.widgets.quiz import quiz
@@ -101,16 +101,25 @@ from aftercare.widgets.quiz import quiz
 # thickness [otte2002] [myrer2001] and, for the dry towel, to the one study of an ice bag in two
 # dry towel layers [ichikawa2024]: the towel's insulation is set so that the model gives that
 # study's fall. These are the calibration set; nothing else was tuned.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the model assumes
 #
 # - **Studies differ.** The fit gives each study its own pack-skin contact (how well the pack
 #   touches the skin) and estimates how far those differ. The chart draws that spread as a light
 #   band around each line, and the published study means for the condition shown as markers.
+# - **Skin and muscle, each from its own calibration.** The studies that measured muscle
+#   [otte2002] [myrer2001] found it cooling much faster than the model allows with the contact
+#   of the studies that measured skin. No one setting fits both, so the skin line comes from the
+#   skin studies and the muscle lines from the muscle studies. Read them as two model
+#   estimates side by side, not as one measured column of tissue; why the studies differ is not
+#   known (`docs/calibration.md`, "Skin and muscle").
 # - **Blood flow.** Under the pack the cooled tissue loses its blood flow. After the pack comes
 #   off the vessels stay narrowed for a while: skin blood flow was still low 30 minutes after a
 #   cold-water immersion [hohenauer2019] and did not recover during rewarming after device
 #   cooling [pmc4395553]. The model holds it low for 30 minutes, then lets it return.
-# - **A damp towel** soaks up melt water, so the ice touches the skin through water, as wetted
-#   ice does [dykstra2009]; bare ice still cools faster [damptowel-study].
+# - **A damp towel** adds a thin layer of wet cloth; bare ice cools more and faster
+#   [damptowel-study].
 #
 # A typical case, as in the default protocol: crushed ice in a thin damp towel for 20 minutes
 # over a 10 mm skinfold, then 30 minutes after the pack comes off.
@@ -121,13 +130,19 @@ typical = simulate_cooling(modality="crushed_ice", barrier="damp_towel",
 show(cooling_curve(typical))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **What this shows.** In this version of the model the default session ends with the skin inside
-# the numb, pre-freeze band (tissue 3-10 °C) [mitchmedical-frostbite], below the 10 °C at which
-# skin touch receptors lose sensitivity [kunesch1987]. The light band shows that under other
-# studies' conditions the skin would end a few degrees warmer or colder. So expect numbness by
-# the end of a default session: it is the signal to take the ice off, not a sign that something
-# went wrong. After removal the skin warms over tens of minutes, not at once.
-#
+# **What this shows.** The line is a model estimate: the skin falls quickly, then flattens near
+# the 13.6 °C pain-relief line [bugaj1975]. The light band shows where it would end under other
+# studies' conditions; its cold edge approaches the 10 °C below which skin touch receptors lose
+# sensitivity [kunesch1987]. The measured studies agree: 20 minutes of a bare pack ended between
+# 10.2 and 14.4 °C (section 1). So a default session is not expected to numb the skin every time,
+# but it can, sooner with bare or wetted ice; numbness is then the signal to take the ice off.
+# After removal the skin warms over tens of minutes, not at once.
+
+# %% slideshow={"slide_type": "fragment"}
+low, high = session_end_skin_band_c("crushed_ice", "damp_towel", 20, 10)
+text_report(f"Model estimate at the end of the default session: skin {session_end_skin_c('crushed_ice', 'damp_towel', 20, 10):.1f} °C (band between studies {low:.1f} to {high:.1f} °C).")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **How far to trust it.** Refitted without one study at a time and asked to predict that study,
 # the model's skin temperatures were off by this much (root-mean-square) [chesterton2002]
 # [kanlayanaphotporn2005] [selfe2009]:
@@ -210,10 +225,10 @@ CoolingExplorer()
 # - Longer sessions have hurt people: nerve palsies followed icing for an hour or more, and once
 #   after only 20 minutes over a lean hamstring [collins1986] [moeller1997].
 #
-# So 20 minutes is a cap, not a target: it is long enough for the skin to pass the pain-relief
-# line and short enough to keep the known risks low. In the model a default damp-towel session reaches
-# the numb, pre-freeze band before it ends, and under some studies' conditions sooner: the skin,
-# not the clock, decides when to stop.
+# So 20 minutes is a cap, not a target: the measured studies ended near or below the pain-relief
+# line by then, and it is short enough to keep the known risks low. Where the skin goes numb
+# sooner (bare or wetted ice, a good contact, the cold edge of the band), the skin, not the
+# clock, decides when to stop.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 3 minutes; running total 18 minutes.
@@ -229,9 +244,9 @@ CoolingExplorer()
 # - **Two layers of dry towel** for 10 minutes lowered skin temperature by only 3.2-5.7 °C
 #   [ichikawa2024], probably too little for pain relief.
 #
-# The model below gives the skin temperature at the end of a 20-minute session with crushed ice,
-# for each barrier, over a 10 mm skinfold. Compare each row with the 13.6 °C pain-relief line
-# and with the numb, pre-freeze band (3-10 °C).
+# The model below estimates the skin temperature at the end of a 20-minute session with crushed
+# ice, for each barrier, over a 10 mm skinfold, with the band between studies. Compare each row
+# with the 13.6 °C pain-relief line and with the 10 °C below which the skin goes numb.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Timing: about 3 minutes; running total 21 minutes.
@@ -246,9 +261,10 @@ barrier_table("crushed_ice", 20)
 # <details><summary>Show the answer</summary>
 #
 # Read the dry-towel row above. If it stays well above 13.6 °C, as it does in this version of the
-# model, the barrier protects the skin at the cost of the pain relief the ice is meant to give.
-# The damp-towel row sits inside the numb, pre-freeze band: a damp towel soaked by melt water
-# protects against bare ice touching the skin, but not against numbness.
+# model (its whole band too), the barrier protects the skin at the cost of the pain relief the ice
+# is meant to give. The damp-towel row ends close to the pain-relief line, a little warmer than
+# bare ice, and its band reaches towards 10 °C: a damp towel keeps ice off the skin without
+# giving up the cooling, and numbness can still come.
 # The evidence for this trade-off is thin: one study compared a damp towel with bare ice
 # [damptowel-study] and one measured two dry layers [ichikawa2024]; none measured a single dry
 # towel, which the model interpolates. For this reason the suite's default protocol reads the
@@ -263,9 +279,12 @@ barrier_table("crushed_ice", 20)
 # As skin cools below about 10 °C, its touch receptors become less sensitive [kunesch1987] and
 # nerve conduction slows by about a third [algafly2007]. The skin feels numb, so further cold, or
 # the pressure of a tight wrap, is felt less and less. Taking the ice off at numbness stops the dose at
-# the point where the body's warning system goes quiet. In the model the default session (crushed
-# ice in a damp towel, 20 minutes) ends inside the numb, pre-freeze band [mitchmedical-frostbite],
-# so numbness by the end of a session is expected, and the skin checks are checks for it. Skin
+# the point where the body's warning system goes quiet. Measured skin after 20 minutes of a bare
+# pack was 10.2-14.4 °C (section 1), and the model's estimate for the default session (crushed
+# ice in a damp towel) is about 15 °C, with a band reaching towards 10 °C. So numbness is not
+# certain in a default session, but it is within what studies measured; the skin checks are
+# checks for it. Colder still, tissue at 3-10 °C is described as a numb, pre-freeze state
+# [mitchmedical-frostbite] (low-medium confidence): no default session should get there. Skin
 # blood flow also stays low for a while during rewarming [hohenauer2019], which one study links
 # to cold injury without freezing [pmc4395553].
 #
@@ -308,14 +327,15 @@ barrier_table("crushed_ice", 20)
 # - Ice massage relieved pain once the skin was below about 13.6 °C. That relief of needling
 #   soreness, which is deep in the muscle, comes from the skin is an inference, not a finding;
 #   the 20-minute cap rests on the known risks of longer sessions.
-# - The barrier sets the dose: a thin damp cloth cools well, and in the model a default
-#   damp-towel session ends in the numb, pre-freeze band; a double dry towel hardly cools at
-#   all, and in this version of the model even a single dry towel keeps the skin above the
-#   pain-relief line.
+# - The barrier sets the dose: a thin damp cloth cools well (the model's estimate for a default
+#   session ends near the pain-relief line); a double dry towel hardly cools at all, and in
+#   this version of the model even a single dry towel keeps the skin above the pain-relief
+#   line.
 # - Tissue does not warm at once: the skin takes tens of minutes, and under thick fat the muscle
 #   keeps cooling after the pack is off.
 # - Studies of the same condition differ by several degrees; the band on the chart shows it, and
-#   a modelled temperature is a guide, not a prediction for one patient.
+#   a modelled temperature is a model estimate, not a prediction for one patient. Skin and
+#   muscle come from separate calibrations because no one model setting fits both.
 # - Numbness means stop. People who cannot feel or report it need someone to check their skin.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -140,7 +140,7 @@ def test_unknown_barrier_lists_allowed():
         ({"skinfold_mm": -0.1}, "skinfold_mm"),
         ({"skinfold_mm": 80.5}, "skinfold_mm"),
         ({"skinfold_mm": math.nan}, "skinfold_mm"),
-        ({"baseline_skin_c": 19.9}, "baseline_skin_c"),
+        ({"baseline_skin_c": 20.9}, "baseline_skin_c"),
         ({"baseline_skin_c": 37.5}, "baseline_skin_c"),
         ({"baseline_skin_c": math.nan}, "baseline_skin_c"),
         ({"baseline_skin_c": True}, "baseline_skin_c"),

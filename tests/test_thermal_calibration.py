@@ -19,7 +19,6 @@ from aftercare.thermal.parameters import load_fitted_parameters, load_tissue
 ROOT = Path(__file__).resolve().parents[1]
 OTTE_SKINFOLDS = {"C5-0-10": 5.0, "C5-11-20": 15.5, "C5-21-30": 25.5, "C5-31-40": 35.5}
 #: Known misfits, reported honestly (see docs/calibration.md, "Known limits").
-KNOWN_MYRER_MISFIT = {"C6-le8-1cm"}
 
 
 @pytest.fixture(scope="module")
@@ -90,21 +89,7 @@ def test_otte_each_point_within_35_percent(table, point_id):
 
 
 @pytest.mark.parametrize(
-    "point_id",
-    [
-        pytest.param(
-            p.id,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known misfit: muscle under thin fat cools faster than the model allows "
-                "(docs/calibration.md, Known limits)",
-            ),
-        )
-        if p.id in KNOWN_MYRER_MISFIT
-        else p.id
-        for p in load_points()
-        if p.quantity == "muscle_1cm_drop_c"
-    ],
+    "point_id", [p.id for p in load_points() if p.quantity == "muscle_1cm_drop_c"]
 )
 def test_myrer_1cm_falls_within_2_5_c(table, point_id):
     row = table.loc[point_id]
@@ -165,7 +150,7 @@ def test_report_shows_every_point_beside_the_model(table):
         line = next((ln for ln in report.splitlines() if ln.startswith(f"| {point_id} |")), None)
         assert line is not None, f"{point_id} missing from docs/calibration.md"
         cells = [c.strip() for c in line.split("|")]
-        model_cell = cells[6]  # the model with the study's own contact
+        model_cell = cells[8]  # the model with the study's own contact
         expected = "not reached" if np.isinf(row["model"]) else f"{row['model']:.2f}"
         assert model_cell == expected, (
             f"{point_id}: report says {model_cell}, model gives {expected}; "

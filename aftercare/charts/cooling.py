@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
+from ..data import data_cache
 from ..packs import load_barriers, load_modalities
 from . import style
 
@@ -189,7 +189,7 @@ class Point:
     y_high: float
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def _matching(modality: str, barrier: str, application_min: float, skinfold_mm: float) -> tuple:
     from ..thermal.calibration import matching_points
 
@@ -373,10 +373,7 @@ class CoolingChart:
         self.title = fig.text(
             left, 1 - 14 / height_px, "", ha="left", va="top", fontsize=15, fontweight="bold"
         )
-        note = (
-            "Model output (calibrated 1-D bioheat model), not a measurement. "
-            "Dashed threshold: unconfirmed."
-        )
+        note = "Model estimate; skin and muscle calibrated apart. Dashed line: unconfirmed."
         fig.text(
             left,
             1 - 47.6 / height_px,
@@ -629,14 +626,15 @@ class CoolingChart:
         if band is not None:
             spread_alt = (
                 " Light bands around each line show how far studies of the same condition "
-                "differ (the model with the pack-skin contact one between-study SD better and "
+                "differ (the model with the pack-skin contact two between-study SDs better and "
                 "poorer). Published study means measured under this condition, drawn as "
                 "markers (circle skin, square 1 cm, triangle 3 cm): "
                 + ("; ".join(point_words) if point_words else "none")
                 + "."
             )
         alt = (
-            f"Line chart of temperature (°C) against time (min) over {time.max():g} min"
+            f"Line chart of model-estimated temperature (°C) against time (min) over "
+            f"{time.max():g} min"
             f"{' for ' + title if title else ''}; the pack is on for the first "
             f"{application:g} min. "
             + "; ".join(traces)
@@ -644,6 +642,8 @@ class CoolingChart:
             + ("; ".join(thr_words) if thr_words else "none available")
             + "."
             + spread_alt
+            + " Skin and muscle are each drawn from their own calibration (skin studies and "
+            "intramuscular studies), as no one model setting fits both."
         )
         lowest = float(skin.min())
         crossed = sorted(

@@ -397,17 +397,19 @@ def verdict_table(plans: Sequence[Any]) -> Table:
 
 
 def barrier_table(modality: str, minutes: float, skinfold_mm: float = 10) -> Table:
-    """The model's skin temperature at the end of one session under each barrier.
+    """The model's estimate of the skin at the end of one session under each barrier, with the
+    between-study band around it.
 
     Examples
     --------
     >>> t = barrier_table("crushed_ice", 20)
     >>> t.frame.columns.tolist()
-    ['Between pack and skin', 'Skin when the pack comes off (°C)']
+    ['Between pack and skin', 'Skin when the pack comes off (°C, model estimate)', 'Band between studies (°C)']
     """
-    from ..thermal import session_end_skin_c
+    from ..thermal import session_end_skin_band_c, session_end_skin_c
 
     barriers = load_barriers()
+    bands = [session_end_skin_band_c(modality, key, minutes, skinfold_mm) for key in barriers]
     frame = pd.DataFrame(
         {
             "barrier": [b.label for b in barriers.values()],
@@ -415,15 +417,21 @@ def barrier_table(modality: str, minutes: float, skinfold_mm: float = 10) -> Tab
                 round(session_end_skin_c(modality, key, minutes, skinfold_mm), 1)
                 for key in barriers
             ],
+            "band_c": [f"{low:.1f} to {high:.1f}" for low, high in bands],
         }
     )
     caption = (
         f"{load_modalities()[modality].short_label.capitalize()} for {format_value(float(minutes))} min over a "
-        f"{format_value(float(skinfold_mm))} mm skinfold (model output, not a measurement)"
+        f"{format_value(float(skinfold_mm))} mm skinfold: model estimates, not measurements; the "
+        "band shows how far studies of the same condition differ"
     )
     return Table(
         frame,
-        {"barrier": "Between pack and skin", "skin_c": "Skin when the pack comes off (°C)"},
+        {
+            "barrier": "Between pack and skin",
+            "skin_c": "Skin when the pack comes off (°C, model estimate)",
+            "band_c": "Band between studies (°C)",
+        },
         caption=caption,
     )
 

@@ -12,6 +12,7 @@ simulate_cooling(modality, barrier, application_min, rewarm_min=0, skinfold_mm=1
 cooling_band(same arguments) -> DataFrame (between-study spread around simulate_cooling)
 simulate_heating(source, layers, application_min, skinfold_mm=10) -> DataFrame
 session_end_skin_c(modality, barrier, minutes, skinfold_mm=10) -> float (cached)
+session_end_skin_band_c(same arguments) -> (low, high): the band around it (cached)
 load_thresholds() -> DataFrame
 modality_ids(), barrier_ids(), heat_source_ids() -> tuple of valid ids
 
@@ -35,8 +36,8 @@ eigen-decomposition, cached per geometry); output every minute. A cached 50-minu
 simulation takes well under a millisecond (``benchmarks/model_speed.py``).
 
 **Blood flow and cold.** While a cold pack is on there is no blood flow in the cooled tissue
-(``cold_perfusion_factor`` = 0: every calibration fit drove it there [8]_, see
-``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
+(``cold_perfusion_factor`` = 0, fixed from its sources [8]_ [10]_; the calibration points
+cannot tell a little blood flow from none, see ``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
 removal, blood flow stays at its level under the pack for ``vasoconstriction_hold_min`` (30 min)
 and returns to rest over the next ``vasoconstriction_recovery_min`` (30 min) [9]_. How far it
 is held down depends on how cold the skin got: fully when the skin was at or below 10 degC at
@@ -55,21 +56,32 @@ correction.
 
 .. math:: q = (T_{skin} - T_{pack}) / (1/h_{contact} + R_{barrier})
 
-where :math:`h_{contact}` (per modality), the dry-towel resistance per layer and the gel pack's
-effective mass are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``,
-written by ``scripts/fit_thermal.py`` from the calibration points C1-C7 in
+where :math:`h_{contact}` (one typical contact for every pack, times the pack's assumed
+``contact_multiplier``), the dry-towel resistance per layer and the gel pack's effective mass
+are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``, written by
+``scripts/fit_thermal.py`` from the calibration points C1-C7 in
 ``data/calibration/points.csv``). Studies of the same condition differ: the fit gives each study
 its own contact factor around the typical contact and estimates their spread
 (``contact_spread_log_sd``); the model runs the typical contact, and :func:`cooling_band` the
-contact one spread better and poorer. A damp towel is a small textbook resistance (wet cotton)
-that, soaked with melt water, gives the pack the contact of wetted ice (``wets_contact``).
+contact ``BAND_SD`` (2) spreads better and poorer. A damp towel is a small textbook resistance
+(wet cotton) that, soaked with melt water, gives the pack the contact of the modality its
+``wets_contact`` names (wetted ice).
+
+**Skin and muscle: each from its own calibration.** The studies that measured muscle (C5, C6)
+cooled it far faster than this 1-D model allows with the contact of the studies that measured
+skin (C1-C3). No one parameter set fits both, so ``skin_c`` comes from the skin studies'
+contact and ``fat_c``, ``muscle_1cm_c`` and ``muscle_3cm_c`` from a second run with that
+contact times ``intramuscular_contact_factor`` (fitted to C5 and C6). The two are model
+estimates of different calibrations, not one tissue column; ``docs/calibration.md`` ("Skin and
+muscle") lists the possible causes, none of which the sources put numbers on.
 
 **Baseline and rewarming.** Before the pack and after it is removed, bare skin loses heat to
 room air through a surface conductance. With ``baseline_skin_c=None`` the tissue starts in the
-steady state for still room air. A warmer baseline lowers that conductance; a cooler one adds
-extra heat loss from the outer skin to the room air (a cooler room, draughts) that stays on
-under the pack, so a pack can only add cooling. Rewarming heads back to the
-baseline. ``skin_c`` is the skin-surface
+steady state for still room air. A warmer baseline lowers that conductance, a cooler one raises
+it (a draught, evaporation); under the pack only the pack and the tissue act. Rewarming heads
+back to the baseline. No published rewarming numbers by fat thickness are in the evidence
+brief, so nothing after removal is calibrated (``docs/calibration.md``, "Rewarming
+validation"). ``skin_c`` is the skin-surface
 temperature (under the pack while it is on), as the calibration studies measured it.
 
 **Heat.** :func:`simulate_heating` uses the same tissue and towel model with a hot lumped pack
@@ -78,8 +90,9 @@ an uncalibrated extrapolation, labelled ``confidence = "low"``; the 44 degC burn
 is marked per row.
 
 **Limits.** No cold-induced vasodilation, no compression, one dimension (no lateral heat
-flow), average adults; muscle under thin fat cools faster in studies than the model allows. Cubed and wetted ice differ from crushed ice only by an
-assumed contact multiplier that reproduces the published ranking [6]_ (values not retrieved).
+flow), average adults; skin and muscle come from two calibrations (above). Cubed and wetted
+ice differ from crushed ice only by an assumed contact multiplier that reproduces the
+published ranking [6]_ (values not retrieved).
 
 References
 ----------
@@ -127,6 +140,7 @@ from .model import (
     COLUMNS,
     LIMITS,
     cooling_band,
+    session_end_skin_band_c,
     session_end_skin_c,
     simulate_cooling,
     simulate_heating,
@@ -141,6 +155,7 @@ __all__ = [
     "cooling_band",
     "simulate_heating",
     "session_end_skin_c",
+    "session_end_skin_band_c",
     "load_thresholds",
     "modality_ids",
     "barrier_ids",

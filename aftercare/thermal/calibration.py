@@ -16,16 +16,14 @@ that match a simulated condition, for charts.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ..data import cached_loader, data_path, read_csv_models
-from ..sources import check_source_ids
-from .model import contact_multiplier, cooling_arrays
+from .model import contact_multiplier, cooling_arrays, intramuscular_contact_factor
 from .parameters import load_barriers, load_fitted_parameters, load_modalities, resolve
+from .points import CalibrationPoint, Quantity, load_points
 
 __all__ = [
     "CalibrationPoint",
@@ -36,6 +34,7 @@ __all__ = [
     "load_cross_validation",
     "cross_validated_skin_error_c",
     "FREE_PARAMETERS",
+    "MUSCLE_QUANTITIES",
     "STUDY_GROUPS",
 ]
 
@@ -43,13 +42,22 @@ __all__ = [
 #: towel resistance is fitted to its one point, so its contact would not be identifiable).
 STUDY_GROUPS = ("C1", "C2", "C3", "C5", "C6")
 
+#: Quantities measured in muscle: drawn from the intramuscular calibration.
+MUSCLE_QUANTITIES = frozenset({"muscle_1cm_drop_c", "muscle_3cm_drop_c", "minutes_to_7c_fall_1cm"})
+
 #: The fitted parameters, their units and what they mean.
 FREE_PARAMETERS = {
-    "h_ice": ("W/(m2 K)", "typical contact conductance of a crushed-ice bag on skin"),
-    "h_gel": ("W/(m2 K)", "typical contact conductance of a gel pack on skin"),
+    "h_contact": (
+        "W/(m2 K)",
+        "typical contact conductance of a cold pack on skin (one for every pack), skin studies",
+    ),
     "gel_mass_kg": ("kg", "effective mass of a gel pack (sets its cold capacity)"),
-    "h_peas": ("W/(m2 K)", "typical contact conductance of a bag of frozen peas on skin"),
     "r_dry_towel_layer": ("m2 K/W", "thermal resistance of one dry towel layer"),
+    "intramuscular_contact_factor": (
+        "1",
+        "typical contact of the studies that measured muscle (C5, C6) relative to the skin "
+        "studies' (C1-C3, C7): fat and muscle are drawn from this calibration, skin from its own",
+    ),
     "contact_spread_log_sd": (
         "1 (natural log)",
         "between-study spread of the pack-skin contact: SD of the log of the study factors",
@@ -59,54 +67,6 @@ FREE_PARAMETERS = {
         for g in STUDY_GROUPS
     },
 }
-
-Quantity = Literal[
-    "skin_end_c",
-    "skin_drop_c",
-    "muscle_1cm_drop_c",
-    "muscle_3cm_drop_c",
-    "minutes_to_7c_fall_1cm",
-    "minutes_near_lowest_skin",
-]
-
-
-class CalibrationPoint(BaseModel):
-    """One row of ``data/calibration/points.csv``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str
-    group: str
-    source_id: str
-    modality: str
-    barrier: str
-    application_min: float = Field(gt=0, le=240)
-    skinfold_mm: float | None = Field(default=None, ge=0, le=80)
-    skinfold_basis: str
-    skinfold_low_mm: float | None = Field(default=None, ge=0, le=80)
-    skinfold_high_mm: float | None = Field(default=None, ge=0, le=80)
-    baseline_skin_c: float | None = Field(default=None, ge=20, le=37)
-    baseline_basis: str
-    mass_kg: float | None = Field(default=None, gt=0)
-    quantity: Quantity
-    measured: float
-    measured_low: float | None = None
-    measured_high: float | None = None
-    spread: float | None = None
-    tolerance: float = Field(gt=0)
-    tolerance_kind: Literal["abs_c", "abs_min", "rel"]
-    weight: float = Field(ge=0)
-    note: str | None = None
-
-
-@cached_loader
-def load_points() -> tuple[CalibrationPoint, ...]:
-    """The calibration points (cached)."""
-    rows = read_csv_models(data_path("calibration", "points.csv"), CalibrationPoint)
-    for number, row in enumerate(rows, start=2):
-        check_source_ids(
-            [row.source_id], file="data/calibration/points.csv", row=number, column="source_id"
-        )
-    return tuple(rows)
 
 
 def study_factor(
@@ -130,6 +90,8 @@ def model_value(
     """The model's value of ``point.quantity`` under the point's conditions.
 
     ``own_contact``: use the study's fitted contact factor (True) or the typical contact.
+    A muscle quantity is drawn from the intramuscular calibration (the contact times
+    :func:`~.model.intramuscular_contact_factor`), a skin quantity from the skin calibration.
     """
     pack = load_modalities()[point.modality]
     if point.mass_kg is not None:
@@ -145,6 +107,8 @@ def model_value(
         * contact_multiplier(pack, barrier)
         * study_factor(point.group, overrides, own_contact)
     )
+    if point.quantity in MUSCLE_QUANTITIES:
+        h *= intramuscular_contact_factor(overrides)
     r = (
         resolve(
             barrier.resistance_m2k_w,
@@ -156,7 +120,15 @@ def model_value(
     )
     skinfold = 10.0 if point.skinfold_mm is None else point.skinfold_mm
     times, skin, muscle, _ = cooling_arrays(
-        pack, h, r, point.application_min, 0.0, skinfold, point.baseline_skin_c, overrides
+        pack,
+        h,
+        r,
+        point.application_min,
+        0.0,
+        skinfold,
+        point.baseline_skin_c,
+        overrides,
+        deep_factor=1.0,
     )
     q = point.quantity
     if q == "skin_end_c":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, check_choice, check_number
+from ..data import data_cache
+from ..errors import InputError, check_choice, check_number
 from . import solver
 from .parameters import (
     Barrier,
@@ -20,6 +19,8 @@ from .parameters import (
     load_tissue,
     resolve,
 )
+from .points import load_points
+from .thresholds import burn_threshold
 
 __all__ = [
     "COLUMNS",
@@ -27,6 +28,7 @@ __all__ = [
     "simulate_cooling",
     "simulate_heating",
     "session_end_skin_c",
+    "session_end_skin_band_c",
     "cooling_band",
     "band_arrays",
     "contact_spread_log_sd",
@@ -39,13 +41,25 @@ COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
 #: The temperature columns of :func:`simulate_cooling` (all but ``time_min``).
 TEMPERATURES = COLUMNS[1:]
 
+#: How the columns of :func:`simulate_cooling` are calibrated (``attrs["calibration"]``; the
+#: charts and notebook 02 show it).
+CALIBRATION_NOTE = (
+    "Model estimate. Skin and muscle are each drawn from their own calibration: skin from the "
+    "studies that measured skin, fat and muscle from the studies that measured muscle (no one "
+    "setting fits both)."
+)
+
+#: Half-width of the between-study band, in spreads of the log contact: about 19 studies in 20
+#: fall within two SDs of the typical contact (a statistical choice, not a clinical number).
+BAND_SD = 2.0
+
 #: Validated input ranges: argument -> (low, high, unit).
 LIMITS = {
     "application_min": (0.0, 180.0, "min"),
     "rewarm_min": (0.0, 240.0, "min"),
     "minutes": (0.0, 180.0, "min"),
     "skinfold_mm": (0.0, 80.0, "mm"),
-    "baseline_skin_c": (20.0, 37.0, "degC"),
+    "baseline_skin_c": (21.0, 37.0, "degC"),
     "layers": (0, 12, "towel layers"),
 }
 
@@ -108,20 +122,31 @@ def cooling_arrays(
     skinfold_mm: float,
     baseline_skin_c: float | None,
     overrides: dict[str, float] | None = None,
+    step_min: float = 1.0,
+    deep_factor: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Unvalidated core of :func:`simulate_cooling` with explicit parameters.
 
-    Used by ``scripts/fit_thermal.py`` to try parameter values; returns
+    Each quantity comes from its own calibration: the skin from a run with the contact ``h``
+    of the skin studies, the fat and muscle from a run with ``h`` times ``deep_factor`` (None:
+    the fitted :func:`intramuscular_contact_factor`; 1: one run for all). Used by
+    ``scripts/fit_thermal.py`` to try parameter values (``step_min``: output step [min], see
+    :func:`solver.run`); returns
     ``(time_min, skin_c, deep_c[:, (muscle 1 cm, muscle 3 cm, fat)], events)`` (see
-    :func:`solver.run`).
+    :func:`solver.run`; ``events`` of the skin run).
     """
+    factor = intramuscular_contact_factor(overrides) if deep_factor is None else deep_factor
+    if factor != 1.0:
+        rest = (application_min, rewarm_min, skinfold_mm, baseline_skin_c, overrides, step_min)
+        times, skin, _, events = cooling_arrays(pack, h_contact, r_barrier, *rest, 1.0)
+        deep = cooling_arrays(pack, h_contact * factor, r_barrier, *rest, 1.0)[2]
+        return times, skin, deep, events
     t = load_tissue()
     if baseline_skin_c is None:
         h_env, env_c = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
-        sink = (0.0, 0.0)
     else:
-        h_env, env_c, sink = solver.env_for_baseline(skinfold_mm, baseline_skin_c, t.v("room_c"))
-    x0 = solver.steady_profile(skinfold_mm, h_env, env_c, sink)
+        h_env, env_c = solver.env_for_baseline(skinfold_mm, baseline_skin_c)
+    x0 = solver.steady_profile(skinfold_mm, h_env, env_c)
     pack_c, state = pack_state(pack, overrides)
     return solver.run(
         skinfold_mm,
@@ -135,7 +160,24 @@ def cooling_arrays(
         application_min,
         rewarm_min,
         recovery(overrides),
-        sink,
+        step_min,
+    )
+
+
+def intramuscular_contact_factor(overrides: dict[str, float] | None = None) -> float:
+    """Typical contact of the studies that measured muscle, relative to the skin studies'.
+
+    Skin studies (C1-C3) and intramuscular studies (C5, C6) cannot be fitted by one contact in
+    this 1-D model: muscle under thin fat cooled faster than conduction allows with the
+    skin studies' contact. The calibration fits this ratio, and the model draws each quantity
+    from its own calibration: skin with the skin studies' contact, fat and muscle with this
+    factor times it (``docs/calibration.md``, "Skin and muscle").
+    """
+    return resolve(
+        "fitted:intramuscular_contact_factor",
+        file="data/calibration/fitted_parameters.yaml",
+        field="intramuscular_contact_factor",
+        overrides=overrides,
     )
 
 
@@ -154,24 +196,28 @@ def _inputs(
     skinfold_mm = _num("skinfold_mm", skinfold_mm)
     if baseline_skin_c is not None:
         baseline_skin_c = _num("baseline_skin_c", baseline_skin_c)
+        room = load_tissue().v("room_c")
+        if baseline_skin_c < room + 1.0:  # skin is held above room air by the blood
+            raise InputError(
+                "baseline_skin_c",
+                baseline_skin_c,
+                f"{room + 1:g} to {LIMITS['baseline_skin_c'][1]:g} degC (at least 1 degC above "
+                "room_c in data/tissue.yaml)",
+            )
     return pack, h, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
 
 
 def contact_multiplier(pack: Pack, barrier: Barrier) -> float:
-    """The pack's contact multiplier, raised to that of wetted ice when the barrier wets it.
+    """The pack's contact multiplier, raised to that of the modality the barrier wets it to.
 
-    A damp towel soaks up melt water, so ice in a damp towel touches the skin through water
-    as wetted ice does (``wets_contact`` in ``data/barriers.yaml``).
+    A barrier that soaks up melt water lets the pack touch the skin through water, as another
+    modality does: ``wets_contact`` in ``data/barriers.yaml`` names that modality (checked
+    against ``data/modalities.yaml`` when the barriers are loaded). No shipped barrier sets
+    it: the damp towel's basis in ``data/barriers.yaml`` says why.
     """
-    if not barrier.wets_contact:
+    if barrier.wets_contact is None:
         return pack.contact_multiplier
-    wetted = load_modalities().get("wetted_ice")
-    if wetted is None:
-        raise DataError(
-            "data/modalities.yaml",
-            f"barrier {barrier.id!r} wets the contact, which needs the modality 'wetted_ice'",
-            column="wetted_ice",
-        )
+    wetted = load_modalities()[barrier.wets_contact]
     return max(pack.contact_multiplier, wetted.contact_multiplier)
 
 
@@ -240,7 +286,8 @@ def simulate_cooling(
         [degC] (``baseline_given_c``: as given, None for the default), ``source_c`` (the pack's starting temperature) [degC], ``melting_from_min``
         and ``melted_min`` (when the pack reached its melting point and when its ice ran out
         [min]; None if not during the application), ``perfusion_after`` (blood flow held after
-        removal, as a fraction of rest), ``source_ids`` and ``model``.
+        removal, as a fraction of rest), ``source_ids``, ``model`` and ``calibration`` (skin and
+        muscle each come from their own calibration: :data:`CALIBRATION_NOTE`).
 
     Notes
     -----
@@ -302,12 +349,13 @@ def simulate_cooling(
             "source_ids": tuple(
                 dict.fromkeys(pack.source_ids + barrier_row.source_ids + model_sources)
             ),
-            "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md)",
+            "model": "1-D Pennes bioheat model, calibrated (docs/calibration.md); a model estimate",
+            "calibration": CALIBRATION_NOTE,
         },
     )
 
 
-@lru_cache(maxsize=4)
+@data_cache(maxsize=4)
 def _model_source_ids(tissue: Tissue) -> tuple[str, ...]:
     """Source ids of the sourced tissue inputs (the blood-flow response to cold)."""
     return tuple(s for name in type(tissue).model_fields for s in getattr(tissue, name).source_ids)
@@ -334,8 +382,8 @@ def cooling_band(
     for 20 minutes ended at 10.2 degC in one study and 13.8 degC in another). The calibration
     (``scripts/fit_thermal.py``) gives each study its own pack-skin contact and estimates how
     much those contacts spread (``contact_spread_log_sd``, the SD of the log contact). This
-    function reruns :func:`simulate_cooling` with the contact one SD better and one SD poorer:
-    about two studies in three fall between the two.
+    function reruns :func:`simulate_cooling` with the contact ``BAND_SD`` (2) SDs better and
+    poorer: about 19 studies in 20 fall between the two.
 
     Parameters
     ----------
@@ -368,8 +416,6 @@ def cooling_band(
     >>> bool((band.skin_c_low <= band.skin_c_high).all())
     True
     """
-    from .calibration import load_points
-
     times, low, high = band_arrays(
         modality, barrier, application_min, rewarm_min, skinfold_mm, baseline_skin_c
     )
@@ -381,7 +427,7 @@ def cooling_band(
     frame.attrs.update(
         {
             "contact_spread_log_sd": contact_spread_log_sd(),
-            "what": "between-study spread: pack-skin contact one SD better and one SD poorer",
+            "what": "between-study spread: pack-skin contact two SDs better and two SDs poorer",
             "source_ids": tuple(dict.fromkeys(p.source_id for p in load_points() if p.weight > 0)),
         }
     )
@@ -406,7 +452,7 @@ def band_arrays(
     )
     sd = contact_spread_log_sd()
     runs = []
-    for factor in (np.exp(sd), np.exp(-sd)):
+    for factor in (np.exp(BAND_SD * sd), np.exp(-BAND_SD * sd)):
         times, skin, deep, _ = cooling_arrays(
             pack, h * factor, r, application_min, rewarm_min, skinfold_mm, baseline_skin_c
         )
@@ -414,7 +460,7 @@ def band_arrays(
     return times, np.minimum(*runs), np.maximum(*runs)
 
 
-@lru_cache(maxsize=4096)
+@data_cache(maxsize=4096)
 def _session_end(modality: str, barrier: str, minutes: float, skinfold_mm: float) -> float:
     pack, h, r = _cold_parameters(modality, barrier)
     _, skin, _, _ = cooling_arrays(pack, h, r, minutes, 0.0, skinfold_mm, None)
@@ -448,11 +494,41 @@ def session_end_skin_c(
     >>> 5 < session_end_skin_c("crushed_ice", "damp_towel", 20, 10) < 20
     True
     """
+    return _session_end(*_session_inputs(modality, barrier, minutes, skinfold_mm))
+
+
+def _session_inputs(
+    modality: str, barrier: str, minutes: float, skinfold_mm: float
+) -> tuple[str, str, float, float]:
+    """Validate the arguments of one session (:func:`session_end_skin_c` and its band)."""
     check_choice("modality", modality, load_modalities())
     check_choice("barrier", barrier, load_barriers())
-    minutes = _num("minutes", minutes)
-    skinfold_mm = _num("skinfold_mm", skinfold_mm)
-    return _session_end(modality, barrier, minutes, skinfold_mm)
+    return modality, barrier, _num("minutes", minutes), _num("skinfold_mm", skinfold_mm)
+
+
+@data_cache(maxsize=4096)
+def _session_end_band(
+    modality: str, barrier: str, minutes: float, skinfold_mm: float
+) -> tuple[float, float]:
+    _, low, high = band_arrays(modality, barrier, minutes, 0.0, skinfold_mm)
+    return float(low[-1, 0]), float(high[-1, 0])
+
+
+def session_end_skin_band_c(
+    modality: str, barrier: str, minutes: float, skinfold_mm: float = 10
+) -> tuple[float, float]:
+    """The between-study band around :func:`session_end_skin_c`: ``(low, high)`` [degC].
+
+    The skin at the end of one session with the contact ``BAND_SD`` spreads better and poorer
+    (as :func:`cooling_band`); cached. Arguments as :func:`session_end_skin_c`.
+
+    Examples
+    --------
+    >>> low, high = session_end_skin_band_c("crushed_ice", "damp_towel", 20, 10)
+    >>> bool(low < session_end_skin_c("crushed_ice", "damp_towel", 20, 10) < high)
+    True
+    """
+    return _session_end_band(*_session_inputs(modality, barrier, minutes, skinfold_mm))
 
 
 def heating_arrays(
@@ -526,8 +602,6 @@ def simulate_heating(
     >>> df.attrs["confidence"]
     'low'
     """
-    from .thresholds import burn_threshold
-
     sources = load_heat_sources()
     check_choice("source", source, sources)
     spec: HeatSource = sources[source]
@@ -538,8 +612,6 @@ def simulate_heating(
         layers = int(layers)
     if not isinstance(layers, int) or isinstance(layers, bool):
         check_number("layers", layers, low=low, high=high, unit=unit)
-        from ..errors import InputError
-
         raise InputError("layers", layers, f"a whole number from {low} to {high} {unit}")
     check_number("layers", layers, low=low, high=high, unit=unit)
     application_min = _num("application_min", application_min)

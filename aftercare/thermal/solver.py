@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
+from ..data import data_cache
 from .parameters import load_tissue
 
 #: Target cell sizes [m]: skin, fat, upper 36 mm of muscle, deeper muscle.
 CELL_M = {"skin": 0.00025, "fat": 0.001, "muscle": 0.001, "deep": 0.004}
-H_ENV_MAX = 1.0e4  # W/(m2 K): cap on the surface conductance that holds a low baseline
 
 __all__ = [
     "Grid",
@@ -78,7 +77,7 @@ def _probe(centres: np.ndarray, depth: float) -> np.ndarray:
     return w
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def grid_for(skinfold_mm: float) -> Grid:
     """The cell grid for a skinfold [mm]: adipose thickness = skinfold / 2 - skin thickness.
 
@@ -161,20 +160,18 @@ OUT_SKIN, OUT_M1, OUT_M3, OUT_FAT, OUT_PACK, OUT_CELL0 = range(6)
 N_TISSUE_OUT = 4
 
 
-@lru_cache(maxsize=1024)
+@data_cache(maxsize=1024)
 def phase(
     skinfold_mm: float,
     top: tuple,
     perfusion_factor: float = 1.0,
-    sink: tuple[float, float] = (0.0, 0.0),
 ) -> Phase:
     """Build (and cache) one phase.
 
     ``top``: ``("pack", g_top, pack_capacity, h_top, room_c)`` for a free pack node;
     ``("clamped", g_top, pack_c, h_top, room_c)`` for a pack held at ``pack_c`` (melting);
     ``("air", h_env, env_c)`` for bare skin. ``perfusion_factor``: blood flow as a fraction of
-    rest, in every layer. ``sink``: ``(conductance W/(m2 K), temperature degC)`` of the extra
-    cooling that holds a cool baseline (first skin cell).
+    rest, in every layer.
     """
     grid = grid_for(skinfold_mm)
     n = grid.n
@@ -187,8 +184,6 @@ def phase(
     off = grid.g_int.copy()
     src = perf * grid.arterial_c
     src[-1] += grid.g_bottom * grid.arterial_c
-    diag[0] -= sink[0]
-    src[0] += sink[0] * sink[1]
     kind = top[0]
     # observation rows over the tissue cells, and constant parts
     o_cells = np.zeros((6, n))
@@ -243,14 +238,12 @@ def phase(
     return Phase(lam, to_modal, from_modal, steady, out_modal, out_steady, with_pack)
 
 
-def steady_profile(
-    skinfold_mm: float, h_env: float, env_c: float, sink: tuple[float, float] = (0.0, 0.0)
-) -> np.ndarray:
+def steady_profile(skinfold_mm: float, h_env: float, env_c: float) -> np.ndarray:
     """Steady tissue temperatures [degC] with bare skin losing heat to ``env_c``."""
-    return phase(skinfold_mm, ("air", h_env, env_c), 1.0, sink).steady
+    return phase(skinfold_mm, ("air", h_env, env_c), 1.0).steady
 
 
-@lru_cache(maxsize=256)
+@data_cache(maxsize=256)
 def _input_resistance(skinfold_mm: float) -> float:
     """Thevenin resistance [m2 K/W] from the skin surface to the arterial temperature."""
     t = load_tissue()
@@ -271,45 +264,29 @@ def default_baseline_c(skinfold_mm: float) -> float:
     return room + (arterial - room) * (1 / h_ref) / (r_in + 1 / h_ref)
 
 
-@lru_cache(maxsize=256)
-def _cell0_thevenin(skinfold_mm: float) -> float:
-    """Thevenin resistance [m2 K/W] from the first skin cell to the arterial temperature."""
-    t = load_tissue()
-    h_ref, room = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
-    grid = grid_for(skinfold_mm)
-    cell0 = float(phase(skinfold_mm, ("air", h_ref, room)).out_steady[OUT_CELL0])
-    g_air = 1.0 / (grid.r_half_top + 1.0 / h_ref)
-    return (grid.arterial_c - cell0) / (g_air * (cell0 - room))
+def env_for_baseline(skinfold_mm: float, baseline_c: float) -> tuple[float, float]:
+    """How bare skin is held at ``baseline_c`` before the pack: ``(h_env, env_c)``.
 
+    The skin exchanges heat with room air (``room_c``) through a surface conductance
+    ``h_env`` chosen so that the steady skin temperature is ``baseline_c``: lower than still
+    air for a warmer skin (0 at arterial temperature), higher for a cooler one (a draught, a
+    fan, evaporation). A cold pack replaces that exchange where it lies, so under the pack
+    only the pack and the tissue act; after removal the skin heads back to its baseline.
 
-def env_for_baseline(
-    skinfold_mm: float, baseline_c: float, sink_c: float
-) -> tuple[float, float, tuple[float, float]]:
-    """How bare skin is held at ``baseline_c``: ``(h_env, env_c, sink)``.
-
-    At or above the still-air steady state (:func:`default_baseline_c`) the skin loses less
-    heat to room air: the surface conductance ``h_env`` is lowered (0 at arterial
-    temperature). Below it, the skin is cooled by more than still room air (a cooler room,
-    draughts, evaporation); that extra cooling is a heat sink in the first skin cell towards
-    ``sink_c`` (the fitted ``cool_baseline_sink_c``), which stays on while a pack is applied
-    (a pack only adds cooling, so the covered skin never warms at first).
+    Notes
+    -----
+    Until issue #23 a cool baseline was held by a heat sink towards room air that stayed on
+    under the pack. Once the covered skin fell below room air, that sink *warmed* it, so
+    studies with a cool baseline (C1, C3) came out warmer than with a warm one, the reverse of
+    what they measured (``docs/calibration.md``, "What changed").
     """
     t = load_tissue()
-    h_ref, room = t.v("skin_air_conductance_w_m2k"), t.v("room_c")
+    room = t.v("room_c")
     arterial = grid_for(skinfold_mm).arterial_c
     if baseline_c >= arterial:
-        return 0.0, room, (0.0, 0.0)
-    if baseline_c >= default_baseline_c(skinfold_mm):
-        r_in = _input_resistance(skinfold_mm)
-        h_env = (arterial - baseline_c) / (r_in * (baseline_c - room))
-        return float(min(h_env, h_ref)), room, (0.0, 0.0)
-    grid = grid_for(skinfold_mm)
-    g_air = 1.0 / (grid.r_half_top + 1.0 / h_ref)
-    frac = grid.r_half_top * g_air
-    cell0 = (baseline_c - room * frac) / (1 - frac)
-    loss = (arterial - cell0) / _cell0_thevenin(skinfold_mm) + (room - cell0) * g_air
-    sink_g = min(loss / max(cell0 - sink_c, 1e-9), H_ENV_MAX)
-    return h_ref, room, (float(sink_g), float(sink_c))
+        return 0.0, room
+    r_in = _input_resistance(skinfold_mm)
+    return float((arterial - baseline_c) / (r_in * (baseline_c - room))), room
 
 
 @dataclass(frozen=True)
@@ -375,9 +352,14 @@ def run(
     application_min: float,
     rewarm_min: float,
     recovery: Recovery = Recovery(),
-    sink: tuple[float, float] = (0.0, 0.0),
+    step_min: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float | None]]:
-    """Run application then rewarming.
+    """Run application then rewarming, with an output every ``step_min`` minutes.
+
+    Within a phase the solution is exact at every output time; a phase switch (the pack
+    reaching its melting point, its ice running out) is placed at the first output step past
+    it, so ``step_min`` is the one time step of the method (first order in it; see
+    ``tests/test_thermal_numerics.py``).
 
     Returns ``(time_min, skin surface, deep [muscle 1 cm, muscle 3 cm, middle of the fat],
     events)``; ``events`` holds ``melting_from_min`` (the pack reached its melting point),
@@ -385,11 +367,11 @@ def run(
     application, and ``perfusion_after`` (the perfusion factor held after removal).
     """
     perfusion_factor = recovery.cold_factor
-    app_t = _output_times(application_min)
-    off_t = _output_times(rewarm_min)
+    app_t = _output_times(application_min, step_min)
+    off_t = _output_times(rewarm_min, step_min)
     times = np.concatenate([[0.0], app_t, application_min + off_t])
     out = np.empty((times.size, N_TISSUE_OUT))
-    start = phase(skinfold_mm, air_top, 1.0, sink)
+    start = phase(skinfold_mm, air_top, 1.0)
     first = start.out_steady + (start.to_modal @ (x0_tissue - start.steady)) @ start.out_modal
     out[0] = first[:N_TISSUE_OUT]
     cells = np.asarray(x0_tissue, dtype=float)
@@ -407,12 +389,11 @@ def run(
                 skinfold_mm,
                 ("clamped", g_top, pack.freezing_c, h_top, room_c),
                 perfusion_factor,
-                sink,
             )
             u = cells
         else:
             cap = pack.cap_solid if pack.phase == "solid" else pack.cap_liquid
-            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor, sink)
+            ph = phase(skinfold_mm, ("pack", g_top, cap, h_top, room_c), perfusion_factor)
             u = np.concatenate([[pack_c], cells])
         y0 = ph.to_modal @ (u - ph.steady)
         rel = (pending - t0) * 60.0
@@ -435,6 +416,8 @@ def run(
         if stop == pending.size:
             out[row : row + stop] = values[:, :N_TISSUE_OUT]
             row += stop
+            if pack.phase == "melting":  # the melt budget left when the application ends
+                pack.latent_left -= float(taken[-1])
             if off_t.size:  # the state at the end of application starts the rewarming
                 last = ph.steady + ph.from_modal @ (decay[-1] * y0)
                 cells = last[1:] if ph.with_pack else last
@@ -464,7 +447,7 @@ def run(
         events["perfusion_after"] = factor
         t0 = 0.0
         for until, step_factor in recovery.schedule(factor):
-            ph = phase(skinfold_mm, air_top, step_factor, sink)
+            ph = phase(skinfold_mm, air_top, step_factor)
             y0 = ph.to_modal @ (cells - ph.steady)
             idx = np.nonzero((off_t > t0 + 1e-9) & (off_t <= until + 1e-9))[0]
             if idx.size:
@@ -477,9 +460,9 @@ def run(
     return times, out[:, 0], out[:, 1:], events
 
 
-def _output_times(total_min: float) -> np.ndarray:
-    """Output times [min] within one phase: every whole minute, then the end."""
-    whole = np.arange(1.0, math.floor(total_min + 1e-9) + 1.0)
+def _output_times(total_min: float, step_min: float = 1.0) -> np.ndarray:
+    """Output times [min] within one phase: every ``step_min``, then the end."""
+    whole = step_min * np.arange(1.0, math.floor(total_min / step_min + 1e-9) + 1.0)
     if total_min - (whole[-1] if whole.size else 0.0) > 1e-6:
         whole = np.append(whole, total_min)
     return whole

@@ -141,7 +141,8 @@ class CoolingExplorer(ChartApp):
         return (
             f"<p>{html.escape(self._chart.figure.caption)}"
             f"{sources_html(attrs.get('source_ids', ()))}</p>"
-            f"<p><i>{html.escape(str(attrs.get('model', '')))}</i></p>"
+            f"<p><i>{html.escape(str(attrs.get('model', '')))}. "
+            f"{html.escape(str(attrs.get('calibration', '')))}</i></p>"
         )
 
     def _text_html(self, simulation: Any) -> str:
