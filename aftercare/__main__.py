@@ -362,7 +362,12 @@ def _export(args: argparse.Namespace) -> int:
     # Fail on a bad protocol, a bad output folder or missing assets before spending time on
     # execution.
     protocol, _ = resolve_protocol(args.protocol)
-    planned = planned_outputs(paths, args.kind, args.pdf_from)
+    if args.kind == "book":
+        from .export.book import planned_book_outputs  # stops here without Jupyter Book
+
+        planned = planned_book_outputs(paths)
+    else:
+        planned = planned_outputs(paths, args.kind, args.pdf_from)
     folder = open_export_folder(args.out, force=args.force, sources=paths, planned=planned)
     if args.kind not in ("pdf", "book"):
         copy_assets(args.out)

@@ -61,7 +61,6 @@ BOOK_TITLE = "Aftercare after dry needling"
 _NOTES_TITLE = "Facilitator notes"
 _IMAGE_TYPES = ("image/png", "image/jpeg")
 #: What a book folder holds besides the pages: Sphinx's search, index and theme files.
-_SITE_EXTRAS = ("index.html", "genindex.html", "search.html", "searchindex.js", "objects.inv")
 # A script, stylesheet, font or image loaded from the network (links to sources are fine).
 _EXTERNAL = re.compile(
     r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']?(?:https?:)?//[^"'\s>]+"""
@@ -242,21 +241,14 @@ def planned_book_outputs(notebooks: list[Path]) -> dict[str, Any]:
     """
     import importlib.util
 
-    from .manifest import ManifestEntry
+    from .manifest import planned_outputs
 
     if importlib.util.find_spec("jupyter_book") is None:
         raise ExportError(
             "export book needs Jupyter Book 1 (jupyter-book<2), a dependency of aftercare: "
             "run ./scripts/setup.sh, or pip install -e . in the checkout"
         )
-
-    planned = {
-        output_name_for(p.stem, "html"): ManifestEntry(kind="book", source=p.name)
-        for p in notebooks
-    }
-    for name in _SITE_EXTRAS:
-        planned[name] = ManifestEntry(kind="book")
-    return planned
+    return planned_outputs(notebooks, "book")
 
 
 def external_resources(site: Path) -> list[str]:

@@ -29,7 +29,7 @@ from ..errors import DataError, clip
 from ..resources import checkout_dir
 from .assets import ASSETS_DIRNAME
 from .files import OutputWriteError, describe_os_error, same_path, write_atomic
-from .names import output_name_for, pdf_name
+from .names import BOOK_SITE_FILES, output_name_for, pdf_name
 from .notebooks import ExportError
 
 __all__ = [
@@ -174,9 +174,11 @@ def planned_outputs(
     """What ``export KIND`` will write for ``notebooks``: name -> entry (titles come later)."""
     notebooks = list(notebooks)
     if kind == "book":
-        from .book import planned_book_outputs
-
-        return planned_book_outputs(notebooks)
+        planned = {
+            output_name_for(p.stem, "html"): ManifestEntry(kind="book", source=p.name)
+            for p in notebooks
+        }
+        return planned | {name: ManifestEntry(kind="book") for name in BOOK_SITE_FILES}
     if kind == "pdf":
         entry_kind = "slides pdf" if pdf_from == "slides" else "html pdf"
         return {

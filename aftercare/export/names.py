@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Kind", "output_name_for", "pdf_name"]
+__all__ = ["Kind", "BOOK_SITE_FILES", "output_name_for", "pdf_name"]
 
 Kind = Literal["slides", "html"]
 _SUFFIX = {"slides": ".slides.html", "html": ".html"}
+#: What a book (``export book``) writes besides one page per notebook (``NAME.html``).
+BOOK_SITE_FILES = ("index.html", "genindex.html", "search.html", "searchindex.js", "objects.inv")
 
 
 def output_name_for(stem: str, kind: Kind) -> str:
