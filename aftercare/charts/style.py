@@ -163,7 +163,7 @@ def require_columns(
 
 
 def day_clock_label(start_minutes_of_day: float, hours_after: float) -> str:
-    """Clock time and day reached ``hours_after`` hours after a start: ``"09:00\nday 2"`` (the
+    r"""Clock time and day reached ``hours_after`` hours after a start: ``"09:00\nday 2"`` (the
     day of the start is day 1), so a clock axis that spans days tells them apart.
 
     Examples

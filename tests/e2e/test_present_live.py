@@ -431,24 +431,9 @@ def test_rise_plays_notebook_03_live_and_every_step_fits(tmp_path):
             )
             page.wait_for_timeout(800)  # the chart redrawn at the slide's size
             assert page.evaluate(FIT_PROBLEMS) == []
-            # A key press in the slideshow: tick Raynaud's with the space bar (reveal.js leaves
-            # keys to a focused input; on the slider's handle the arrows would change slide).
-            before = chart.evaluate(PIXELS)
-            open_tab(page, "factors")
-            page.focus(".reveal section.present .aftercare-factor-raynauds input[type=checkbox]")
-            where = page.evaluate("() => location.hash")
-            page.keyboard.press("Space")
-            page.wait_for_function(
-                "([c, old]) => c.toDataURL('image/png') !== old",
-                arg=[chart.element_handle(), before],
-                timeout=15000,
-            )
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.reveal section.present .aftercare-verdict')]"
-                ".some(v => v.innerText.includes('AVOID'))",
-                timeout=15000,
-            )
-            assert page.evaluate("() => location.hash") == where  # still on the app's slide
+            # A key press in the slideshow (reveal.js leaves keys to a focused input; on the
+            # slider's handle the arrows would change slide).
+            _key_press_drives_the_planner(page)
             open_tab(page, "Patient and timing")  # as the slide opens
             page.screenshot(path=str(ARTIFACTS / "rise_planner_1024x768.png"))
             # The fit rule of the exported decks, at both projector sizes.
