@@ -139,8 +139,10 @@ show(cooling_curve(typical))
 # After removal the skin warms over tens of minutes, not at once.
 
 # %% slideshow={"slide_type": "fragment"}
-low, high = session_end_skin_band_c("crushed_ice", "damp_towel", 20, 10)
-text_report(f"Model estimate at the end of the default session: skin {session_end_skin_c('crushed_ice', 'damp_towel', 20, 10):.1f} °C (band between studies {low:.1f} to {high:.1f} °C).")
+default = ("crushed_ice", "damp_towel", 20, 10)  # pack, barrier, minutes, skinfold (mm)
+skin_c, (low, high) = session_end_skin_c(*default), session_end_skin_band_c(*default)
+text_report(f"Model estimate at the end of the default session: skin {skin_c:.1f} °C "
+            f"(band between studies {low:.1f} to {high:.1f} °C).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **How far to trust it.** Refitted without one study at a time and asked to predict that study,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -371,36 +370,47 @@ def test_export_on_a_full_and_a_read_only_disk(tmp_path):
 # -- real processes, memory capped ---------------------------------------------------------------
 
 
+#: Runs the CLI in a child of a fresh, small interpreter and reports that child's peak memory.
+#: A child forked straight from pytest would count pytest's own resident pages (hundreds of MB
+#: late in a full run) in its peak, since Linux keeps the peak across fork and exec.
+_CAPPED = """
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "aftercare", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def run_capped(args: list[str | Path], tmp_path: Path) -> SimpleNamespace:
     """The CLI as a real process: address space capped at 1 GiB; returns its peak memory too."""
-    limit = 1 << 30
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
+    usage = tmp_path / "usage"
+    usage.unlink(missing_ok=True)
     with open(tmp_path / "stdout", "w+") as out, open(tmp_path / "stderr", "w+") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "aftercare", *map(str, args)],
+            [sys.executable, "-c", _CAPPED, str(usage), *map(str, args)],
             stdout=out,
             stderr=err,
             stdin=subprocess.DEVNULL,
             cwd=ROOT,
-            preexec_fn=cap,
         )
         timer = threading.Timer(120, proc.kill)  # a guard against a hang, not a speed test
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        returncode, maxrss_kb = map(int, usage.read_text().split())
         return SimpleNamespace(
-            returncode=proc.returncode,
+            returncode=returncode,
             stdout=out.read(),
             stderr=err.read(),
-            peak_mb=usage.ru_maxrss / 1024,
+            peak_mb=maxrss_kb / 1024,
         )
 
 

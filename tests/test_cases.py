@@ -118,6 +118,7 @@ def test_receptor_finding_is_stated_as_the_source_reports_it(cases):
     assert "much less sensitive" not in case.discussion
     assert "49 of 52" in case.discussion and "kunesch1987" in case.source_ids
 
+
 def test_a_case_plans_its_own_patient_under_its_own_protocol(cases):
     from aftercare import load_protocol, plan_icing
 

@@ -218,10 +218,14 @@ def test_the_binder_image_has_python_playwright_and_a_chromium_that_runs_in_a_co
 
 
 def test_the_chart_renders_with_helms_engine():
-    helm = pytest.importorskip("helm_python", reason="helm-python-sdk is not installed")
+    # Run by hand where the chart and the engine are at hand: the chart's templates are not
+    # committed here and CI cannot fetch them (docs/classroom.md, "Checked with the chart's own
+    # files"). Given the chart, a missing engine is an error, not a skip.
     chart_dir = os.environ.get("AFTERCARE_Z2JH_CHART")
     if not chart_dir:
         pytest.skip("AFTERCARE_Z2JH_CHART (the chart's folder or .tgz) is not set")
+    import helm_python as helm  # helm-python-sdk
+
     with helm.Chart.load(chart_dir) as chart:
         assert chart.metadata["appVersion"] == _yaml(CHART / "Chart.yaml")["appVersion"]
         values = _installed_values()

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: functools caches that hold nothing read from data/ (with the reason).
 NOT_FROM_DATA = {
-    ("aftercare/export/i18n.py", "get_translator"): "reads the package's .po catalogues",
+    ("aftercare/sheet/i18n.py", "get_translator"): "reads the package's .po catalogues",
     ("aftercare/resources.py", "checkout_root"): "where the checkout is",
     ("aftercare/export/browser.py", "*"): "which Chromium is installed",
 }

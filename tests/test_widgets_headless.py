@@ -47,7 +47,11 @@ def test_apps_display_png_and_text_without_a_front_end(
         store_widget_state=True,
     )
     client.execute()
-    expected_text = ["Verdict: AVOID", "Line chart of model-estimated temperature", "Ice pack (cold): avoid"]
+    expected_text = [
+        "Verdict: AVOID",
+        "Line chart of model-estimated temperature",
+        "Ice pack (cold): avoid",
+    ]
     for cell, text in zip(nb.cells[1:], expected_text, strict=True):
         outputs = [o for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
         assert len(outputs) == 1, cell.outputs

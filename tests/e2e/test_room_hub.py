@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import sqlite3
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,11 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from classroom_client import ROOT, Learner, start_room
+from classroom_client import Learner, start_room
 from harness import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from test_classroom_hub import room
 
-from aftercare.classroom import ClassroomError
-from aftercare.classroom.accounts import check_reachable
 from aftercare.classroom.room import POSTS_PER_MINUTE, SCOPE_ANSWER
 from aftercare.quiz import load_quiz
 
@@ -39,23 +36,8 @@ QUESTION = "cool-session-cap"
 ACCESS = "access:services!service=room"
 
 
-@pytest.fixture(scope="module")
-def room():
-    if AS_ROOT:
-        for folder, what in ((ROOT, "the checkout"), (Path(sys.prefix), "the environment")):
-            try:
-                check_reachable(folder, what)
-            except ClassroomError as exc:
-                pytest.skip(f"the classroom cannot run from here as root: {exc}")
-    base = Path(tempfile.mkdtemp(prefix="aftercare-room-"))
-    base.chmod(0o711)
-    room = start_room(base / "state", users=2, limit_s=900)
-    room.base = base
-    try:
-        yield room
-    finally:
-        room.stop()
-        shutil.rmtree(base, ignore_errors=True)
+# One classroom of two learners for this module, as the other classroom tests start it.
+_ = room
 
 
 def _run(coroutine):
@@ -223,8 +205,8 @@ def test_a_locked_database_refuses_the_new_answer_and_keeps_the_old(room, tokens
 def test_answers_survive_a_restart_of_the_hub(room, tokens):
     before = _api(room, tokens["instructor"], "GET", "summary").json()["questions"]
     assert before
-    room.stop()
-    again = start_room(room.state, users=2, limit_s=900)
+    room.stop(keep_users=True)
+    again = start_room(room.state, users=2, limit_s=900, room_name=room.room)
     room.process, room.url, room.log = again.process, again.url, again.log
     deadline = time.monotonic() + 60
     while True:
@@ -234,17 +216,6 @@ def test_answers_survive_a_restart_of_the_hub(room, tokens):
         time.sleep(0.5)  # the hub starts its services after it answers
     assert got.status_code == 200, got.text
     assert got.json()["questions"] == before
-
-
-def test_posting_is_limited_per_learner(room, tokens):
-    statuses = [
-        _post(room, tokens["learner02"], {"question": QUESTION, "option": 0}).status_code
-        for _ in range(POSTS_PER_MINUTE + 1)
-    ]
-    assert 429 in statuses
-    assert statuses[0] == 201
-    # Others are not held back.
-    assert _post(room, tokens["learner01"], {"question": QUESTION, "option": 0}).status_code == 201
 
 
 # -- the live path: notebook 08 in the learners' kernels, the page in Chromium -----------------
@@ -357,3 +328,15 @@ def test_two_learners_answer_in_notebook_08_and_the_page_shows_it_within_a_secon
             assert learner_page.locator("#new-session").count() == 0
         finally:
             browser.close()
+
+
+# Last: it spends learner02's posts for a minute.
+def test_posting_is_limited_per_learner(room, tokens):
+    statuses = [
+        _post(room, tokens["learner02"], {"question": QUESTION, "option": 0}).status_code
+        for _ in range(POSTS_PER_MINUTE + 1)
+    ]
+    assert 429 in statuses
+    assert statuses[0] == 201
+    # Others are not held back.
+    assert _post(room, tokens["learner01"], {"question": QUESTION, "option": 0}).status_code == 201
