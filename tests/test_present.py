@@ -118,20 +118,37 @@ def test_other_tables_have_no_code_like_cells():
     assert "1.0" in spreads and "0.7" in spreads  # one precision within a measured column
 
 
-def test_a_long_table_is_cut_into_parts_that_read_as_one_in_a_notebook():
+def test_a_long_table_is_one_table_in_a_notebook_and_parts_in_a_deck():
     table = factor_table()
-    assert len(table.parts) >= 2
     html = table._repr_html_()
-    assert html.count(SLIDE_BREAK) == len(table.parts) - 1
+    # One <table> (its columns line up), its rows in one <tbody> per slide-sized part.
+    assert html.count("<table") == 1 and html.count("<thead") == 1
+    assert len(table.row_groups) >= 2
+    assert html.count(SLIDE_BREAK) == len(table.row_groups) - 1
+    assert html.count("<tbody") == len(table.row_groups)
+    # A deck (split_parts) gets complete tables, each with the header row again.
     parts = split_parts(html)
-    assert len(parts) == len(table.parts)
-    assert 'class="aftercare-table"' in parts[0]
-    assert all('class="aftercare-table aftercare-cont"' in p for p in parts[1:])
+    assert len(parts) == len(table.row_groups)
+    header = re.findall(r"<th[^>]*>([^<]*)</th>", parts[0])
+    assert header == list(table.frame.columns)
+    for part in parts:
+        assert part.count("<table") == part.count("</table>") == 1
+        assert re.findall(r"<th[^>]*>([^<]*)</th>", part) == header
     # Every row is in exactly one part, in order.
     rows = [re.findall(r"<td[^>]*>([^<]*)</td>", p) for p in parts]
     ncol = len(table.frame.columns)
     labels = [html_lib.unescape(part[i]) for part in rows for i in range(0, len(part), ncol)]
     assert labels == table.frame["Factor"].tolist()
+
+
+def test_the_rules_table_is_one_table():
+    """Issue 22: it rendered as two tables with their own column widths, misaligned."""
+    table = rule_table(load_protocol("seed-article"))
+    assert len(table.row_groups) >= 2  # long enough to continue over slides in a deck
+    html = table._repr_html_()
+    assert html.count("<table") == 1 and html.count("</table>") == 1
+    assert html.count("<caption") <= 1
+    assert len(split_parts(html)) == len(table.row_groups)
 
 
 def test_short_tables_are_one_part():

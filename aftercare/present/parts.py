@@ -4,8 +4,9 @@ A notebook shows a long table or a list of steps as one block. On a projected sl
 content must be split: :class:`Parts` holds the blocks (each complete HTML: a whole table, a
 whole list) and joins them with :data:`SLIDE_BREAK`, an HTML comment that JupyterLab ignores and
 that the deck exporter (:mod:`aftercare.export.slidefit`) splits on, putting each part on its
-own slide. Continuation tables carry the class ``aftercare-cont``: in a notebook their header
-row is hidden so the parts read as one table; in a deck the header shows again.
+own slide. A long table stays one ``<table>`` (one ``<tbody>`` per part, the marker between
+them), so its columns line up in a notebook and on a live slide; :func:`split_parts` makes each
+part a complete table for a deck, its header row repeated on every slide.
 
 Every part also has a plain-text form (``text/plain``) for terminals and for nbval, which
 compares it with the stored output.
@@ -14,6 +15,7 @@ compares it with the stored output.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 __all__ = ["SLIDE_BREAK", "Parts", "split_parts", "sources_text", "sources_html", "HOUSE_CSS"]
@@ -31,8 +33,6 @@ table.aftercare-table th, table.aftercare-table td { border-bottom: 1px solid #c
 table.aftercare-table thead th { border-bottom: 2px solid #555555; background: #eef2f7; }
 table.aftercare-table td.aftercare-num, table.aftercare-table th.aftercare-num { text-align: right;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.aftercare-table.aftercare-cont { margin-top: -0.6em; }
-table.aftercare-table.aftercare-cont thead { display: none; }
 .aftercare-quiz ol { list-style-type: upper-alpha; }
 .aftercare-src { color: #4d4d4d; font-size: 0.9em; }
 ol.aftercare-refs { font-size: 0.85em; padding-left: 1.8em; }
@@ -46,15 +46,35 @@ ol.aftercare-refs li { margin: 0.15em 0; }
 """.strip()
 
 
+_TABLE_OPEN = re.compile(r"<table\b[^>]*>")
+_CAPTION = re.compile(r"<caption\b.*?</caption>\s*", re.S)
+
+
 def split_parts(markup: str) -> list[str]:
     """The parts of an HTML output (one item when it holds no :data:`SLIDE_BREAK`).
+
+    A break inside a table (between two of its ``<tbody>``) ends the table in one part and
+    starts it again, with its header row but not its caption, in the next.
 
     Examples
     --------
     >>> split_parts("<p>a</p>" + SLIDE_BREAK + "<p>b</p>")
     ['<p>a</p>', '<p>b</p>']
+    >>> split_parts("<table><thead>h</thead><tbody>1</tbody>" + SLIDE_BREAK + "<tbody>2</tbody></table>")
+    ['<table><thead>h</thead><tbody>1</tbody></table>', '<table><thead>h</thead><tbody>2</tbody></table>']
     """
-    return [part for part in markup.split(SLIDE_BREAK) if part.strip()]
+    parts, head = [], ""
+    for piece in markup.split(SLIDE_BREAK):
+        piece = head + piece
+        opened = [m for m in _TABLE_OPEN.finditer(piece)]
+        head = ""
+        if opened and piece.rfind("</table>") < opened[-1].start():  # a table goes on
+            start = opened[-1].start()
+            head = _CAPTION.sub("", piece[start : piece.index("<tbody", start)], count=1)
+            piece += "</table>"
+        if piece.strip():
+            parts.append(piece)
+    return parts
 
 
 def sources_text(ids: Iterable[str]) -> str:

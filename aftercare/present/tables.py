@@ -3,7 +3,8 @@
 Numbers read as a clinician writes them (``20``, not ``20.0``), clock times as ``HH:MM``, source
 ids as ``pai-seed, bleakley2006`` (not a Python tuple), text columns in full (no ``...``), and no
 index column. A table taller than a slide is cut into parts (:class:`~.parts.Parts`): one table
-in a notebook, one slide per part in an exported deck.
+in a notebook and on a live slide (a ``<tbody>`` per part), one slide per part in an exported
+deck, the header row repeated.
 
 The domain tables used by the notebooks live here too, so their formatting is tested once:
 :func:`rule_table`, :func:`rule_comparison`, :func:`sessions_table`, :func:`factor_table`,
@@ -23,7 +24,7 @@ import pandas as pd
 
 from ..packs import load_barriers, load_modalities
 from ..protocol import rule_names
-from .parts import Parts, sources_text
+from .parts import SLIDE_BREAK, Parts, sources_text
 
 __all__ = [
     "Table",
@@ -172,10 +173,10 @@ class Table(Parts):
         self.frame = shown
         self.caption = caption
         self._numeric = {columns[c] for c in numeric}
-        rows = self._row_groups(first_part_lines, part_lines)
-        parts = [self._html(shown.iloc[a:b], cont=i > 0) for i, (a, b) in enumerate(rows)]
+        groups = self._row_groups(first_part_lines, part_lines)
         text = _plain(shown)
-        super().__init__(parts, f"{caption}\n{text}" if caption else text)
+        super().__init__([self._html(groups)], f"{caption}\n{text}" if caption else text)
+        self.row_groups = groups
 
     def _row_lines(self) -> list[int]:
         """Estimated text lines of each row when the table is as wide as a slide.
@@ -212,23 +213,24 @@ class Table(Parts):
         groups.append((start, len(self.frame)))
         return groups
 
-    def _html(self, rows: pd.DataFrame, *, cont: bool) -> str:
+    def _html(self, groups: Sequence[tuple[int, int]]) -> str:
+        """One table; a :data:`~.parts.SLIDE_BREAK` between the ``<tbody>`` of each row group."""
         from pandas.io.formats.style import Styler
 
         numeric = self._numeric
+        rows = self.frame
         escaped = rows.map(html.escape) if len(rows) else rows
         classes = pd.DataFrame(
             {c: ["aftercare-num" if c in numeric else ""] * len(rows) for c in rows.columns},
             index=rows.index,
         )
-        table_class = "aftercare-table" + (" aftercare-cont" if cont else "")
         styler = (
             Styler(escaped, uuid="aftercare", cell_ids=False)
             .hide(axis="index")
             .set_td_classes(classes)
-            .set_table_attributes(f'class="{table_class}"')
+            .set_table_attributes('class="aftercare-table"')
         )
-        if self.caption and not cont:
+        if self.caption:
             styler = styler.set_caption(html.escape(self.caption))
         markup = styler.to_html()
         # Styler numbers every table "T_aftercare..." and adds an empty <style>; several tables
@@ -244,9 +246,11 @@ class Table(Parts):
         # notebook opened with stored outputs, RISE), but keeps these.
         markup = _NUM_CELL.sub(r'\1 style="text-align:right" \2', markup)
         markup = _TEXT_CELL.sub(r'\1 style="text-align:left;vertical-align:top" \2', markup)
-        if cont:
-            markup = markup.replace("<thead>", '<thead style="display:none">', 1)
-        return markup.strip()
+        head, rows_start, body = markup.partition("<tbody>")
+        body_rows = re.split(r"(?=<tr>)", body)  # [text before the first row, row 0, row 1, ...]
+        for a, _ in reversed(groups[1:]):
+            body_rows.insert(a + 1, f"</tbody>\n{SLIDE_BREAK}\n<tbody>\n")
+        return (head + rows_start + "".join(body_rows)).strip()
 
 
 # -- the notebooks' tables -----------------------------------------------------------------------
