@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from classroom_client import Learner, start_room
+from classroom_client import PASSWORD, Learner, start_room
 from harness import CHROMIUM, CHROMIUM_ARGS, chromium_available
 from test_classroom_hub import room
 
@@ -320,9 +320,10 @@ def test_two_learners_answer_in_notebook_08_and_the_page_shows_it_within_a_secon
             learner_page = browser.new_page()
             learner_page.goto(f"{room.url}/hub/login")
             learner_page.fill("#username_input", "learner01")
-            learner_page.fill("#password_input", "class-password-for-tests")
+            learner_page.fill("#password_input", PASSWORD)
             learner_page.click("#login_submit")
             learner_page.wait_for_load_state()
+            assert "/hub/login" not in learner_page.url  # logged in
             got = learner_page.goto(f"{room.url}/services/room/")
             assert got.status == 403
             assert learner_page.locator("#new-session").count() == 0
