@@ -115,24 +115,33 @@ async def _round(service: str, instructor: str, learners: dict[str, str], option
                     seen_all.append(time.monotonic())
                     return
 
-        async def post(token: str) -> tuple[float, int]:
-            async with httpx.AsyncClient(timeout=30) as own:
-                start = time.perf_counter()
-                try:
-                    got = await own.post(
-                        service + "api/answers",
-                        json={"question": QUESTION, "option": option},
-                        headers={"Authorization": f"token {token}"},
-                    )
-                    status = got.status_code
-                except httpx.HTTPError:
-                    status = 0
-                return (time.perf_counter() - start) * 1000, status
+        # One client per learner, made before the round (as each learner's kernel is there
+        # before the question is asked): what is timed is the post, not making a client.
+        clients = [httpx.AsyncClient(timeout=30) for _ in learners]
+
+        async def post(own: httpx.AsyncClient, token: str) -> tuple[float, int]:
+            start = time.perf_counter()
+            try:
+                got = await own.post(
+                    service + "api/answers",
+                    json={"question": QUESTION, "option": option},
+                    headers={"Authorization": f"token {token}"},
+                )
+                status = got.status_code
+            except httpx.HTTPError:
+                status = 0
+            return (time.perf_counter() - start) * 1000, status
 
         watcher = asyncio.create_task(watch())
         await asyncio.sleep(0.2)  # the page's poll is waiting, as it is in class
-        results = await asyncio.gather(*(post(t) for t in learners.values()))
-        last_reply = time.monotonic()
+        try:
+            results = await asyncio.gather(
+                *(post(c, t) for c, t in zip(clients, learners.values(), strict=True))
+            )
+            last_reply = time.monotonic()
+        finally:
+            for own in clients:
+                await own.aclose()
         await asyncio.wait_for(watcher, 60)
         summary = (await http.get(service + "api/summary", headers=auth)).json()
     stored = max((q["answered"] for q in summary["questions"]), default=0)
