@@ -22,9 +22,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from classroom_client import PASSWORD, Learner, start_room
+from classroom_client import PASSWORD, Learner, start_room, temporary_room, why_not_as_root
 from harness import CHROMIUM, CHROMIUM_ARGS, chromium_available
-from test_classroom_hub import room
 
 from aftercare.classroom.room import POSTS_PER_MINUTE, SCOPE_ANSWER
 from aftercare.quiz import load_quiz
@@ -36,8 +35,13 @@ QUESTION = "cool-session-cap"
 ACCESS = "access:services!service=room"
 
 
-# One classroom of two learners for this module, as the other classroom tests start it.
-_ = room
+@pytest.fixture(scope="module")
+def room():
+    """A classroom of two learners of this module's own."""
+    if problem := why_not_as_root():
+        pytest.skip(problem)
+    with temporary_room(users=2, limit_s=900) as room:
+        yield room
 
 
 def _run(coroutine):
