@@ -144,6 +144,11 @@ def test_cooling_labels_do_not_overlap(modality, barrier, minutes, skinfold):
             simulation, width_px=width_px, title="Crushed ice; one damp towel layer"
         )
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
+    # In the room a live slide leaves it (1024 x 768 and 1280 x 720, and the shortest allowed).
+    for width_px, height_px in ((1006, 470), (1262, 470), (900, 300), (1400, 430)):
+        chart = CoolingChart(simulation, width_px=width_px, height_px=height_px)
+        assert chart.short and chart.figure.bbox.height >= 430
+        assert overlaps(chart.figure) == [] and outside(chart.figure) == [], (width_px, height_px)
 
 
 @pytest.mark.parametrize("factor", [None, "raynauds", "neuropathy", "bleeding_risk"])
