@@ -157,9 +157,14 @@ def test_alternatives_labels_do_not_overlap(factor):
     comparison = compare_alternatives(patient, load_protocol("seed-article"))
     fig = alternatives_chart(comparison)
     assert overlaps(fig) == [] and outside(fig) == []
-    for width_px in (540, 592, 760, 1300):
+    for width_px in (540, 592, 760, 1006, 1300):
         chart = AlternativesChart(comparison, width_px=width_px)
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
+    # In the room a live slide leaves it (1024 x 768 and 1280 x 720), down to the shortest.
+    for width_px, height_px in ((1006, 520), (1262, 505), (1006, 300), (1400, 490)):
+        chart = AlternativesChart(comparison, width_px=width_px, height_px=height_px)
+        assert chart.short and chart.figure.bbox.height >= min(height_px, 481)
+        assert overlaps(chart.figure) == [] and outside(chart.figure) == [], (width_px, height_px)
 
 
 def test_comparison_labels_do_not_overlap():

@@ -306,14 +306,14 @@ class CoolingChart:
             scale = 1000 / self.width_px
             height = self.height_px
             fig = style.new_figure((self.width_px / style.DPI, height / style.DPI))
-            # 84 px above the axes (title and note); below, the axis title (73 px) and in the
-            # short layout the legend's row.
-            bottom = 73 + 24 * self.legend_rows + (8 if self.short else 0)
+            # 15 % of the usual height above the axes (title and note); below, 13 % (the axis
+            # title) and in the short layout the legend's rows.
+            bottom = 0.13 * WIDE_HEIGHT_PX + (24 * self.legend_rows + 8 if self.short else 0)
             box = (
                 0.075 * scale,
                 bottom / height,
                 1 - 0.365 * 1000 / self.width_px - 0.075 * scale,
-                (height - bottom - 84) / height,
+                (height - bottom - 0.15 * WIDE_HEIGHT_PX) / height,
             )
         else:
             # Narrow: 75 px left, the threshold labels in 235 px on the right, two lines of

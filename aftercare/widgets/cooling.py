@@ -130,10 +130,6 @@ class CoolingExplorer(ChartApp):
             skinfold_mm=float(c["skinfold_mm"].value),
         )
 
-    def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
-        """The chart's width, and its height when the room left on a slide is short."""
-        return (min(max(width_px, self.min_width_px), self.max_width_px), room_px)
-
     def _make_chart(self, state: Any) -> CoolingChart:
         width, height = self.size_px or (None, None)
         return CoolingChart(state, x_max_min=self.x_max_min, width_px=width, height_px=height)

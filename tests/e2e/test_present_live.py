@@ -165,6 +165,31 @@ APP_ON_SCREEN = """(app) => {
 }"""
 
 
+#: JavaScript: the text of dropdowns and text fields (their value, else their placeholder) and
+#: of tab titles under ``root`` (a CSS selector) that is wider than the room it is shown in, so
+#: the browser cuts it. A dropdown's and a field's text is measured in its own font; a tab title
+#: overflows its label.
+TEXT_CUT = """(root) => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const shown = (el) => el.offsetParent && !el.closest('.lm-mod-hidden');
+  const out = [];
+  for (const el of document.querySelectorAll(`${root} select, ${root} input[type=text]`)) {
+    if (!shown(el)) continue;
+    const text = el.tagName === 'SELECT' ? (el.selectedOptions[0] || {}).text || ''
+      : el.value || el.placeholder || '';
+    if (!text.trim()) continue;
+    const st = getComputedStyle(el);
+    ctx.font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+    const room = el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    if (ctx.measureText(text).width > room + 1) out.push(text);
+  }
+  for (const el of document.querySelectorAll(`${root} .lm-TabBar-tabLabel`)) {
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1) out.push(el.textContent.trim());
+  }
+  return out;
+}"""
+
+
 def _switch_tab(page, app: str, index: int) -> None:
     """Open tab ``index`` of the app on show: a pointer press at the tab's centre (on a slide the
     rendered markdown can lie over the lumino tab bar, so a click may be intercepted)."""
@@ -230,10 +255,10 @@ def _check_every_tab(page, app: str, screen: str) -> tuple[list[str], list[str]]
         problems += [f"{app} {screen} {title}: {o} (off screen)" for o in facts["off"]]
         if facts["silent"]:
             problems.append(f"{app} {screen} {title}: a scroll box does not say it scrolls")
-        if app == "aftercare-planner":  # the cooling and alternatives apps' text below the
-            # chart still runs past a live slide (their charts do not yet take the room left)
-            fit = page.evaluate(FIT_PROBLEMS)
-            problems += [f"{app} {screen} {title}: {p}" for p in fit]
+        fit = page.evaluate(FIT_PROBLEMS)
+        problems += [f"{app} {screen} {title}: {p}" for p in fit]
+        cut = page.evaluate(TEXT_CUT, f".reveal section.present .{app}")
+        problems += [f"{app} {screen} {title}: text cut: {c!r}" for c in cut]
     if tabs.count():
         _switch_tab(page, app, 0)
     return problems, report
@@ -605,7 +630,8 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
 
 
 def _cut_labels(page) -> list[str]:
-    """Labels and buttons of the sheet page whose text is cut (ends in "..." or overflows)."""
+    """Labels, buttons, dropdowns and text fields (their value or placeholder) of the sheet
+    page whose text is cut (ends in "..." or overflows)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.aftercare-sheet-app label,'
              + ' .aftercare-sheet-app .widget-label, .aftercare-sheet-app button,'
@@ -613,7 +639,7 @@ def _cut_labels(page) -> list[str]:
            .filter(l => l.offsetParent && l.textContent.trim()
              && l.scrollWidth > l.clientWidth + 1)
            .map(l => l.textContent.trim())"""
-    )
+    ) + page.evaluate(TEXT_CUT, ".aftercare-sheet-app")
 
 
 def test_scripts_lab_opens_at_the_repository_root_with_its_environment_on_path(tmp_path):
