@@ -33,9 +33,9 @@ __all__ = ["ChartApp", "APP_CSS"]
 #: font size is set in px, so sizes given in em (the controls' widths) do not grow with a RISE
 #: slide's large font. Tab titles take the width they need. On a live slide (``.reveal``) a
 #: tab's content (and the cooling explorer's caption) keeps to a height that leaves the verdict
-#: and the chart on screen (the alternatives app's chart needs the most); what does not fit
-#: scrolls with the wheel, and a line at its foot says so while there is more below (a
-#: scroll-state container query).
+#: and the chart on screen (the alternatives app's chart needs the most), and a self-check quiz
+#: to the slide below its heading; what does not fit scrolls with the wheel, and a line at its
+#: foot says so while there is more below (a scroll-state container query).
 APP_CSS = """
 .aftercare-app { font-size: 14px; }
 .aftercare-app .aftercare-factors .widget-checkbox { height: auto; min-height: 28px;
@@ -48,14 +48,15 @@ APP_CSS = """
 .aftercare-app .aftercare-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto;
   max-width: none; }
 .aftercare-app .aftercare-text, .aftercare-app .aftercare-verdict { font-size: 14px; }
-.aftercare-app .aftercare-scroll-hint { display: none; }
-.reveal .aftercare-app .aftercare-scroll { max-height: max(130px, calc(100vh - 580px));
+.aftercare-scroll-hint { display: none; }
+.reveal .aftercare-scroll { max-height: max(130px, calc(100vh - 580px));
   overflow-y: auto; container-type: scroll-state; }
 .reveal .aftercare-app .aftercare-tabs > .widget-tab-contents { padding: 6px 10px; }
 .reveal .aftercare-alternatives .aftercare-scroll { max-height: max(110px, calc(100vh - 610px)); }
-.reveal .aftercare-app .aftercare-scroll > * { flex-shrink: 0; }
+.reveal .aftercare-quiz.aftercare-scroll { max-height: calc(100vh - 160px); }
+.reveal .aftercare-scroll > * { flex-shrink: 0; }
 @container scroll-state(scrollable: bottom) {
-  .reveal .aftercare-app .aftercare-scroll-hint { display: block; position: sticky; bottom: 0;
+  .reveal .aftercare-scroll-hint { display: block; position: sticky; bottom: 0;
     background: var(--jp-layout-color1, #fff); border-top: 1px solid #999;
     font-size: 14px; font-style: italic; }
 }

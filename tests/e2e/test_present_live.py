@@ -348,7 +348,7 @@ def test_present_from_a_working_copy_every_app_and_tab_fits_and_the_course_is_un
                     report += lines
                 if app == "aftercare-planner":
                     _key_press_drives_the_planner(page)
-                    misfits += _walk_rise(page, "1280x720")
+                misfits += _walk_rise(page, "1280x720")  # every step of every deck fits
                 real = [p for p in problems if not any(n in p for n in RISE_NOISE)]
                 assert real == [], real
     finally:
