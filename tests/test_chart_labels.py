@@ -144,6 +144,11 @@ def test_cooling_labels_do_not_overlap(modality, barrier, minutes, skinfold):
             simulation, width_px=width_px, title="Crushed ice; one damp towel layer"
         )
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
+    # In the room a live slide leaves it (1024 x 768 and 1280 x 720, and the shortest allowed).
+    for width_px, height_px in ((1006, 470), (1262, 470), (900, 300), (1400, 430)):
+        chart = CoolingChart(simulation, width_px=width_px, height_px=height_px)
+        assert chart.short and chart.figure.bbox.height >= 430
+        assert overlaps(chart.figure) == [] and outside(chart.figure) == [], (width_px, height_px)
 
 
 @pytest.mark.parametrize("factor", [None, "raynauds", "neuropathy", "bleeding_risk"])
@@ -152,9 +157,14 @@ def test_alternatives_labels_do_not_overlap(factor):
     comparison = compare_alternatives(patient, load_protocol("seed-article"))
     fig = alternatives_chart(comparison)
     assert overlaps(fig) == [] and outside(fig) == []
-    for width_px in (540, 592, 760, 1300):
+    for width_px in (540, 592, 760, 1006, 1300):
         chart = AlternativesChart(comparison, width_px=width_px)
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
+    # In the room a live slide leaves it (1024 x 768 and 1280 x 720), down to the shortest.
+    for width_px, height_px in ((1006, 520), (1262, 505), (1006, 300), (1400, 490)):
+        chart = AlternativesChart(comparison, width_px=width_px, height_px=height_px)
+        assert chart.short and chart.figure.bbox.height >= min(height_px, 481)
+        assert overlaps(chart.figure) == [] and outside(chart.figure) == [], (width_px, height_px)
 
 
 def test_comparison_labels_do_not_overlap():

@@ -160,3 +160,14 @@ def test_session_cap_question_names_the_superficial_nerve_cap(quiz):
     assert nerve in " ".join(q.explanation.split())
     wrong_ten = next(o for o in q.options if o.text == "10 minutes")
     assert "nerve close to the skin" in wrong_ten.feedback
+
+
+def test_the_quiz_keeps_to_a_live_slide_and_says_it_scrolls():
+    """On a live slide the cards scroll in a box of the slide's height, with the hint line
+    (the RISE walk in tests/e2e/test_present_live.py measures it); the first card stays first."""
+    from aftercare.widgets.quiz import QuizApp
+
+    app = QuizApp(topic="cooling")
+    assert {"aftercare-scroll", "aftercare-quiz"} <= set(app.widget._dom_classes)
+    assert "aftercare-scroll-hint" in app.widget.children[-1]._dom_classes
+    assert "Q1." in app.widget.children[0].children[0].value

@@ -213,6 +213,35 @@ def test_other_apps_follow_their_room_too():
         assert app.chart_view.text_px >= 14
 
 
+def test_cooling_and_alternatives_charts_keep_to_the_room_left_on_a_slide():
+    cooling, alternatives = CoolingExplorer(), AlternativesApp()
+    cooling.resize(1006, 470)  # a live slide at 1024 x 768: the room above the caption
+    assert cooling.figure.bbox.height == 470 and cooling.chart.short
+    assert cooling.chart_view.text_px >= 14
+    cooling.resize(1006, None)  # a notebook: the usual height
+    assert cooling.figure.bbox.height == 560 and not cooling.chart.short
+    alternatives.resize(1006, 520)
+    assert alternatives.figure.bbox.height == 520 and alternatives.chart.short
+    alternatives.resize(1006, 200)  # never shorter than its rows need
+    assert alternatives.figure.bbox.height >= 46 * len(alternatives.chart.therapies)
+    assert alternatives.chart_view.text_px >= 14
+
+
+def test_alternatives_tabs_and_the_cooling_caption_scroll_on_a_slide():
+    alternatives = AlternativesApp()
+    factors, reasons = alternatives.tabs.children
+    assert alternatives.controls["protocol"] in factors.children
+    assert alternatives.text in reasons.children
+    assert all("aftercare-scroll" in tab._dom_classes for tab in alternatives.tabs.children)
+    assert alternatives.children.index(alternatives.chart_view) > alternatives.children.index(
+        alternatives.tabs
+    )
+    cooling = CoolingExplorer()
+    caption = cooling.children[-1]  # under the chart
+    assert cooling.text in caption.children and "aftercare-scroll" in caption._dom_classes
+    assert cooling.children.index(cooling.chart_view) == len(cooling.children) - 2
+
+
 def test_the_needling_time_is_a_24_hour_clock(planner):
     picker = planner.controls["needled_at"]
     assert picker.value == "09:00" and "24" in picker.description

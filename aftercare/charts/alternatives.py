@@ -41,6 +41,13 @@ WIDE_MIN_PX = 900
 MIN_WIDTH_PX = 540
 # Stacked layout [px]: title band, one suitability row, forest rows, the evidence heading band.
 _TITLE, _ROW, _FOREST_ROW, _EVIDENCE_HEAD = 86, 46, 40, 112
+#: Short wide layout (the room left on a live slide) [px]: above the suitability rows (title
+#: and "Suits this patient?"), below them, above the effect-size panels (heading and note),
+#: below them (tick labels and axis title), between two panels.
+_SHORT_TOP, _SHORT_BOTTOM, _SHORT_FOREST_TOP, _SHORT_FOREST_BOTTOM, _SHORT_GAP = 79, 34, 118, 51, 48
+#: Height an effect-size row needs for a label of two lines [px]; below it, one line. A short
+#: chart writes these labels at 11 pt (15 px on screen), the others at 12 pt.
+_TWO_LINE_ROW_PX = 38
 
 
 def check_comparison(comparison: object, what: str = "comparison") -> None:
@@ -64,14 +71,26 @@ class AlternativesChart:
     width_px : int, optional
         Width in pixels at 100 dpi (default 1100). Below 900 px the suitability list and the
         effect sizes are stacked (the figure grows taller) and text keeps its size.
+    height_px : int, optional
+        Height of a wide chart in pixels (the room left on a live slide): at most its usual
+        height (``width_px`` x 6.2 / 11), at least what its rows need; text keeps its size.
     """
 
     def __init__(
-        self, comparison: Any, effects: pd.DataFrame | None = None, width_px: int | None = None
+        self,
+        comparison: Any,
+        effects: pd.DataFrame | None = None,
+        width_px: int | None = None,
+        height_px: int | None = None,
     ) -> None:
         check_comparison(comparison)
         self.width_px = max(int(width_px or SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
         self.wide = self.width_px >= WIDE_MIN_PX
+        usual = round(SIZE_IN[1] * self.width_px / SIZE_IN[0])
+        shortest = _SHORT_TOP + _SHORT_BOTTOM + _ROW * len(comparison)
+        #: A wide chart kept shorter than usual (positions in pixels, text at its size).
+        self.short = self.wide and height_px is not None and int(height_px) < usual
+        self.height_px = max(int(height_px), shortest) if self.short else None
         if effects is None:
             from ..therapies import effect_sizes
 
@@ -90,14 +109,22 @@ class AlternativesChart:
 
     def _build(self, comparison: pd.DataFrame) -> None:
         n = len(comparison)
-        if self.wide:
+        if self.short:
+            height = self.height_px
+            fig = style.new_figure((self.width_px / style.DPI, height / style.DPI))
+            suit_box = (
+                0.01,
+                _SHORT_BOTTOM / height,
+                0.40,
+                (height - _SHORT_TOP - _SHORT_BOTTOM) / height,
+            )
+        elif self.wide:
             size_in = (
                 self.width_px / style.DPI,
                 SIZE_IN[1] * self.width_px / (SIZE_IN[0] * style.DPI),
             )
             fig = style.new_figure(size_in)
             suit_box = (0.01, 0.06, 0.40, 0.80)
-            name_chars = NAME_CHARS
         else:
             rows = sum(len(g) + 1.6 for _, g in self._groups())
             forest_px = rows * _FOREST_ROW + 70 * max(len(self._groups()) - 1, 0) + 60
@@ -111,6 +138,8 @@ class AlternativesChart:
                 n * _ROW / height,
             )
             name_chars = max(20, int((self.width_px - 215) / 8.6))
+        if self.wide:  # the name ends before its RECOMMENDED label (about 150 px)
+            name_chars = min(NAME_CHARS, int((0.364 * self.width_px - 150) / 8.2))
         self.figure = fig
         ax = fig.add_axes(suit_box)
         self.ax_suit = ax
@@ -161,8 +190,16 @@ class AlternativesChart:
             fig.text(0.72, 0.5, "No effect sizes in the data", ha="center")
         else:
             groups = self._groups()
-            total = sum(len(g) + 1.6 for _, g in groups)
-            if self.wide:
+            # Each panel's share of the height: its rows plus room for its axis; a short chart
+            # gives the rows all it can (two-line labels need _TWO_LINE_ROW_PX each).
+            extra = 0.2 if self.short else 1.6
+            total = sum(len(g) + extra for _, g in groups)
+            if self.short:
+                height_px = self.figure.bbox.height
+                top = 1 - _SHORT_FOREST_TOP / height_px
+                bottom, gap = _SHORT_FOREST_BOTTOM / height_px, _SHORT_GAP / height_px
+                forest_left, forest_width = 0.69, 0.29
+            elif self.wide:
                 top, bottom, gap = 0.79, 0.09, 0.085
                 forest_left, forest_width = 0.69, 0.29
             else:
@@ -174,13 +211,16 @@ class AlternativesChart:
             usable = top - bottom - gap * (len(groups) - 1)
             y = top
             for (measure, scale), group in groups:
-                height = usable * (len(group) + 1.6) / total
+                height = usable * (len(group) + extra) / total
                 fax = fig.add_axes((forest_left, y - height, forest_width, height))
                 y -= height + gap
                 self._forest_panel(fax, str(measure), str(scale), group)
                 self.forest_axes.append(fax)
         height_px = fig.bbox.height
-        if self.wide:
+        if self.short:
+            head_x, head_y, note_chars = 0.45, 1 - 54 / height_px, 62
+            note_y = 1 - 65 / height_px
+        elif self.wide:
             head_x, head_y, note_y, note_chars = 0.45, 0.905, 0.885, 62
         else:
             head_x = 10 / self.width_px
@@ -209,7 +249,7 @@ class AlternativesChart:
             )
         self.title = fig.text(
             0.01 if self.wide else 10 / self.width_px,
-            0.975 if self.wide else 1 - 14 / height_px,
+            1 - 14 / height_px if self.short or not self.wide else 0.975,
             "",
             fontsize=15,
             fontweight="bold",
@@ -262,11 +302,16 @@ class AlternativesChart:
             (point,) = fax.plot([row.estimate], [j], linestyle="none", markersize=10, zorder=4)
             self.forest_points.append((str(row.therapy), point))
             therapy = str(names.get(row.therapy, row.therapy)).split(" (")[0]
-            lines = textwrap.wrap(f"{therapy}: {row.outcome}", 30)
+            label = f"{therapy}: {row.outcome}"
+            if fax.bbox.height / (k + 0.2) < _TWO_LINE_ROW_PX:  # a short panel: one line
+                room_px = fax.bbox.x0 - 0.45 * self.width_px - 16  # right of the suitability
+                labels.append(textwrap.shorten(label, int(room_px / 8.4), placeholder="..."))
+                continue
+            lines = textwrap.wrap(label, 30)
             if len(lines) > 2:
                 lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 30, placeholder="...")]
             labels.append("\n".join(lines))
-        fax.set_yticks(range(k), labels, fontsize=12)
+        fax.set_yticks(range(k), labels, fontsize=11 if self.short else 12)
         xlabel = f"{measure} ({scale})"
         if not self.wide:  # wrapped to the narrower panel
             xlabel = textwrap.fill(xlabel, max(16, int(fax.bbox.width / 8.4)))

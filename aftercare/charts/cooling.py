@@ -58,6 +58,14 @@ WIDE_MIN_PX = 820
 MIN_WIDTH_PX = 540
 #: Characters per line of a threshold label in the narrow layout.
 NARROW_MARGIN_WRAP = 22
+#: Height of the wide layout [px] (10 x 5.6 in at 100 dpi, the slide size).
+WIDE_HEIGHT_PX = 560
+#: Shortest height of the wide layout [px]: below ``WIDE_HEIGHT_PX`` (the room left on a live
+#: slide) the legend goes in one row under the chart and the right margin holds only the
+#: threshold labels.
+SHORT_MIN_PX = 430
+#: Narrower than this [px], a short chart's legend takes two rows under it, not one.
+SHORT_ONE_ROW_PX = 1150
 
 
 @dataclass(frozen=True)
@@ -258,6 +266,10 @@ class CoolingChart:
     width_px : int, optional
         Width in pixels at 100 dpi (default 1000); text keeps its size at every width. Below
         ``WIDE_MIN_PX`` the legend goes under the chart and the labels wrap narrower.
+    height_px : int, optional
+        Height in pixels of a wide chart (default and at most ``WIDE_HEIGHT_PX``, at least
+        ``SHORT_MIN_PX``): the room left on a live slide. Below ``WIDE_HEIGHT_PX`` the legend
+        goes in one row under the chart; text keeps its size.
     """
 
     def __init__(
@@ -268,6 +280,7 @@ class CoolingChart:
         x_max_min: float | None = None,
         spread: bool = True,
         width_px: int | None = None,
+        height_px: int | None = None,
     ) -> None:
         check_simulation(simulation)
         self.thresholds = read_thresholds(thresholds)
@@ -275,6 +288,14 @@ class CoolingChart:
         self.spread = spread
         self.width_px = max(int(width_px or style.SLIDE_SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
         self.wide = self.width_px >= WIDE_MIN_PX
+        self.height_px = (
+            min(max(int(height_px or WIDE_HEIGHT_PX), SHORT_MIN_PX), WIDE_HEIGHT_PX)
+            if self.wide
+            else 700
+        )
+        #: A wide chart shorter than its usual height: the legend in one row under it.
+        self.short = self.height_px < WIDE_HEIGHT_PX
+        self.legend_rows = (1 if self.width_px >= SHORT_ONE_ROW_PX else 2) if self.short else 0
         self.margin_wrap = MARGIN_WRAP if self.wide else NARROW_MARGIN_WRAP
         with style.house_rc():
             self._build(simulation)
@@ -283,8 +304,17 @@ class CoolingChart:
     def _build(self, simulation: pd.DataFrame) -> None:
         if self.wide:
             scale = 1000 / self.width_px
-            fig = style.new_figure((self.width_px / style.DPI, style.SLIDE_SIZE_IN[1]))
-            box = (0.075 * scale, 0.13, 1 - 0.365 * 1000 / self.width_px - 0.075 * scale, 0.72)
+            height = self.height_px
+            fig = style.new_figure((self.width_px / style.DPI, height / style.DPI))
+            # 15 % of the usual height above the axes (title and note); below, 13 % (the axis
+            # title) and in the short layout the legend's rows.
+            bottom = 0.13 * WIDE_HEIGHT_PX + (24 * self.legend_rows + 8 if self.short else 0)
+            box = (
+                0.075 * scale,
+                bottom / height,
+                1 - 0.365 * 1000 / self.width_px - 0.075 * scale,
+                (height - bottom - 0.15 * WIDE_HEIGHT_PX) / height,
+            )
         else:
             # Narrow: 75 px left, the threshold labels in 235 px on the right, two lines of
             # subtitle above and the legend below (positions in pixels, text at its size).
@@ -355,17 +385,22 @@ class CoolingChart:
         if self.spread and all(k in attrs for k in SPREAD_ATTRS):
             handles += self._spread_legend_handles()
             labels += ["spread between studies", "published study means"]
+        if self.short:  # one row under the axis title, starting at the figure's left edge
+            anchor = (-(ax.bbox.x0 - 8) / ax.bbox.width, -66 / ax.bbox.height)
+        elif self.wide:
+            anchor = (1.01, 1.0)
+        else:
+            anchor = (-70 / ax.bbox.width, -62 / ax.bbox.height)
         self.legend = ax.legend(
             handles,
             labels,
             loc="upper left",
-            bbox_to_anchor=(1.01, 1.0)
-            if self.wide
-            else (-70 / ax.bbox.width, -62 / ax.bbox.height),
+            bbox_to_anchor=anchor,
             frameon=False,
-            title="Tissue (line style)",
+            title=None if self.short else "Tissue (line style)",
             alignment="left",
-            ncol=1 if self.wide else 2,
+            ncol=-(-len(handles) // self.legend_rows) if self.short else 1 if self.wide else 2,
+            **({"columnspacing": 1.2, "handletextpad": 0.5} if self.short else {}),
             handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
         )
         height_px = fig.bbox.height
@@ -498,7 +533,7 @@ class CoolingChart:
         wanted = [
             float(self.ax.transData.transform((0, value))[1]) for value, _, _ in self.margin_labels
         ]
-        if self.wide:  # the legend sits above the labels in the right margin
+        if self.wide and not self.short:  # the legend sits above the labels in the margin
             ceiling = self.legend.get_window_extent(renderer).y0 - LABEL_GAP_PX
         else:  # the legend is under the chart: the labels may reach the top of the axes
             ceiling = self.ax.get_window_extent(renderer).y1

@@ -138,7 +138,7 @@ class PatientSheetApp(widgets.VBox):
             placeholder="automatic (date, time, code)",
             description="File name",
             style={"description_width": "210px"},
-            layout=widgets.Layout(width="420px", max_width="100%"),
+            layout=widgets.Layout(width="520px", max_width="100%"),  # the whole placeholder
         )
         auto = widgets.Layout(width="auto")
         self.write_html = widgets.Button(

@@ -13,7 +13,7 @@ from ..charts.style import LEVEL_STYLE
 from ..patient import Patient
 from ..present import Parts, Table, sources_html, sources_text
 from .app import ChartApp
-from .controls import factor_checkboxes, protocol_choices, protocol_dropdown
+from .controls import factor_checkboxes, protocol_choices, protocol_dropdown, scroll_box
 
 __all__ = ["AlternativesApp"]
 
@@ -22,8 +22,9 @@ class AlternativesApp(ChartApp):
     """Which options for easing soreness suit this patient, and how strong is their evidence?
 
     Controls: one checkbox per patient factor and the protocol preset (it sets how strict the
-    cold rules are). Chart: :class:`aftercare.charts.AlternativesChart`. Text: every option with
-    its suitability, the reasons and the source ids.
+    cold rules are), in the first tab. Chart: :class:`aftercare.charts.AlternativesChart`, under
+    the tabs. Text, in the second tab: every option with its suitability, the reasons and the
+    source ids.
 
     Parameters
     ----------
@@ -52,14 +53,13 @@ class AlternativesApp(ChartApp):
         boxes, grid = factor_checkboxes(start)
         controls.update(boxes)
         self._factor_ids = tuple(boxes)
-        box = widgets.VBox(
-            [
-                controls["protocol"],
-                widgets.HTML("<b>Patient factors</b>: tick every one that applies."),
-                grid,
-            ]
-        )
-        self._setup(controls, box)
+        factors = scroll_box([controls["protocol"], grid])
+        # Tabs keep the app one screen high (a projected slide too), as in the planner: the
+        # factors, and every option with its reasons and evidence; the chart stays in view.
+        self.tabs = widgets.Tab(children=[factors, scroll_box([self.text])])
+        self.tabs.titles = ("Patient factors: tick all that apply", "Options, reasons and evidence")
+        self.tabs.add_class("aftercare-tabs")
+        self._setup(controls, self.tabs, text_below=False)
 
     @property
     def comparison(self) -> Any:
@@ -72,7 +72,8 @@ class AlternativesApp(ChartApp):
         return compare_alternatives(patient, self.protocols[c["protocol"].value])
 
     def _make_chart(self, state: Any) -> AlternativesChart:
-        return AlternativesChart(state, width_px=self.size_px[0] if self.size_px else None)
+        width, height = self.size_px or (None, None)
+        return AlternativesChart(state, width_px=width, height_px=height)
 
     def _text_html(self, comparison: Any) -> str:
         rows = []

@@ -31,9 +31,11 @@ __all__ = ["ChartApp", "APP_CSS"]
 #: Styles of the apps: factor labels wrap instead of ending in "...", controls wrap onto a
 #: second row in a narrow notebook column, and the text reads at 14 px or more. The app's own
 #: font size is set in px, so sizes given in em (the controls' widths) do not grow with a RISE
-#: slide's large font. On a live slide (``.reveal``) a tab's content keeps to a height that
-#: leaves the verdict and the chart on screen; what does not fit scrolls with the wheel, and a
-#: line at its foot says so while there is more below (a scroll-state container query).
+#: slide's large font. Tab titles take the width they need. On a live slide (``.reveal``) a
+#: tab's content (and the cooling explorer's caption) keeps to a height that leaves the verdict
+#: and the chart on screen (the alternatives app's chart needs the most), and a self-check quiz
+#: to the slide below its heading; what does not fit scrolls with the wheel, and a line at its
+#: foot says so while there is more below (a scroll-state container query).
 APP_CSS = """
 .aftercare-app { font-size: 14px; }
 .aftercare-app .aftercare-factors .widget-checkbox { height: auto; min-height: 28px;
@@ -43,13 +45,18 @@ APP_CSS = """
   white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
 .aftercare-app .aftercare-factors .widget-checkbox input { margin-top: 4px; flex-shrink: 0; }
 .aftercare-app .aftercare-row { flex-flow: row wrap; }
+.aftercare-app .aftercare-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto;
+  max-width: none; }
 .aftercare-app .aftercare-text, .aftercare-app .aftercare-verdict { font-size: 14px; }
-.aftercare-app .aftercare-scroll-hint { display: none; }
-.reveal .aftercare-app .aftercare-scroll { max-height: max(130px, calc(100vh - 580px));
+.aftercare-scroll-hint { display: none; }
+.reveal .aftercare-scroll { max-height: max(130px, calc(100vh - 580px));
   overflow-y: auto; container-type: scroll-state; }
-.reveal .aftercare-app .aftercare-scroll > * { flex-shrink: 0; }
+.reveal .aftercare-app .aftercare-tabs > .widget-tab-contents { padding: 6px 10px; }
+.reveal .aftercare-alternatives .aftercare-scroll { max-height: max(110px, calc(100vh - 610px)); }
+.reveal .aftercare-quiz.aftercare-scroll { max-height: calc(100vh - 160px); }
+.reveal .aftercare-scroll > * { flex-shrink: 0; }
 @container scroll-state(scrollable: bottom) {
-  .reveal .aftercare-app .aftercare-scroll-hint { display: block; position: sticky; bottom: 0;
+  .reveal .aftercare-scroll-hint { display: block; position: sticky; bottom: 0;
     background: var(--jp-layout-color1, #fff); border-top: 1px solid #999;
     font-size: 14px; font-style: italic; }
 }
@@ -172,8 +179,9 @@ class ChartApp(widgets.VBox):
     # -- the chart follows the room it has ----------------------------------------------------
     def _chart_size(self, width_px: int, room_px: int | None) -> tuple[int, int | None]:
         """The chart's size for a view ``width_px`` wide with ``room_px`` of height left (on a
-        slide); apps whose chart sets its own height return ``(width, None)``."""
-        return (min(max(width_px, self.min_width_px), self.max_width_px), None)
+        slide, below the app's content above the chart and above what it shows under it): the
+        chart keeps to that height, down to the shortest its layout allows."""
+        return (min(max(width_px, self.min_width_px), self.max_width_px), room_px)
 
     def resize(self, width_px: int, room_px: int | None = None) -> None:
         """Redraw the chart for a view ``width_px`` wide (text keeps its size; below the

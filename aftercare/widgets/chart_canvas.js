@@ -52,7 +52,8 @@ function render({ model, el }) {
   const textSize = () => { canvas.dataset.textPx = String(model.get("text_px") || 0); };
 
   // The chart follows its container: report the width it has (and, on a slide, the height
-  // left below its top) and the kernel redraws the chart at that size, text at its size.
+  // left between its top and what the app shows below it, such as a caption) and the kernel
+  // redraws the chart at that size, text at its size.
   let sent = [0, 0];
   let pending = null;
   const room = () => {
@@ -60,8 +61,11 @@ function render({ model, el }) {
     if (!slides) return Math.floor(window.innerHeight * 0.85);
     const box = slides.getBoundingClientRect();
     const scale = box.height / (slides.offsetHeight || box.height) || 1;
-    const top = (el.getBoundingClientRect().top - box.top) / scale;
-    return Math.floor(slides.offsetHeight - top - 24);
+    const own = el.getBoundingClientRect();
+    const top = (own.top - box.top) / scale;
+    const holder = el.closest(".aftercare-app");
+    const below = holder ? Math.max(0, holder.getBoundingClientRect().bottom - own.bottom) / scale : 0;
+    return Math.floor(slides.offsetHeight - top - below - 24);
   };
   const report = () => {
     pending = null;

@@ -85,7 +85,8 @@ def protocol_dropdown(protocols: dict[str, Any], value: str) -> widgets.Widget:
             options=[(p.title, name) for name, p in protocols.items()],
             value=value,
             description="Protocol preset",
-            layout=widgets.Layout(width="616px", max_width="100%"),
+            # room for a whole title (about 77 characters) beside the label
+            layout=widgets.Layout(width="780px", max_width="100%"),
         ),
         "aftercare-protocol",
     )

@@ -13,7 +13,7 @@ from ..present import Parts, sources_html
 from ..protocol import load_protocol
 from ..thermal import LIMITS, simulate_cooling
 from .app import ChartApp
-from .controls import QuickIntSlider, labelled
+from .controls import QuickIntSlider, labelled, scroll_box
 
 __all__ = ["CoolingExplorer"]
 
@@ -64,7 +64,7 @@ class CoolingExplorer(ChartApp):
                     options=[(m.label, key) for key, m in modalities.items()],
                     value=modality or default.modality,
                     description="Cold source",
-                    layout=widgets.Layout(width="36em", max_width="100%"),
+                    layout=widgets.Layout(width="550px", max_width="100%"),
                 ),
                 "aftercare-modality",
             ),
@@ -73,7 +73,7 @@ class CoolingExplorer(ChartApp):
                     options=[(b.label, key) for key, b in barriers.items()],
                     value=barrier or default.barrier,
                     description="Between pack and skin",
-                    layout=widgets.Layout(width="36em", max_width="100%"),
+                    layout=widgets.Layout(width="440px", max_width="100%"),
                 ),
                 "aftercare-barrier",
             ),
@@ -85,7 +85,7 @@ class CoolingExplorer(ChartApp):
                     step=1,
                     description="Minutes on (min)",
                     continuous_update=True,
-                    layout=widgets.Layout(width="36em", max_width="100%"),
+                    layout=widgets.Layout(width="550px", max_width="100%"),
                 ),
                 "aftercare-minutes",
             ),
@@ -100,14 +100,19 @@ class CoolingExplorer(ChartApp):
                 "aftercare-skinfold",
             ),
         }
+        # Two rows from 1,000 px wide (a slide at 1024 x 768), sized in px so that a slide's
+        # large font does not widen them; each wraps onto a second line in a narrow column.
         rows = [
-            widgets.HBox([controls["modality"], controls["application_min"]]),
-            widgets.HBox([controls["barrier"], controls["skinfold_mm"]]),
+            widgets.HBox([controls["modality"], controls["barrier"]]),
+            widgets.HBox([controls["application_min"], controls["skinfold_mm"]]),
         ]
-        for row in rows:  # wrap onto a second line in a narrow notebook column
+        for row in rows:
             row.add_class("aftercare-row")
         box = widgets.VBox(rows)
-        self._setup(controls, box)
+        self._setup(controls, box, text_below=False)
+        # The caption under the chart; on a live slide it keeps to the room left and scrolls
+        # (the chart is drawn for the room above it).
+        self.children = (*self.children, scroll_box([self.text]))
 
     @property
     def simulation(self) -> Any:
@@ -126,11 +131,8 @@ class CoolingExplorer(ChartApp):
         )
 
     def _make_chart(self, state: Any) -> CoolingChart:
-        return CoolingChart(
-            state,
-            x_max_min=self.x_max_min,
-            width_px=self.size_px[0] if self.size_px else None,
-        )
+        width, height = self.size_px or (None, None)
+        return CoolingChart(state, x_max_min=self.x_max_min, width_px=width, height_px=height)
 
     def _refresh_chart(self, state: Any) -> bool:
         return self._chart.update(state)

@@ -32,6 +32,8 @@ import ipywidgets as widgets
 from ..checkin import report_answer
 from ..present import Parts
 from ..quiz import Question, load_quiz, questions_html, questions_text
+from .app import APP_CSS
+from .controls import scroll_box
 
 __all__ = ["QuizApp", "quiz"]
 
@@ -139,7 +141,10 @@ class QuizApp:
         """The interactive form (built on first use)."""
         if self._widget is None:
             cards = [self._card(n, q) for n, q in enumerate(self.questions, start=1)]
-            self._widget = widgets.VBox(cards)
+            # On a live slide the cards keep to the slide and scroll with the wheel, saying so.
+            style = widgets.HTML(f"<style>{APP_CSS}</style>", layout=widgets.Layout(height="0px"))
+            self._widget = scroll_box([*cards, style])
+            self._widget.add_class("aftercare-quiz")
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):

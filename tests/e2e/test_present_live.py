@@ -1,8 +1,10 @@
 """Presenting live, in Debian's Chromium: RISE slides, projector mode, dashboards, scripts/lab.
 
-* RISE (jupyterlab-rise): notebook 03 runs in JupyterLab, then plays as a live slideshow; on
-  the planner's slide a key press on the hours slider changes the chart, and every step of the
-  slideshow fits the slide at 1024 x 768 and 1280 x 720 (the exported decks' rule).
+* RISE (jupyterlab-rise): notebooks 02, 03 and 05 each run in JupyterLab, then play as a live
+  slideshow; every tab of the cooling explorer, the planner and the alternatives app has its
+  controls and verdict on screen (or in a box that scrolls and says so), nothing past the slide
+  and no text cut, at 1024 x 768 and 1280 x 720; on the planner's slide a key press changes
+  the chart; every step of each slideshow fits the slide (the exported decks' rule).
 * Projector mode: JupyterLab at 1024 x 768 with the file browser open; the planner's chart is
   drawn at the width of its column, its smallest text is at least 14 px on screen, no factor
   label is cut, and the needling time reads as a 24-hour clock.
@@ -161,7 +163,33 @@ APP_ON_SCREEN = """(app) => {
   }).length;
   const verdict = root.querySelector('.aftercare-verdict');
   return {off, lowest: Math.round(lowest), count: controls.length, scrolling: boxes.size, silent,
+          bottom: Math.round(root.getBoundingClientRect().bottom),
           verdict: verdict ? Math.round(verdict.getBoundingClientRect().bottom) : null};
+}"""
+
+
+#: JavaScript: the text of dropdowns and text fields (their value, else their placeholder) and
+#: of tab titles under ``root`` (a CSS selector) that is wider than the room it is shown in, so
+#: the browser cuts it. A dropdown's and a field's text is measured in its own font; a tab title
+#: overflows its label.
+TEXT_CUT = """(root) => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const shown = (el) => el.offsetParent && !el.closest('.lm-mod-hidden');
+  const out = [];
+  for (const el of document.querySelectorAll(`${root} select, ${root} input[type=text]`)) {
+    if (!shown(el)) continue;
+    const text = el.tagName === 'SELECT' ? (el.selectedOptions[0] || {}).text || ''
+      : el.value || el.placeholder || '';
+    if (!text.trim()) continue;
+    const st = getComputedStyle(el);
+    ctx.font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+    const room = el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    if (ctx.measureText(text).width > room + 1) out.push(text);
+  }
+  for (const el of document.querySelectorAll(`${root} .lm-TabBar-tabLabel`)) {
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1) out.push(el.textContent.trim());
+  }
+  return out;
 }"""
 
 
@@ -209,8 +237,11 @@ def _wait_chart_fits(page, app: str) -> None:
     page.wait_for_timeout(300)
 
 
-def _check_every_tab(page, app: str, screen: str) -> tuple[list[str], list[str]]:
-    """Visit every tab of the app on show; (problems, report lines)."""
+def _check_every_tab(
+    page, app: str, screen: str, prefix: str = "rise"
+) -> tuple[list[str], list[str]]:
+    """Visit every tab of the app on show; (problems, report lines). Screenshots of each tab
+    go to the artifacts folder, named ``{prefix}_{app}_{screen}_tab{n}.png``."""
     problems, report = [], []
     tabs = page.locator(f".reveal section.present .{app} .lm-TabBar-tab")
     for index in range(max(tabs.count(), 1)):
@@ -224,16 +255,17 @@ def _check_every_tab(page, app: str, screen: str) -> tuple[list[str], list[str]]
         height = page.viewport_size["height"]
         report.append(
             f"{app} {screen} {title!r}: lowest control at {facts['lowest']} px of {height}"
-            f" (verdict {facts['verdict']}; {facts['scrolling']} scroll box(es))"
+            f" (verdict {facts['verdict']}; {facts['scrolling']} scroll box(es); the app,"
+            f" chart and text included, ends at {facts['bottom']} px)"
         )
-        page.screenshot(path=str(ARTIFACTS / f"rise_{app}_{screen}_tab{index}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}_{app}_{screen}_tab{index}.png"))
         problems += [f"{app} {screen} {title}: {o} (off screen)" for o in facts["off"]]
         if facts["silent"]:
             problems.append(f"{app} {screen} {title}: a scroll box does not say it scrolls")
-        if app == "aftercare-planner":  # the cooling and alternatives apps' text below the
-            # chart still runs past a live slide (their charts do not yet take the room left)
-            fit = page.evaluate(FIT_PROBLEMS)
-            problems += [f"{app} {screen} {title}: {p}" for p in fit]
+        fit = page.evaluate(FIT_PROBLEMS)
+        problems += [f"{app} {screen} {title}: {p}" for p in fit]
+        cut = page.evaluate(TEXT_CUT, f".reveal section.present .{app}")
+        problems += [f"{app} {screen} {title}: text cut: {c!r}" for c in cut]
     if tabs.count():
         _switch_tab(page, app, 0)
     return problems, report
@@ -323,7 +355,7 @@ def test_present_from_a_working_copy_every_app_and_tab_fits_and_the_course_is_un
                     report += lines
                 if app == "aftercare-planner":
                     _key_press_drives_the_planner(page)
-                    misfits += _walk_rise(page, "1280x720")
+                misfits += _walk_rise(page, "1280x720")  # every step of every deck fits
                 real = [p for p in problems if not any(n in p for n in RISE_NOISE)]
                 assert real == [], real
     finally:
@@ -391,12 +423,25 @@ RISE_CSS_APPLIED = """() => {
 }"""
 
 
-def test_rise_plays_notebook_03_live_and_every_step_fits(tmp_path):
+#: The class each app's notebook cell constructs (its slide reads so before the widget shows).
+APP_CLASS = {
+    "aftercare-planner": "PlannerApp(",
+    "aftercare-cooling": "CoolingExplorer(",
+    "aftercare-alternatives": "AlternativesApp(",
+}
+
+
+@pytest.mark.parametrize(("name", "app"), LIVE_APPS, ids=[n[:2] for n, _ in LIVE_APPS])
+def test_rise_plays_each_app_live_and_every_tab_and_step_fits(tmp_path, name, app):
+    """The trainer runs the notebook in JupyterLab and plays it with RISE: the app's slide, on
+    every tab at 1024 x 768 and 1280 x 720, has its controls and verdict on screen (or in a box
+    that scrolls and says so) and nothing past the slide; every step of the deck fits."""
     # A learner's copy of the course, made as the classroom makes it (copy_course: the list of
     # everything the notebooks need, rise.css included), presented from their folder.
     copy_course(default_course_dir(), tmp_path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    planner = f"notebooks/{PLANNER_NB}"
+    notebook = f"notebooks/{name}"
+    report: list[str] = []
     with (
         jupyter_lab(tmp_path) as server,
         browser_page({"width": 1024, "height": 768}) as (page, problems),
@@ -404,45 +449,54 @@ def test_rise_plays_notebook_03_live_and_every_step_fits(tmp_path):
         try:
             # The trainer runs the notebook in JupyterLab, then starts the slideshow (RISE
             # joins the same kernel, so the apps keep working).
-            page.goto(f"{server.url}/lab/tree/{planner}?token={server.token}")
+            page.goto(f"{server.url}/lab/tree/{notebook}?token={server.token}")
             run_all_cells(page)
-            saved = _modified(server, planner)
+            saved = _modified(server, notebook)
             page.keyboard.press("Control+s")
             deadline = time.monotonic() + 30
-            while _modified(server, planner) == saved and time.monotonic() < deadline:
+            while _modified(server, notebook) == saved and time.monotonic() < deadline:
                 time.sleep(0.3)  # RISE reads the saved notebook: its widgets are the kernel's
-            page.goto(f"{server.url}/rise/{planner}?token={server.token}")
+            page.goto(f"{server.url}/rise/{notebook}?token={server.token}")
             page.wait_for_selector(".reveal .slides section.present", timeout=60000)
             page.wait_for_timeout(1500)
             # RISE loaded the copy's rise.css, and its fit rules are in force on the slides.
             page.wait_for_function(RISE_CSS_APPLIED, timeout=15000)
-            for _ in range(60):  # to the planner's slide (its cell reads PlannerApp(...))
-                if _current_slide_has(page, ".aftercare-planner") or page.evaluate(
-                    """() => [...document.querySelectorAll('.reveal .slides section.present')]
+            for _ in range(60):  # to the app's slide (its cell reads PlannerApp(...), ...)
+                if _current_slide_has(page, f".{app}") or page.evaluate(
+                    """(call) => [...document.querySelectorAll('.reveal .slides section.present')]
                         .filter(x => !x.querySelector('section.present')).pop()
-                        .innerText.includes('PlannerApp(')"""
+                        .innerText.includes(call)""",
+                    APP_CLASS[app],
                 ):
                     break
-                assert _next_step(page), "the planner's slide was not found"
+                assert _next_step(page), f"the slide of .{app} was not found"
             chart = page.locator(".reveal section.present " + CHART).last
             chart.wait_for(state="visible", timeout=30000)
             page.wait_for_function(
                 "(c) => c.width > 0 && c.dataset.textPx > 0", arg=chart.element_handle()
             )
-            page.wait_for_timeout(800)  # the chart redrawn at the slide's size
+            _wait_chart_fits(page, app)  # the chart redrawn at the slide's size
             assert page.evaluate(FIT_PROBLEMS) == []
-            # A key press in the slideshow (reveal.js leaves keys to a focused input; on the
-            # slider's handle the arrows would change slide).
-            _key_press_drives_the_planner(page)
-            open_tab(page, "Patient and timing")  # as the slide opens
-            page.screenshot(path=str(ARTIFACTS / "rise_planner_1024x768.png"))
-            # The fit rule of the exported decks, at both projector sizes.
-            misfits = _walk_rise(page, "1024x768")
-            page.set_viewport_size({"width": 1280, "height": 720})
-            page.wait_for_timeout(800)
-            misfits += _walk_rise(page, "1280x720")
+            misfits: list[str] = []
+            if app == "aftercare-planner":
+                # A key press in the slideshow (reveal.js leaves keys to a focused input; on
+                # the slider's handle the arrows would change slide).
+                _key_press_drives_the_planner(page)
+                open_tab(page, "Patient and timing")  # as the slide opens
+                page.screenshot(path=str(ARTIFACTS / "rise_planner_1024x768.png"))
+            # Every tab of the app, then the fit rule of the exported decks, at both sizes.
+            for screen in SCREENS:
+                size = f"{screen['width']}x{screen['height']}"
+                page.set_viewport_size(screen)
+                _to_app_slide(page, app)
+                _wait_chart_fits(page, app)
+                found, lines = _check_every_tab(page, app, size, prefix="rise_lab")
+                misfits += found
+                report += lines
+                misfits += _walk_rise(page, size)
         finally:
-            page.screenshot(path=str(ARTIFACTS / "rise_last.png"))
+            page.screenshot(path=str(ARTIFACTS / f"rise_last_{name[:2]}.png"))
+        print("\n".join(report))
         assert misfits == [], "\n".join(misfits)
         real = [p for p in problems if not any(n in p for n in RISE_NOISE)]
         assert real == [], real
@@ -605,7 +659,8 @@ def test_dashboards_open_on_the_app_offline_and_the_sheet_is_written(tmp_path):
 
 
 def _cut_labels(page) -> list[str]:
-    """Labels and buttons of the sheet page whose text is cut (ends in "..." or overflows)."""
+    """Labels, buttons, dropdowns and text fields (their value or placeholder) of the sheet
+    page whose text is cut (ends in "..." or overflows)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.aftercare-sheet-app label,'
              + ' .aftercare-sheet-app .widget-label, .aftercare-sheet-app button,'
@@ -613,7 +668,7 @@ def _cut_labels(page) -> list[str]:
            .filter(l => l.offsetParent && l.textContent.trim()
              && l.scrollWidth > l.clientWidth + 1)
            .map(l => l.textContent.trim())"""
-    )
+    ) + page.evaluate(TEXT_CUT, ".aftercare-sheet-app")
 
 
 def test_scripts_lab_opens_at_the_repository_root_with_its_environment_on_path(tmp_path):
