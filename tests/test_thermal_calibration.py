@@ -213,3 +213,21 @@ def test_report_shows_every_point_beside_the_model(table):
             f"{point_id}: report says {model_cell}, model gives {expected}; "
             "rerun scripts/fit_thermal.py --report"
         )
+
+
+def test_frozen_pack_contact_trial_is_reported_and_leaves_the_model_as_it_was():
+    """The trial that would meet C2-ice (a contact of their own for frozen packs) is refitted by
+    the script and reported with its cross-validation; running it changes nothing after."""
+    fit_thermal = _fit_script()
+    before = (dict(fit_thermal.BOUNDS), compare(own_contact=False)["model"].to_numpy())
+    values = {k: v.value for k, v in load_fitted_parameters().items()}
+    trial = fit_thermal.frozen_contact_trial(values, load_points())
+    assert trial is not None and 0 < trial["ratio"] and np.isfinite(trial["loso_rms"])
+    assert set(trial["typical"]) >= {"C2-ice", "C2-peas", "C3-ice"}
+    assert fit_thermal.BOUNDS == before[0] and "h_contact_frozen" not in fit_thermal.START
+    np.testing.assert_allclose(compare(own_contact=False)["model"].to_numpy(), before[1])
+    report = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    note = report.split("**Why C2-ice is still", 1)[1].split("## ", 1)[0]
+    assert f"leave-one-study-out skin RMS rises to {trial['loso_rms']:.2f} degC" in note
+    verdict = "It is not adopted." if trial["loso_rms"] > 3 else "should be adopted"
+    assert verdict in note
