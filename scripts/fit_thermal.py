@@ -929,6 +929,10 @@ def write_report(
         "left-out predictions no longer rest on a single study per pack.",
         "- **Skin and muscle calibrated apart** (above), so the muscle studies no longer pull "
         "the skin line colder.",
+        "- **Blood flow after removal from data.** Myrer 2001's rewarming by skinfold (already "
+        "in the calibration study C6) fits how far blood flow stays reduced after the pack "
+        "comes off; Myrer 2001 at 3 cm, Myrer 1998 and Myrer 2000 are held apart to check it "
+        "(see Rewarming).",
         "- The spread of the contact is a moment estimate from the skin temperatures (the "
         "random-effects estimate shrank to nearly 0 once the contacts were separated), and the "
         f"band spans {model.BAND_SD:g} spreads each way.",
