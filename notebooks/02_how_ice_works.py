@@ -114,15 +114,10 @@ from aftercare.widgets.quiz import quiz
 #   skin studies and the muscle lines from the muscle studies. Read them as two model
 #   estimates side by side, not as one measured column of tissue; why the studies differ is not
 #   known (`docs/calibration.md`, "Skin and muscle").
-# - **Blood flow.** Under the pack the cooled tissue loses its blood flow. After the pack comes
-#   off the vessels stay narrowed for a while: skin blood flow was still low 30 minutes after a
-#   cold-water immersion [hohenauer2019] and did not recover during rewarming after device
-#   cooling [pmc4395553]. The model keeps it reduced for 30 minutes, then lets it return. How
-#   far it is reduced is fitted to muscle rewarming measured by fat thickness: 30 minutes after
-#   the ice, muscle 1 cm under thin fat had rewarmed about 5 °C, under thick fat it was still
-#   cooling [myrer2001]; two more studies, held apart, check it [myrer1998] [myrer2000].
-#   **Skin rewarming after removal is not validated against measurements**: read it as a
-#   model estimate.
+# - **Blood flow.** Under the pack the cooled tissue loses its blood flow, and the vessels stay
+#   narrowed for a while after it comes off [hohenauer2019] [pmc4395553]. How much flow returns
+#   is fitted to muscle rewarming by fat thickness [myrer2001] and checked against two studies
+#   held apart [myrer1998] [myrer2000]. Skin rewarming is not validated: a model estimate.
 # - **A damp towel** adds a thin layer of wet cloth; bare ice cools more and faster
 #   [damptowel-study].
 #
