@@ -114,10 +114,10 @@ from aftercare.widgets.quiz import quiz
 #   skin studies and the muscle lines from the muscle studies. Read them as two model
 #   estimates side by side, not as one measured column of tissue; why the studies differ is not
 #   known (`docs/calibration.md`, "Skin and muscle").
-# - **Blood flow.** Under the pack the cooled tissue loses its blood flow. After the pack comes
-#   off the vessels stay narrowed for a while: skin blood flow was still low 30 minutes after a
-#   cold-water immersion [hohenauer2019] and did not recover during rewarming after device
-#   cooling [pmc4395553]. The model holds it low for 30 minutes, then lets it return.
+# - **Blood flow.** Under the pack the cooled tissue loses its blood flow, and the vessels stay
+#   narrowed for a while after it comes off [hohenauer2019] [pmc4395553]. How much flow returns
+#   is fitted to muscle rewarming by fat thickness [myrer2001] and checked against two studies
+#   held apart [myrer1998] [myrer2000]. Skin rewarming is not validated: a model estimate.
 # - **A damp towel** adds a thin layer of wet cloth; bare ice cools more and faster
 #   [damptowel-study].
 #
@@ -136,7 +136,8 @@ show(cooling_curve(typical))
 # sensitivity [kunesch1987]. The measured studies agree: 20 minutes of a bare pack ended between
 # 10.2 and 14.4 °C (section 1). So a default session is not expected to numb the skin every time,
 # but it can, sooner with bare or wetted ice; numbness is then the signal to take the ice off.
-# After removal the skin warms over tens of minutes, not at once.
+# After removal the skin warms over tens of minutes, not at once (a model estimate: skin
+# rewarming is not checked against measurements).
 
 # %% slideshow={"slide_type": "fragment"}
 default = ("crushed_ice", "damp_towel", 20, 10)  # pack, barrier, minutes, skinfold (mm)

@@ -59,7 +59,7 @@ def test_fit_script_runs_on_a_subset_and_writes_its_files(data_copy, tmp_path):
     for heading in (
         "## Each point beside the model, before and after",
         "## Cross-validation (leave one study out)",
-        "## Rewarming validation",
+        "## Rewarming: fit and validation",
         "## Points still missed",
     ):
         assert heading in text, heading

@@ -65,6 +65,10 @@ def test_skin_cools_under_the_pack_and_rewarms_after(
     pack, h, r = model._cold_parameters(modality, barrier)
     assume(1 / (1 / h + r) * (start - pack.initial_c) > h_env * (start - room))
     assert np.all(skin[on][1:] < start)
+    # the documented exception (test_finite_packs_never_end_warmer_than_the_skin_started): a gel
+    # pack or melted peas warm under the skin; after a long session the skin can then sit close
+    # to room air, and bare skin held by a draught (a cool baseline) first cools on
+    assume(modality != "gel_pack" and df.attrs["melted_min"] is None)
     after = skin[~on]
     removed = skin[on][-1]
     # rewarming never dips: with blood flow held low after removal the skin may settle by a few
@@ -82,6 +86,9 @@ def test_more_fat_slows_muscle_cooling(modality, barrier, minutes, a, b):
     drops = []
     for skinfold in (thin, thick):
         df = thermal.simulate_cooling(modality, barrier, minutes, skinfold_mm=skinfold)
+        # a gel pack or melted peas warm again under the skin, and the rewarming reaches the
+        # muscle under thin fat first: the ordering holds while the pack still holds its cold
+        assume(modality != "gel_pack" and df.attrs["melted_min"] is None)
         drops.append(df["muscle_1cm_c"].iloc[0] - df["muscle_1cm_c"].iloc[-1])
     assert drops[1] <= drops[0] + 1e-6
 

@@ -13,7 +13,7 @@ from aftercare import thermal
 from aftercare.charts import CoolingChart, cooling_curve
 from aftercare.thermal import model, solver
 from aftercare.thermal.calibration import load_points, matching_points
-from aftercare.thermal.parameters import load_modalities, load_tissue
+from aftercare.thermal.parameters import load_fitted_parameters, load_modalities, load_tissue
 from aftercare.widgets import CoolingExplorer
 
 TEMPS = ("skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
@@ -51,7 +51,9 @@ def test_blood_flow_stays_low_after_removal_only_when_the_skin_got_cold():
     none = thermal.simulate_cooling("crushed_ice", "none", 0, 10)
     tissue = load_tissue()
     assert cold["skin_c"].iloc[60] <= tissue.v("vasoconstriction_full_c")
-    assert cold.attrs["perfusion_after"] == pytest.approx(tissue.v("cold_perfusion_factor"))
+    # fully reduced to the after-removal blood flow fitted to Myrer 2001's muscle rewarming
+    fitted = load_fitted_parameters()["rewarm_perfusion_factor"].value
+    assert cold.attrs["perfusion_after"] == pytest.approx(fitted)
     assert 0 < mild.attrs["perfusion_after"] < 1
     assert none.attrs["perfusion_after"] == 1.0
 

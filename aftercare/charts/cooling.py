@@ -679,6 +679,13 @@ class CoolingChart:
             + spread_alt
             + " Skin and muscle are each drawn from their own calibration (skin studies and "
             "intramuscular studies), as no one model setting fits both."
+            + (
+                " After the pack comes off, muscle rewarming is fitted to and checked against "
+                "published measurements; skin rewarming is a model estimate not validated "
+                "against measurements."
+                if time.max() > application + 1e-9
+                else ""
+            )
         )
         lowest = float(skin.min())
         crossed = sorted(

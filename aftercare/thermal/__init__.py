@@ -38,12 +38,15 @@ simulation takes well under a millisecond (``benchmarks/model_speed.py``).
 **Blood flow and cold.** While a cold pack is on there is no blood flow in the cooled tissue
 (``cold_perfusion_factor`` = 0, fixed from its sources [8]_ [10]_; the calibration points
 cannot tell a little blood flow from none, see ``docs/calibration.md``). Cold-induced vasoconstriction outlasts the cold [8]_ [9]_: after
-removal, blood flow stays at its level under the pack for ``vasoconstriction_hold_min`` (30 min)
-and returns to rest over the next ``vasoconstriction_recovery_min`` (30 min) [9]_. How far it
-is held down depends on how cold the skin got: fully when the skin was at or below 10 degC at
-removal (vessels maximally constricted [10]_), not at all when it had not cooled, in proportion
-between. So the skin rewarms slowly, and muscle under thick fat keeps cooling for a while after
-the pack is off, as the cold stored in the fat moves inwards.
+removal, blood flow stays reduced for ``vasoconstriction_hold_min`` (30 min) and returns to rest
+over the next ``vasoconstriction_recovery_min`` (30 min) [9]_. How far it is reduced,
+``rewarm_perfusion_factor`` of rest, is fitted to the muscle rewarming 1 cm below the fat by
+skinfold in Myrer 2001 [4]_ and checked against held-apart rewarming points (its 3 cm values,
+Myrer 1998 and 2000; ``docs/calibration.md``, "Rewarming"). It applies fully when the skin was at
+or below 10 degC at removal (vessels maximally constricted [10]_), not at all when it had not
+cooled, in proportion between. So muscle under thin fat rewarms within half an hour, and muscle
+under thick fat keeps cooling for a while after the pack is off, as the cold stored in the fat
+moves inwards.
 
 **Pack.** One lumped mass per unit contact area (``data/modalities.yaml``). Ice packs are phase
 change: held at 0 degC while a melt budget (mass x latent heat) lasts, then warming as water.
@@ -79,9 +82,8 @@ muscle") lists the possible causes, none of which the sources put numbers on.
 room air through a surface conductance. With ``baseline_skin_c=None`` the tissue starts in the
 steady state for still room air. A warmer baseline lowers that conductance, a cooler one raises
 it (a draught, evaporation); under the pack only the pack and the tissue act. Rewarming heads
-back to the baseline. No published rewarming numbers by fat thickness are in the evidence
-brief, so nothing after removal is calibrated (``docs/calibration.md``, "Rewarming
-validation"). ``skin_c`` is the skin-surface
+back to the baseline. Muscle rewarming is fitted and validated (above); skin rewarming is not
+validated against measurements (``docs/calibration.md``, "Rewarming"). ``skin_c`` is the skin-surface
 temperature (under the pack while it is on), as the calibration studies measured it.
 
 **Heat.** :func:`simulate_heating` uses the same tissue and towel model with a hot lumped pack

@@ -43,7 +43,15 @@ __all__ = [
 STUDY_GROUPS = ("C1", "C2", "C3", "C5", "C6")
 
 #: Quantities measured in muscle: drawn from the intramuscular calibration.
-MUSCLE_QUANTITIES = frozenset({"muscle_1cm_drop_c", "muscle_3cm_drop_c", "minutes_to_7c_fall_1cm"})
+MUSCLE_QUANTITIES = frozenset(
+    {
+        "muscle_1cm_drop_c",
+        "muscle_3cm_drop_c",
+        "minutes_to_7c_fall_1cm",
+        "muscle_1cm_rewarm_c",
+        "muscle_3cm_rewarm_c",
+    }
+)
 
 #: The fitted parameters, their units and what they mean.
 FREE_PARAMETERS = {
@@ -61,6 +69,12 @@ FREE_PARAMETERS = {
     "contact_spread_log_sd": (
         "1 (natural log)",
         "between-study spread of the pack-skin contact: SD of the log of the study factors",
+    ),
+    "rewarm_perfusion_factor": (
+        "1 (fraction of resting blood flow)",
+        "blood flow in the cooled tissue during the first vasoconstriction_hold_min after the "
+        "pack comes off (then back to rest over vasoconstriction_recovery_min), fitted to the "
+        "rewarming 1 cm below the fat in Myrer 2001 (C6) with the cooling parameters held",
     ),
     **{
         f"study_contact_{g}": ("1", f"pack-skin contact in study group {g} relative to typical")
@@ -124,13 +138,18 @@ def model_value(
         h,
         r,
         point.application_min,
-        0.0,
+        point.rewarm_min,
         skinfold,
         point.baseline_skin_c,
         overrides,
         deep_factor=1.0,
     )
     q = point.quantity
+    end = int(np.searchsorted(times, point.application_min - 1e-9))  # the pack comes off
+    if q == "muscle_1cm_rewarm_c":
+        return float(muscle[-1, 0] - muscle[end, 0])
+    if q == "muscle_3cm_rewarm_c":
+        return float(muscle[-1, 1] - muscle[end, 1])
     if q == "skin_end_c":
         return float(skin[-1])
     if q == "skin_drop_c":
@@ -251,7 +270,12 @@ def matching_points(
     """
     rows = []
     for p in load_points():
-        if p.quantity not in _DRAWN or p.modality != modality or p.barrier != barrier:
+        if (
+            p.quantity not in _DRAWN
+            or p.after_removal
+            or p.modality != modality
+            or p.barrier != barrier
+        ):
             continue
         column, placement = _DRAWN[p.quantity]
         time = p.measured if placement == "time_of_7c_fall" else p.application_min

@@ -96,10 +96,11 @@ def pack_state(
 def recovery(overrides: dict[str, float] | None = None) -> solver.Recovery:
     """Blood flow under the pack and after removal, from ``data/tissue.yaml``.
 
-    Under the pack perfusion is ``cold_perfusion_factor`` of rest. After removal it stays
-    there for ``vasoconstriction_hold_min`` (scaled by how cold the skin got, fully at or
-    below ``vasoconstriction_full_c``), then returns to rest over
-    ``vasoconstriction_recovery_min`` (see :class:`solver.Recovery`).
+    Under the pack perfusion is ``cold_perfusion_factor`` of rest. After removal it is the
+    fitted ``rewarm_perfusion_factor`` of rest (Myrer 2001's rewarming 1 cm below the fat,
+    ``docs/calibration.md``, "Rewarming") for ``vasoconstriction_hold_min`` (scaled by how
+    cold the skin got, fully at or below ``vasoconstriction_full_c``), then returns to rest
+    over ``vasoconstriction_recovery_min`` (see :class:`solver.Recovery`).
     """
     t = load_tissue()
     cold = t.v("cold_perfusion_factor")
@@ -110,6 +111,12 @@ def recovery(overrides: dict[str, float] | None = None) -> solver.Recovery:
         hold_min=t.v("vasoconstriction_hold_min"),
         recovery_min=t.v("vasoconstriction_recovery_min"),
         full_c=t.v("vasoconstriction_full_c"),
+        removal_factor=resolve(
+            "fitted:rewarm_perfusion_factor",
+            file="data/calibration/fitted_parameters.yaml",
+            field="rewarm_perfusion_factor",
+            overrides=overrides,
+        ),
     )
 
 

@@ -22,6 +22,8 @@ Quantity = Literal[
     "muscle_3cm_drop_c",
     "minutes_to_7c_fall_1cm",
     "minutes_near_lowest_skin",
+    "muscle_1cm_rewarm_c",
+    "muscle_3cm_rewarm_c",
 ]
 
 
@@ -42,6 +44,8 @@ class CalibrationPoint(BaseModel):
     baseline_skin_c: float | None = Field(default=None, ge=20, le=37)
     baseline_basis: str
     mass_kg: float | None = Field(default=None, gt=0)
+    rewarm_min: float = Field(default=0.0, ge=0, le=240)
+    held_apart: bool = False
     quantity: Quantity
     measured: float
     measured_low: float | None = None
@@ -51,6 +55,11 @@ class CalibrationPoint(BaseModel):
     tolerance_kind: Literal["abs_c", "abs_min", "rel"]
     weight: float = Field(ge=0)
     note: str | None = None
+
+    @property
+    def after_removal(self) -> bool:
+        """Measured after the pack came off (a rewarming point)."""
+        return self.rewarm_min > 0
 
 
 @cached_loader

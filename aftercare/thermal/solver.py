@@ -293,13 +293,13 @@ def env_for_baseline(skinfold_mm: float, baseline_c: float) -> tuple[float, floa
 class Recovery:
     """How blood flow returns after the pack comes off (cold-induced vasoconstriction).
 
-    Under the pack, perfusion is ``cold_factor`` of rest. When the pack comes off it stays
-    lowered for ``hold_min``, then returns linearly to rest over ``recovery_min`` (in
-    ``steps`` equal steps, each a linear phase). How far it is lowered after removal depends
-    on how cold the skin got: fully (``cold_factor``) when the skin surface is at or below
-    ``full_c`` when the pack comes off, not at all when it is still at its starting
-    temperature, linearly in between (rounded to ``1 / quantum`` so phases are reused).
-    ``Recovery()`` with the defaults restores rest flow at once.
+    Under the pack, perfusion is ``cold_factor`` of rest. When the pack comes off it is
+    ``removal_factor`` of rest (None: ``cold_factor``) for ``hold_min``, then returns linearly
+    to rest over ``recovery_min`` (in ``steps`` equal steps, each a linear phase). How far it
+    is lowered after removal depends on how cold the skin got: fully (``removal_factor``) when
+    the skin surface is at or below ``full_c`` when the pack comes off, not at all when it is
+    still at its starting temperature, linearly in between (rounded to ``1 / quantum`` so
+    phases are reused). ``Recovery()`` with the defaults restores rest flow at once.
     """
 
     cold_factor: float = 1.0
@@ -308,13 +308,15 @@ class Recovery:
     full_c: float = 10.0
     steps: int = 3
     quantum: int = 20
+    removal_factor: float | None = None
 
     def after_factor(self, skin_start_c: float, skin_end_c: float) -> float:
         """Perfusion factor held after removal, given the skin at the start and at removal."""
         span = skin_start_c - self.full_c
         depth = 1.0 if span <= 0 else (skin_start_c - skin_end_c) / span
         depth = round(min(max(depth, 0.0), 1.0) * self.quantum) / self.quantum
-        return 1.0 - (1.0 - self.cold_factor) * depth
+        held = self.cold_factor if self.removal_factor is None else self.removal_factor
+        return 1.0 - (1.0 - held) * depth
 
     def schedule(self, factor: float) -> tuple[tuple[float, float], ...]:
         """``((until_min, perfusion_factor), ...)`` after removal; the last runs on."""
