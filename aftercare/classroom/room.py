@@ -17,6 +17,12 @@ question asked in the current session, how many have answered and the share choo
 option; it waits on the service (long polling), so a new answer shows within a fraction of a
 second. "New session" starts a fresh count (earlier answers are kept for the records).
 
+A class answers a check-in question at once: each request asks the hub about its token without
+holding up the others (the hub's answer is kept for :data:`TOKEN_CHECK_CACHE_S`, so a token
+revoked at the hub stops working here within that time), and answers that arrive while a
+commit is under way are committed together, each acknowledged only once it is on disk
+(:meth:`Room.add_answer`).
+
 Bad input and isolation: a learner cannot read the room, post for another learner, post an
 unknown question or option, or send anything but the question's id and the option's number
 (400 or 403 with a one-line reason); posting is limited per learner; a full disk or a locked
@@ -58,6 +64,7 @@ __all__ = [
     "SCOPE_NAMES",
     "CUSTOM_SCOPES",
     "POSTS_PER_MINUTE",
+    "TOKEN_CHECK_CACHE_S",
     "Room",
     "make_app",
     "main",
@@ -75,6 +82,9 @@ CUSTOM_SCOPES = {
 }
 #: Most answers one learner may post in a minute (a self-check notebook has 25 questions).
 POSTS_PER_MINUTE = 40
+#: How long the hub's answer about a token is kept [s]: a token revoked at the hub (or a scope
+#: taken away) still works in the room for at most this long.
+TOKEN_CHECK_CACHE_S = 60
 #: Largest request body accepted [bytes].
 _MAX_BODY = 1024
 #: How long a page's request waits for a new answer before it answers unchanged [s].
@@ -396,7 +406,9 @@ def make_app(room: Room, *, prefix: str | None = None, auth=None) -> web.Applica
     from jupyterhub.services.auth import HubOAuth
 
     prefix = prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
-    auth = auth or HubOAuth(api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=60)
+    auth = auth or HubOAuth(
+        api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=TOKEN_CHECK_CACHE_S
+    )
     return web.Application(
         _handlers(prefix, room, auth),
         # HubOAuth checks the XSRF token of cookie-authenticated requests itself (token-
