@@ -12,7 +12,9 @@ each round (``--rounds``, default 3; each a "New session"):
 * the instructor's page is simulated by its long poll (``api/summary?since=...``, as the page's
   script does), timing when the summary first shows all N answers;
 * N learners post their answer to the room service at once, straight to its address as the
-  kernels do (``AFTERCARE_ROOM_URL``); a post's time is from sending to its reply.
+  kernels do (``AFTERCARE_ROOM_URL``), each with its own token on its own connection (aiohttp);
+  a post's time is from sending to its reply. In the first round the room has never seen the
+  tokens, so every post waits for the hub to check its learner's token.
 
 ``shown_after_ms`` is the time from the last post's reply to the page's poll returning all N
 answers (the worst round); ``service_rss_mb`` is the room service's resident memory at the end
