@@ -36,7 +36,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,14 +166,23 @@ class ProgressStore:
     ----------
     path : pathlib.Path
         The database file. Its folder is created (mode 0700) when missing.
+    write_ahead_log : bool
+        Keep the file in SQLite's write-ahead-log mode (the room service's store, written by
+        many at once): a commit waits for one disk sync instead of the rollback journal's
+        several (and its file made and deleted), and reading never waits for a write. Every
+        commit is still synced before it returns. Off for a learner's own file, which may be
+        on a network folder, where the write-ahead log does not work.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, write_ahead_log: bool = False):
         self.path = Path(path)
+        self.write_ahead_log = write_ahead_log
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
             try:
+                if write_ahead_log:  # kept in the file
+                    db.execute("PRAGMA journal_mode = WAL")
                 db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
             finally:
                 db.close()
@@ -187,6 +196,8 @@ class ProgressStore:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
+            if self.write_ahead_log:
+                db.execute("PRAGMA synchronous = FULL")  # each commit on disk before it returns
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -199,9 +210,13 @@ class ProgressStore:
             db.close()
 
     def _write(self, sql: str, args: tuple) -> int:
+        return self._write_all(sql, [args])[0]
+
+    def _write_all(self, sql: str, rows: Sequence[tuple]) -> list[int]:
+        """Run ``sql`` for each row in one transaction (all or none); the rows' ids."""
         try:
             with self._connect() as db:
-                return db.execute(sql, args).lastrowid
+                return [db.execute(sql, args).lastrowid for args in rows]
         except sqlite3.Error as exc:
             raise ProgressError(f"{self.path}: not stored ({exc})") from None
 
@@ -223,10 +238,27 @@ class ProgressStore:
         ProgressError
             When it cannot be stored (full disk, a lock held too long); nothing else changes.
         """
-        return self._write(
+        return self.add_answers([(learner, question_id, option_index, correct)])[0]
+
+    def add_answers(self, answers: Sequence[tuple[str, str, int, bool]]) -> list[int]:
+        """Store several answers ``(learner, question_id, option_index, correct)`` in one
+        transaction (one commit, so one wait for the disk); returns their row ids.
+
+        All or none: when they cannot be stored, none is, and those stored before are kept.
+
+        Raises
+        ------
+        ProgressError
+            When they cannot be stored (full disk, a lock held too long).
+        """
+        now = _now()
+        return self._write_all(
             "INSERT INTO answers (session_id, learner, question_id, option_index, correct, "
             "answered_at) VALUES ((SELECT MAX(id) FROM sessions), ?, ?, ?, ?, ?)",
-            (learner, question_id, int(option_index), int(bool(correct)), _now()),
+            [
+                (learner, question_id, int(option_index), int(bool(correct)), now)
+                for learner, question_id, option_index, correct in answers
+            ],
         )
 
     def add_finished(self, learner: str, notebook: str) -> None:

@@ -186,6 +186,24 @@ def test_the_room_service_lets_learners_post_and_only_the_instructor_read(tmp_pa
     assert c.Spawner.environment["AFTERCARE_ROOM_URL"] == room["url"] + "/services/room/"
 
 
+def test_the_hubs_database_keeps_a_write_ahead_log(tmp_path):
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    c = _config(_settings(tmp_path))
+    assert c.JupyterHub.db_url.startswith("sqlite:///")
+    # What JupyterHub makes of db_kwargs: an engine whose connections are made by the factory.
+    engine = create_engine(f"sqlite:///{tmp_path / 'hub.sqlite'}", **c.JupyterHub.db_kwargs)
+    with engine.connect() as db:
+        assert db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    engine.dispose()
+    assert sqlite3.connect(tmp_path / "hub.sqlite").execute("PRAGMA journal_mode").fetchone() == (
+        "wal",
+    )
+
+
 def test_tls_is_passed_to_jupyterhub(tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert.write_text("cert"), key.write_text("key")

@@ -70,23 +70,31 @@ def test_records_score_the_first_try_and_list_finished_notebooks(tmp_path):
     assert record.notebooks == ("03_icing_timeline_planner.ipynb",)
 
 
-def test_a_locked_database_refuses_the_new_answer_and_keeps_the_old_ones(tmp_path, monkeypatch):
+@pytest.mark.parametrize("write_ahead_log", [False, True])
+def test_a_locked_database_refuses_the_new_answer_and_keeps_the_old_ones(
+    tmp_path, monkeypatch, write_ahead_log
+):
     import aftercare.progress as progress
 
     monkeypatch.setattr(progress, "_BUSY_TIMEOUT_MS", 200)
-    store = ProgressStore(tmp_path / "p.sqlite")
+    store = ProgressStore(tmp_path / "p.sqlite", write_ahead_log=write_ahead_log)
     store.add_answer("a", "cool-session-cap", 1, True)
     holder = sqlite3.connect(tmp_path / "p.sqlite", isolation_level=None)
+    assert holder.execute("PRAGMA journal_mode").fetchone()[0] == (
+        "wal" if write_ahead_log else "delete"
+    )
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(ProgressError, match="not stored .*locked"):
             store.add_answer("b", "cool-session-cap", 0, False)
+        with pytest.raises(ProgressError, match="not stored .*locked"):
+            store.add_answers([("b", "cool-session-cap", 0, False), ("c", "pns-bruising", 0, True)])
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert store.answer_count() == 1
-    store.add_answer("b", "cool-session-cap", 0, False)
-    assert store.summary()[0].answered == 2
+    store.add_answers([("b", "cool-session-cap", 0, False), ("c", "pns-bruising", 0, True)])
+    assert [q.answered for q in store.summary()] == [2, 1]
 
 
 def _can_mount() -> bool:
@@ -101,7 +109,7 @@ def _can_mount() -> bool:
 _FILL = """
 import sys
 from aftercare.progress import ProgressError, ProgressStore
-store = ProgressStore(sys.argv[1] + "/p.sqlite")
+store = ProgressStore(sys.argv[1] + "/p.sqlite", write_ahead_log=sys.argv[2] == "wal")
 stored = 0
 try:
     for n in range(100000):
@@ -114,7 +122,8 @@ print(stored, store.answer_count())
 
 
 @pytest.mark.skipif(not _can_mount(), reason="no mount namespaces here")
-def test_a_full_disk_refuses_the_new_answer_and_loses_none_stored(tmp_path):
+@pytest.mark.parametrize(("journal", "disk_kb"), [("rollback", 64), ("wal", 256)])
+def test_a_full_disk_refuses_the_new_answer_and_loses_none_stored(tmp_path, journal, disk_kb):
     folder = tmp_path / "disk"
     folder.mkdir()
     user = (
@@ -122,10 +131,11 @@ def test_a_full_disk_refuses_the_new_answer_and_loses_none_stored(tmp_path):
         if subprocess.run(["id", "-u"], capture_output=True, text=True).stdout == "0\n"
         else ["--map-root-user"]
     )
-    mount = 'mount -t tmpfs -o size=64k tmpfs "$1" && shift && exec "$@"'
+    # (the write-ahead log's own files need more room before the first answer)
+    mount = f'mount -t tmpfs -o size={disk_kb}k tmpfs "$1" && shift && exec "$@"'
     result = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", *user, "sh", "-c", mount, "sh"]
-        + [str(folder), sys.executable, "-c", _FILL, str(folder)],
+        + [str(folder), sys.executable, "-c", _FILL, str(folder), journal],
         capture_output=True,
         text=True,
         timeout=120,

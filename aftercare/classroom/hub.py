@@ -163,7 +163,7 @@ def hub_config(
     from traitlets.config import Config
 
     from .login import ClassroomAuthenticator
-    from .service import ClassroomProxy
+    from .service import ClassroomProxy, HubDatabase
     from .spawner import CourseSpawner
 
     c = Config()
@@ -177,6 +177,10 @@ def hub_config(
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = hub_port
     c.JupyterHub.db_url = f"sqlite:///{hub / 'jupyterhub.sqlite'}"
+    # JupyterHub writes its database when it checks a token (the token's and its user's last
+    # activity): in write-ahead-log mode such a commit need not wait for the disk (see
+    # HubDatabase for what that trades).
+    c.JupyterHub.db_kwargs = {"connect_args": {"check_same_thread": False, "factory": HubDatabase}}
     c.JupyterHub.cookie_secret_file = str(hub / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub / "jupyterhub.pid")
     # Extra JupyterHub settings an administrator may keep with the state (empty at first).

@@ -17,6 +17,12 @@ question asked in the current session, how many have answered and the share choo
 option; it waits on the service (long polling), so a new answer shows within a fraction of a
 second. "New session" starts a fresh count (earlier answers are kept for the records).
 
+A class answers a check-in question at once: each request asks the hub about its token without
+holding up the others (the hub's answer is kept for :data:`TOKEN_CHECK_CACHE_S`, so a token
+revoked at the hub stops working here within that time), and answers that arrive while a
+commit is under way are committed together, each acknowledged only once it is on disk
+(:meth:`Room.add_answer`).
+
 Bad input and isolation: a learner cannot read the room, post for another learner, post an
 unknown question or option, or send anything but the question's id and the option's number
 (400 or 403 with a one-line reason); posting is limited per learner; a full disk or a locked
@@ -41,6 +47,7 @@ import re
 import sys
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tornado import web
@@ -57,6 +64,7 @@ __all__ = [
     "SCOPE_NAMES",
     "CUSTOM_SCOPES",
     "POSTS_PER_MINUTE",
+    "TOKEN_CHECK_CACHE_S",
     "Room",
     "make_app",
     "main",
@@ -74,6 +82,9 @@ CUSTOM_SCOPES = {
 }
 #: Most answers one learner may post in a minute (a self-check notebook has 25 questions).
 POSTS_PER_MINUTE = 40
+#: How long the hub's answer about a token is kept [s]: a token revoked at the hub (or a scope
+#: taken away) still works in the room for at most this long.
+TOKEN_CHECK_CACHE_S = 60
 #: Largest request body accepted [bytes].
 _MAX_BODY = 1024
 #: How long a page's request waits for a new answer before it answers unchanged [s].
@@ -91,11 +102,51 @@ class Room:
     """
 
     def __init__(self, db: str | Path):
-        self.store = ProgressStore(db)
+        self.store = ProgressStore(db, write_ahead_log=True)
         self.quiz = load_quiz()
         self.version = 0
         self.changed = Condition()
         self._posts: dict[str, deque[float]] = {}
+        # Answers waiting for the disk, and the one thread that writes them (see add_answer).
+        self._queued: list[tuple[tuple[str, str, int, bool], asyncio.Future]] = []
+        self._writing: asyncio.Task | None = None
+        self._disk = ThreadPoolExecutor(1, thread_name_prefix="room-db")
+
+    async def add_answer(self, learner: str, question_id: str, option: int, correct: bool) -> None:
+        """Store one answer; return once it is on disk (committed), as the learner is told.
+
+        Answers that arrive while a write is under way are written together in the next one
+        (one transaction, one wait for the disk: "group commit"), on a thread of their own, so
+        the service keeps answering while the disk works. Each is acknowledged only after the
+        COMMIT that holds it; when that fails (full disk, locked database) every answer in it
+        is refused and none stored before is touched.
+
+        Raises
+        ------
+        aftercare.progress.ProgressError
+            When the answer could not be stored.
+        """
+        stored = asyncio.get_running_loop().create_future()
+        self._queued.append(((learner, question_id, option, correct), stored))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_queued())
+        await stored
+
+    async def _write_queued(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._queued:
+            group, self._queued = self._queued, []
+            try:
+                await loop.run_in_executor(
+                    self._disk, self.store.add_answers, [answer for answer, _ in group]
+                )
+            except ProgressError as exc:
+                for _, stored in group:
+                    stored.set_exception(exc)
+            else:
+                for _, stored in group:
+                    stored.set_result(None)
+                self.bump()
 
     def bump(self) -> None:
         self.version += 1
@@ -201,8 +252,16 @@ def _fail(status: int, message: str) -> web.HTTPError:
     return web.HTTPError(status, reason=message[:200].replace("\n", " "))
 
 
+def _not_stored(exc: ProgressError) -> web.HTTPError:
+    return _fail(503, f"the room could not store this ({exc})")
+
+
 def _handlers(prefix: str, room: Room, auth):
-    from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+    from jupyterhub.services.auth import (
+        HubOAuthCallbackHandler,
+        HubOAuthenticated,
+        UserNotAllowed,
+    )
 
     class Base(HubOAuthenticated, web.RequestHandler):
         def initialize(self):
@@ -231,11 +290,24 @@ def _handlers(prefix: str, room: Room, auth):
             except ValueError:
                 raise _fail(400, "the request is not JSON") from None
 
+        async def prepare(self):
+            # Who is asking, without holding up the other requests while the hub answers
+            # (HubAuthenticated.get_current_user waits for it on the event loop's thread, so
+            # a class answering at once queued behind each other's token checks), as
+            # JupyterHub's own single-user servers ask; then HubAuthenticated's access check.
+            user = await self.hub_auth.get_user(self, sync=False)
+            if user is not None:
+                try:
+                    user = self.check_hub_user(user)
+                except UserNotAllowed:
+                    raise _fail(403, f"{user['name']} has no access to the room") from None
+            self.current_user = user
+
         def stored(self, write) -> None:
             try:
                 write()
             except ProgressError as exc:
-                raise _fail(503, f"the room could not store this ({exc})") from None
+                raise _not_stored(exc) from None
             self.room.bump()
 
         def write_error(self, status_code: int, **kwargs) -> None:
@@ -243,7 +315,7 @@ def _handlers(prefix: str, room: Room, auth):
             self.finish(json.dumps({"status": status_code, "message": self._reason}))
 
     class Answers(Base):
-        def post(self):
+        async def post(self):
             learner = self.learner()
             body = self.body_json()
             if isinstance(body, dict) and body.get("learner", learner) != learner:
@@ -251,7 +323,10 @@ def _handlers(prefix: str, room: Room, auth):
             question_id, option, correct = self.room.check_answer(body)
             if not self.room.allow_post(learner):
                 raise _fail(429, f"at most {POSTS_PER_MINUTE} answers a minute; wait a moment")
-            self.stored(lambda: self.room.store.add_answer(learner, question_id, option, correct))
+            try:
+                await self.room.add_answer(learner, question_id, option, correct)
+            except ProgressError as exc:
+                raise _not_stored(exc) from None
             self.set_status(201)
             self.finish({"stored": True})
 
@@ -331,7 +406,9 @@ def make_app(room: Room, *, prefix: str | None = None, auth=None) -> web.Applica
     from jupyterhub.services.auth import HubOAuth
 
     prefix = prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
-    auth = auth or HubOAuth(api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=60)
+    auth = auth or HubOAuth(
+        api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=TOKEN_CHECK_CACHE_S
+    )
     return web.Application(
         _handlers(prefix, room, auth),
         # HubOAuth checks the XSRF token of cookie-authenticated requests itself (token-
