@@ -43,12 +43,13 @@ def _static_outputs(output: Any) -> list[Any]:
     metadata = output.get("metadata", {})
     result = []
     if "image/png" in data:
-        alt = metadata.get("image/png", {}).get("alt") or data.get("text/plain", "")
+        image = dict(metadata.get("image/png", {}))
+        image["alt"] = image.get("alt") or data.get("text/plain", "")
         result.append(
             nbformat.v4.new_output(
                 "display_data",
                 data={"image/png": data["image/png"], "text/plain": "Chart"},
-                metadata={"image/png": {"alt": alt}},
+                metadata={"image/png": image},
             )
         )
     result.append(
