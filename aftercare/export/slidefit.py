@@ -142,7 +142,7 @@ SLIDE_LINES = 20
 #: A slide of this many estimated lines or fewer, with no heading of its own, is short: about
 #: three lines as projected (the estimate rounds each paragraph up to whole lines).
 SHORT_LINES = 4
-#: An image (a chart, at most 480 px high on a slide) counts as this many lines.
+#: An image (a chart, at most 560 px high on a slide) counts as this many lines.
 IMAGE_LINES = 20
 _BLOCK_END = re.compile(r"</(?:p|li|tr|div|h[1-6]|caption|summary|ul|ol)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
