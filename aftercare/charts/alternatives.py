@@ -10,12 +10,15 @@ where the source reported one and "no CI reported" where it did not.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from . import style
 
@@ -36,11 +39,13 @@ MADE_BY = "aftercare.compare_alternatives"
 SIZE_IN = (11.0, 6.2)
 NAME_CHARS = 30
 #: Narrower than this [px], the two halves are stacked: suitability on top, evidence below.
-WIDE_MIN_PX = 900
+WIDE_MIN_PX = 1000
 #: Smallest width the stacked layout is made for [px].
 MIN_WIDTH_PX = 540
 # Stacked layout [px]: title band, one suitability row, forest rows, the evidence heading band.
 _TITLE, _ROW, _FOREST_ROW, _EVIDENCE_HEAD = 86, 46, 40, 112
+#: Space kept between a therapy's name and its suitability badge [px].
+_NAME_GAP_PX = 12
 
 
 def check_comparison(comparison: object, what: str = "comparison") -> None:
@@ -50,6 +55,29 @@ def check_comparison(comparison: object, what: str = "comparison") -> None:
 
 def _short_name(name: str) -> str:
     return textwrap.shorten(name, NAME_CHARS, placeholder="...")
+
+
+@functools.lru_cache(maxsize=512)
+def _text_width_px(text: str, size_pt: float, weight: str = "normal") -> float:
+    """Width of ``text`` drawn at ``size_pt`` in the house font at the house dpi [px]."""
+    with style.house_rc():
+        prop = FontProperties(size=size_pt, weight=weight)
+    return _measuring_renderer().get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _measuring_renderer() -> RendererAgg:
+    return RendererAgg(1, 1, style.DPI)
+
+
+def _fit_name(name: str, room_px: float) -> str:
+    """``name`` (12 pt), shortened at a word with "..." until it is at most ``room_px`` wide."""
+    chars = len(name)
+    short = name
+    while chars > 8 and _text_width_px(short, 12) > room_px:
+        chars -= 1
+        short = textwrap.shorten(name, chars, placeholder="...")
+    return short
 
 
 class AlternativesChart:
@@ -62,8 +90,9 @@ class AlternativesChart:
     effects : pandas.DataFrame, optional
         Effect sizes; default :func:`aftercare.therapies.effect_sizes`.
     width_px : int, optional
-        Width in pixels at 100 dpi (default 1100). Below 900 px the suitability list and the
-        effect sizes are stacked (the figure grows taller) and text keeps its size.
+        Width in pixels at 100 dpi (default 1100). Below 1000 px the suitability list and the
+        effect sizes are stacked (the figure grows taller) and text keeps its size. A therapy's
+        name is shortened at a word ("...") to the room left of its badge, as measured.
     """
 
     def __init__(
@@ -97,7 +126,6 @@ class AlternativesChart:
             )
             fig = style.new_figure(size_in)
             suit_box = (0.01, 0.06, 0.40, 0.80)
-            name_chars = NAME_CHARS
         else:
             rows = sum(len(g) + 1.6 for _, g in self._groups())
             forest_px = rows * _FOREST_ROW + 70 * max(len(self._groups()) - 1, 0) + 60
@@ -110,8 +138,19 @@ class AlternativesChart:
                 1 - 20 / self.width_px,
                 n * _ROW / height,
             )
-            name_chars = max(20, int((self.width_px - 215) / 8.6))
         self.figure = fig
+        # A name runs from its start to the widest badge (bold 12 pt in a box padded 0.25 em,
+        # right-aligned at 98 % of the list's width), with a gap; it is measured, not guessed.
+        list_px = suit_box[2] * self.width_px
+        name_x = 0.07 if self.wide else 34 / self.width_px
+        badge_px = (
+            max(
+                _text_width_px(level["label"].upper(), 12, "bold")
+                for level in style.LEVEL_STYLE.values()
+            )
+            + 0.5 * 12 * style.DPI / 72
+        )
+        room_px = (0.98 - name_x) * list_px - badge_px - _NAME_GAP_PX
         ax = fig.add_axes(suit_box)
         self.ax_suit = ax
         ax.set_xlim(0, 1)
@@ -121,9 +160,9 @@ class AlternativesChart:
         self.row_markers = []
         self.row_labels = []
         for i, row in enumerate(comparison.itertuples(index=False)):
-            name = textwrap.shorten(str(row.name), name_chars, placeholder="...")
+            name = _fit_name(str(row.name), room_px)
             ax.text(
-                0.07 if self.wide else 34 / self.width_px,
+                name_x,
                 i - 0.13,
                 name,
                 va="center",
@@ -132,7 +171,7 @@ class AlternativesChart:
             )
             who = "clinician" if getattr(row, "delivered_by", "") == "clinician" else "self-care"
             ax.text(
-                0.07 if self.wide else 34 / self.width_px,
+                name_x,
                 i + 0.25,
                 f"{row.evidence_level}; {who}",
                 va="center",
@@ -186,7 +225,7 @@ class AlternativesChart:
             head_x = 10 / self.width_px
             head_y = 1 - (_TITLE + n * _ROW + 34) / height_px
             note_y = 1 - (_TITLE + n * _ROW + 40) / height_px
-            note_chars = max(30, int((self.width_px - 20) / 8.2))
+            note_chars = max(30, int((self.width_px - 20) / 8.8))  # italic 12 pt
         fig.text(
             head_x,
             head_y,
