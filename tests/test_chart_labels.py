@@ -157,9 +157,10 @@ def test_alternatives_labels_do_not_overlap(factor):
     comparison = compare_alternatives(patient, load_protocol("seed-article"))
     fig = alternatives_chart(comparison)
     assert overlaps(fig) == [] and outside(fig) == []
-    # The app's widths in a notebook column, around the switch to two columns at 1000 px
-    # (names ran into their badge from 900 to 1070 px), and wide.
-    for width_px in (540, 592, 680, 760, 900, 950, 1000, 1060, 1300):
+    # The app's widths in a notebook column, around the switch to two columns at 940 px
+    # (names ran into their badge at 680 and from 900 to 1070 px), on a live slide (about
+    # 1000 px), and wide.
+    for width_px in (540, 592, 680, 760, 900, 939, 940, 1000, 1060, 1300):
         chart = AlternativesChart(comparison, width_px=width_px)
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
 

@@ -39,7 +39,9 @@ MADE_BY = "aftercare.compare_alternatives"
 SIZE_IN = (11.0, 6.2)
 NAME_CHARS = 30
 #: Narrower than this [px], the two halves are stacked: suitability on top, evidence below.
-WIDE_MIN_PX = 1000
+WIDE_MIN_PX = 940
+#: Smallest height of the side-by-side layout [px].
+WIDE_MIN_HEIGHT_PX = 564
 #: Smallest width the stacked layout is made for [px].
 MIN_WIDTH_PX = 540
 # Stacked layout [px]: title band, one suitability row, forest rows, the evidence heading band.
@@ -90,7 +92,7 @@ class AlternativesChart:
     effects : pandas.DataFrame, optional
         Effect sizes; default :func:`aftercare.therapies.effect_sizes`.
     width_px : int, optional
-        Width in pixels at 100 dpi (default 1100). Below 1000 px the suitability list and the
+        Width in pixels at 100 dpi (default 1100). Below 940 px the suitability list and the
         effect sizes are stacked (the figure grows taller) and text keeps its size. A therapy's
         name is shortened at a word ("...") to the room left of its badge, as measured.
     """
@@ -120,10 +122,9 @@ class AlternativesChart:
     def _build(self, comparison: pd.DataFrame) -> None:
         n = len(comparison)
         if self.wide:
-            size_in = (
-                self.width_px / style.DPI,
-                SIZE_IN[1] * self.width_px / (SIZE_IN[0] * style.DPI),
-            )
+            # Never shorter than WIDE_MIN_HEIGHT_PX: the effect sizes' two-line labels need it.
+            height_px = max(SIZE_IN[1] / SIZE_IN[0] * self.width_px, WIDE_MIN_HEIGHT_PX)
+            size_in = (self.width_px / style.DPI, height_px / style.DPI)
             fig = style.new_figure(size_in)
             suit_box = (0.01, 0.06, 0.40, 0.80)
         else:
