@@ -241,3 +241,43 @@ def deck_fit_problems(page, *, open_details: bool = True) -> list[str]:
         }""",
         [FIT_PROBLEMS, open_details],
     )
+
+
+# -- decks: chart text on screen ------------------------------------------------------------
+
+
+def deck_chart_text(page) -> list[dict]:
+    """Every chart image of the reveal.js deck in ``page``, measured on screen as the deck shows it.
+
+    For each ``<img>`` of an output (the slide it is on brought up, its fragments shown):
+    ``natural`` and ``shown``, its width in image pixels and in CSS pixels on screen (after
+    reveal.js scales the slide to the window), and ``text_px``, the smallest text of the chart
+    in image pixels, which the exporter writes as ``data-text-px``
+    (:func:`aftercare.charts.style.smallest_text_px`; ``None`` when an image lacks it).
+    ``screen_px`` is ``text_px * shown / natural``: the smallest chart text as seen.
+    """
+    return page.evaluate(
+        """async () => {
+          Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+          const found = [];
+          const images = [...document.querySelectorAll('.reveal .slides .jp-RenderedImage img')];
+          for (const img of images) {
+            const where = Reveal.getIndices(img.closest('section'));
+            Reveal.slide(where.h, where.v || 0, 1000);
+            await img.decode();
+            const box = img.getBoundingClientRect();
+            const textPx = img.dataset.textPx === undefined ? null : Number(img.dataset.textPx);
+            const scale = box.width / img.naturalWidth;
+            found.push({
+              slide: `${where.h}/${where.v || 0}`,
+              alt: (img.alt || '').slice(0, 60),
+              natural: img.naturalWidth,
+              shown: Math.round(box.width * 10) / 10,
+              text_px: textPx,
+              screen_px: textPx === null ? null : Math.round(textPx * scale * 100) / 100,
+            });
+          }
+          Reveal.slide(0, 0);
+          return found;
+        }"""
+    )

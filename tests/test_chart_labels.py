@@ -119,7 +119,12 @@ def test_timeline_labels_do_not_overlap(name):
     assert outside(fig) == []
 
 
-@pytest.mark.parametrize("size_px", [(540, 420), (592, 480), (760, 520), (860, 500), (1200, 620)])
+#: The apps' chart sizes in a narrow or wide notebook column, and 1000 x 560, the size an app
+#: opens with (and that a deck shows it at, 1:1, since it is at most 560 px high).
+APP_SIZES_PX = [(540, 420), (592, 480), (760, 520), (860, 500), (1000, 560), (1200, 620)]
+
+
+@pytest.mark.parametrize("size_px", APP_SIZES_PX)
 def test_timeline_labels_do_not_overlap_at_app_sizes(size_px):
     chart = TimelineChart(PLANS["many-flags"], size_px=size_px)
     assert overlaps(chart.figure) == [] and outside(chart.figure) == []
@@ -157,7 +162,10 @@ def test_alternatives_labels_do_not_overlap(factor):
     comparison = compare_alternatives(patient, load_protocol("seed-article"))
     fig = alternatives_chart(comparison)
     assert overlaps(fig) == [] and outside(fig) == []
-    for width_px in (540, 592, 760, 1006, 1300):
+    # The app's widths in a notebook column, around the switch to two columns at 940 px
+    # (names ran into their badge at 680 and from 900 to 1070 px), on a live slide (about
+    # 1000 px), and wide.
+    for width_px in (540, 592, 680, 760, 900, 939, 940, 1000, 1060, 1300):
         chart = AlternativesChart(comparison, width_px=width_px)
         assert overlaps(chart.figure) == [] and outside(chart.figure) == [], width_px
     # In the room a live slide leaves it (1024 x 768 and 1280 x 720), down to the shortest.

@@ -2,6 +2,9 @@
 
 * Every step (slide and fragment) of every deck fits its slide at 1280 x 720 and at 1024 x 768,
   with no scrolling, also with the "Show the answer" folds open.
+* Every chart's smallest text (tick labels, axis labels, legend, annotations) is at least
+  14 px on screen at both sizes: the chart's smallest font in image pixels times the scale
+  at which the deck shows the image, measured in Chromium.
 * Nothing looks live that is not: no enabled form control in any exported deck or page (the
   apps and quizzes are exported as chart + text + a note that they are interactive in
   JupyterLab).
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import deck_fit_problems, open_offline
+from browser import deck_chart_text, deck_fit_problems, open_offline
 from clinic_preset import clinic_preset_text
 from suite_export import ROOT, assets_installed
 
@@ -34,6 +37,9 @@ pytestmark = [
 ]
 
 SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1024x768": {"width": 1024, "height": 768}}
+#: Smallest chart text on a projected slide [CSS px] (issue 22: "tick and label text is at
+#: least 14 px on screen in decks at 1024 x 768").
+MIN_CHART_TEXT_PX = 14
 PLANNER = ROOT / "notebooks" / "03_icing_timeline_planner.ipynb"
 
 
@@ -53,6 +59,34 @@ def test_every_step_of_every_deck_fits_the_slide(suite, chromium):
         page.context.close()
     assert steps > 100  # every deck was stepped through
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_chart_text_is_at_least_14_px_on_screen(suite, chromium):
+    """For each chart image of each deck, at 1024 x 768 and 1280 x 720: its smallest text in
+    image pixels (``data-text-px``: the smallest font of the figure, points x dpi / 72) times
+    the width at which the slide shows the image over its natural width."""
+    small, unmeasured, charts = [], [], 0
+    for deck in suite.decks:
+        images = deck.path.read_text(encoding="utf-8").count('src="data:image/png')
+        page, log = open_offline(chromium, deck.path, viewport=SCREENS["1024x768"], idle=False)
+        assert log.ok, log.report()
+        for screen, size in SCREENS.items():
+            page.set_viewport_size(size)
+            page.evaluate("() => Reveal.layout()")
+            measured = deck_chart_text(page)
+            assert len(measured) == images, f"{deck.path.name}: {len(measured)} of {images}"
+            for chart in measured:
+                where = f"{deck.path.name} slide {chart['slide']} at {screen}: {chart}"
+                charts += 1
+                if chart["text_px"] is None:
+                    unmeasured.append(where)
+                elif chart["screen_px"] < MIN_CHART_TEXT_PX:
+                    small.append(where)
+        page.context.close()
+    assert charts >= 2 * 10, charts  # the course's decks show 16 charts
+    assert unmeasured == [], "charts without data-text-px:\n" + "\n".join(unmeasured)
+    assert small == [], f"chart text under {MIN_CHART_TEXT_PX} px on screen:\n" + "\n".join(small)
 
 
 def test_apps_and_quizzes_are_exported_static_with_a_note(suite):

@@ -109,3 +109,18 @@ def test_the_notebook_is_not_changed():
     before = nbformat.writes(nb)
     prepare_notebook(nb, "slides")
     assert nbformat.writes(nb) == before
+
+
+def test_an_apps_static_chart_keeps_its_alt_text_and_text_size():
+    """The size of the chart's smallest text goes with its image into the deck (the template
+    writes it as ``data-text-px``; tests/test_deck_fit.py measures it on screen)."""
+    from aftercare.charts.style import smallest_text_px
+    from aftercare.widgets import PlannerApp
+
+    app = PlannerApp(needled_at="09:00")
+    data, metadata = app._repr_mimebundle_()
+    assert metadata["image/png"]["text_px"] == smallest_text_px(app.figure) > 0
+    cell = _cell("code", "PlannerApp()", slide="subslide")
+    cell.outputs = [new_output("display_data", data=data, metadata=metadata)]
+    (image, _) = _deck(cell).cells[0].outputs
+    assert image.metadata["image/png"] == metadata["image/png"]

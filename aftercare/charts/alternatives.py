@@ -10,12 +10,15 @@ where the source reported one and "no CI reported" where it did not.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from . import style
 
@@ -36,7 +39,9 @@ MADE_BY = "aftercare.compare_alternatives"
 SIZE_IN = (11.0, 6.2)
 NAME_CHARS = 30
 #: Narrower than this [px], the two halves are stacked: suitability on top, evidence below.
-WIDE_MIN_PX = 900
+WIDE_MIN_PX = 940
+#: Smallest height of the side-by-side layout [px].
+WIDE_MIN_HEIGHT_PX = 564
 #: Smallest width the stacked layout is made for [px].
 MIN_WIDTH_PX = 540
 # Stacked layout [px]: title band, one suitability row, forest rows, the evidence heading band.
@@ -48,6 +53,8 @@ _SHORT_TOP, _SHORT_BOTTOM, _SHORT_FOREST_TOP, _SHORT_FOREST_BOTTOM, _SHORT_GAP =
 #: Height an effect-size row needs for a label of two lines [px]; below it, one line. A short
 #: chart writes these labels at 11 pt (15 px on screen), the others at 12 pt.
 _TWO_LINE_ROW_PX = 38
+#: Space kept between a therapy's name and its suitability badge [px].
+_NAME_GAP_PX = 12
 
 
 def check_comparison(comparison: object, what: str = "comparison") -> None:
@@ -57,6 +64,29 @@ def check_comparison(comparison: object, what: str = "comparison") -> None:
 
 def _short_name(name: str) -> str:
     return textwrap.shorten(name, NAME_CHARS, placeholder="...")
+
+
+@functools.lru_cache(maxsize=512)
+def _text_width_px(text: str, size_pt: float, weight: str = "normal") -> float:
+    """Width of ``text`` drawn at ``size_pt`` in the house font at the house dpi [px]."""
+    with style.house_rc():
+        prop = FontProperties(size=size_pt, weight=weight)
+    return _measuring_renderer().get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _measuring_renderer() -> RendererAgg:
+    return RendererAgg(1, 1, style.DPI)
+
+
+def _fit_name(name: str, room_px: float) -> str:
+    """``name`` (12 pt), shortened at a word with "..." until it is at most ``room_px`` wide."""
+    chars = len(name)
+    short = name
+    while chars > 8 and _text_width_px(short, 12) > room_px:
+        chars -= 1
+        short = textwrap.shorten(name, chars, placeholder="...")
+    return short
 
 
 class AlternativesChart:
@@ -69,11 +99,13 @@ class AlternativesChart:
     effects : pandas.DataFrame, optional
         Effect sizes; default :func:`aftercare.therapies.effect_sizes`.
     width_px : int, optional
-        Width in pixels at 100 dpi (default 1100). Below 900 px the suitability list and the
-        effect sizes are stacked (the figure grows taller) and text keeps its size.
+        Width in pixels at 100 dpi (default 1100). Below 940 px the suitability list and the
+        effect sizes are stacked (the figure grows taller) and text keeps its size. A therapy's
+        name is shortened at a word ("...") to the room left of its badge, as measured.
     height_px : int, optional
         Height of a wide chart in pixels (the room left on a live slide): at most its usual
-        height (``width_px`` x 6.2 / 11), at least what its rows need; text keeps its size.
+        height (``width_px`` x 6.2 / 11, never under 564 px), at least what its rows need;
+        text keeps its size.
     """
 
     def __init__(
@@ -86,7 +118,7 @@ class AlternativesChart:
         check_comparison(comparison)
         self.width_px = max(int(width_px or SIZE_IN[0] * style.DPI), MIN_WIDTH_PX)
         self.wide = self.width_px >= WIDE_MIN_PX
-        usual = round(SIZE_IN[1] * self.width_px / SIZE_IN[0])
+        usual = max(round(SIZE_IN[1] * self.width_px / SIZE_IN[0]), WIDE_MIN_HEIGHT_PX)
         shortest = _SHORT_TOP + _SHORT_BOTTOM + _ROW * len(comparison)
         #: A wide chart kept shorter than usual (positions in pixels, text at its size).
         self.short = self.wide and height_px is not None and int(height_px) < usual
@@ -119,10 +151,9 @@ class AlternativesChart:
                 (height - _SHORT_TOP - _SHORT_BOTTOM) / height,
             )
         elif self.wide:
-            size_in = (
-                self.width_px / style.DPI,
-                SIZE_IN[1] * self.width_px / (SIZE_IN[0] * style.DPI),
-            )
+            # Never shorter than WIDE_MIN_HEIGHT_PX: the effect sizes' two-line labels need it.
+            height_px = max(SIZE_IN[1] / SIZE_IN[0] * self.width_px, WIDE_MIN_HEIGHT_PX)
+            size_in = (self.width_px / style.DPI, height_px / style.DPI)
             fig = style.new_figure(size_in)
             suit_box = (0.01, 0.06, 0.40, 0.80)
         else:
@@ -137,10 +168,19 @@ class AlternativesChart:
                 1 - 20 / self.width_px,
                 n * _ROW / height,
             )
-            name_chars = max(20, int((self.width_px - 215) / 8.6))
-        if self.wide:  # the name ends before its RECOMMENDED label (about 150 px)
-            name_chars = min(NAME_CHARS, int((0.364 * self.width_px - 150) / 8.2))
         self.figure = fig
+        # A name runs from its start to the widest badge (bold 12 pt in a box padded 0.25 em,
+        # right-aligned at 98 % of the list's width), with a gap; it is measured, not guessed.
+        list_px = suit_box[2] * self.width_px
+        name_x = 0.07 if self.wide else 34 / self.width_px
+        badge_px = (
+            max(
+                _text_width_px(level["label"].upper(), 12, "bold")
+                for level in style.LEVEL_STYLE.values()
+            )
+            + 0.5 * 12 * style.DPI / 72
+        )
+        room_px = (0.98 - name_x) * list_px - badge_px - _NAME_GAP_PX
         ax = fig.add_axes(suit_box)
         self.ax_suit = ax
         ax.set_xlim(0, 1)
@@ -150,9 +190,9 @@ class AlternativesChart:
         self.row_markers = []
         self.row_labels = []
         for i, row in enumerate(comparison.itertuples(index=False)):
-            name = textwrap.shorten(str(row.name), name_chars, placeholder="...")
+            name = _fit_name(str(row.name), room_px)
             ax.text(
-                0.07 if self.wide else 34 / self.width_px,
+                name_x,
                 i - 0.13,
                 name,
                 va="center",
@@ -161,7 +201,7 @@ class AlternativesChart:
             )
             who = "clinician" if getattr(row, "delivered_by", "") == "clinician" else "self-care"
             ax.text(
-                0.07 if self.wide else 34 / self.width_px,
+                name_x,
                 i + 0.25,
                 f"{row.evidence_level}; {who}",
                 va="center",
@@ -226,7 +266,7 @@ class AlternativesChart:
             head_x = 10 / self.width_px
             head_y = 1 - (_TITLE + n * _ROW + 34) / height_px
             note_y = 1 - (_TITLE + n * _ROW + 40) / height_px
-            note_chars = max(30, int((self.width_px - 20) / 8.2))
+            note_chars = max(30, int((self.width_px - 20) / 8.8))  # italic 12 pt
         fig.text(
             head_x,
             head_y,

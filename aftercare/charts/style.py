@@ -29,6 +29,7 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from ..errors import InputError
 from ..palette import LEVEL_STYLE, OKABE_ITO
@@ -48,6 +49,7 @@ __all__ = [
     "require_columns",
     "clock_label",
     "day_clock_label",
+    "smallest_text_px",
 ]
 
 #: Roles used across the charts -> colour. One meaning, one colour, in every chart.
@@ -109,6 +111,25 @@ def new_figure(size_in: tuple[float, float] = SLIDE_SIZE_IN) -> Figure:
     Call it inside :func:`house_rc` so the artists pick up the house style.
     """
     return Figure(figsize=size_in, dpi=DPI, layout=None)
+
+
+def smallest_text_px(fig: Figure) -> float:
+    """The smallest font of ``fig``'s visible texts, in pixels of a PNG drawn at ``fig.dpi``
+    (points x dpi / 72). Times the scale at which a page shows that PNG, it is the smallest
+    text size on screen.
+
+    Examples
+    --------
+    >>> with house_rc():
+    ...     fig = new_figure()
+    ...     _ = fig.add_subplot().set_xlabel("Hours after needling [h]", fontsize=12)
+    >>> smallest_text_px(fig)  # 12 pt at 100 dpi; the tick labels are 12 pt too
+    16.67
+    """
+    sizes = [
+        t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
+    return round(min(sizes, default=0) * fig.dpi / 72, 2)
 
 
 def set_text_alternative(fig: Figure, caption: str, alt: str) -> Figure:

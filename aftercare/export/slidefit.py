@@ -43,12 +43,13 @@ def _static_outputs(output: Any) -> list[Any]:
     metadata = output.get("metadata", {})
     result = []
     if "image/png" in data:
-        alt = metadata.get("image/png", {}).get("alt") or data.get("text/plain", "")
+        image = dict(metadata.get("image/png", {}))
+        image["alt"] = image.get("alt") or data.get("text/plain", "")
         result.append(
             nbformat.v4.new_output(
                 "display_data",
                 data={"image/png": data["image/png"], "text/plain": "Chart"},
-                metadata={"image/png": {"alt": alt}},
+                metadata={"image/png": image},
             )
         )
     result.append(
@@ -141,7 +142,7 @@ SLIDE_LINES = 20
 #: A slide of this many estimated lines or fewer, with no heading of its own, is short: about
 #: three lines as projected (the estimate rounds each paragraph up to whole lines).
 SHORT_LINES = 4
-#: An image (a chart, at most 480 px high on a slide) counts as this many lines.
+#: An image (a chart, at most 560 px high on a slide) counts as this many lines.
 IMAGE_LINES = 20
 _BLOCK_END = re.compile(r"</(?:p|li|tr|div|h[1-6]|caption|summary|ul|ol)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")

@@ -212,5 +212,9 @@ def show(fig: Any) -> None:
     """
     from IPython.display import display
 
-    display(fig, metadata={"image/png": {"alt": getattr(fig, "alt_text", "")}})
+    from ..charts.style import smallest_text_px
+
+    # text_px: the smallest text in the PNG, so a deck's test can measure it on screen.
+    metadata = {"alt": getattr(fig, "alt_text", ""), "text_px": smallest_text_px(fig)}
+    display(fig, metadata={"image/png": metadata})
     display(_Caption(fig))

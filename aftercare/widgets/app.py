@@ -20,9 +20,10 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+from ..charts.style import smallest_text_px
 from ..errors import AftercareError
 from ..present import Parts
-from .blit import BlitRenderer, smallest_text_px
+from .blit import BlitRenderer
 from .chartview import make_chart_view
 from .eventloop import running_loop
 
@@ -320,7 +321,10 @@ class ChartApp(widgets.VBox):
         metadata: dict[str, Any] = {}
         if png:
             data["image/png"] = base64.b64encode(png).decode("ascii")
-            metadata["image/png"] = {"alt": getattr(self._chart.figure, "alt_text", "")}
+            metadata["image/png"] = {
+                "alt": getattr(self._chart.figure, "alt_text", ""),
+                "text_px": self.chart_view.text_px,
+            }
         if self._state is not None:
             data["text/plain"] = self._summary_text(self._state)
             data["text/html"] = self.static_html()._repr_html_()

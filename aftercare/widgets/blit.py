@@ -32,13 +32,7 @@ from matplotlib.transforms import Bbox
 
 from .png import encode_png
 
-__all__ = ["BlitRenderer", "smallest_text_px"]
-
-
-def smallest_text_px(figure: Figure) -> float:
-    """The smallest font in ``figure``'s texts, in pixels at the figure's own size."""
-    sizes = [t.get_fontsize() for t in figure.findobj(Text) if t.get_text().strip()]
-    return round(min(sizes, default=0) * figure.dpi / 72, 2)
+__all__ = ["BlitRenderer"]
 
 
 def _text_key(text: Text) -> tuple:
