@@ -152,6 +152,12 @@ def test_cooling_explorer_updates_lines_and_keeps_the_axis():
     assert app.controls["skinfold_mm"].max == 80
 
 
+def test_cooling_caption_says_model_estimate_once_and_how_it_is_calibrated():
+    text = CoolingExplorer().text.value.split("<details>")[0]  # the caption, not the alt text
+    assert text.lower().count("model estimate") == 1, text
+    assert "own calibration" in text
+
+
 def test_alternatives_app_marks_ice_avoid_with_raynauds():
     app = AlternativesApp()
     ice = app.chart.therapies.index("ice")
