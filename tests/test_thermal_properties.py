@@ -38,6 +38,11 @@ def test_temperatures_between_source_and_core(
     assert values.max() <= core + 1e-6
 
 
+#: The longest ice session a clinic's protocol may set (data/protocols: "1 to 60" minutes): the
+#: properties below are claimed for a gel pack up to here; beyond it (about 77 minutes, bare, a
+#: cool baseline) the spent pack warms under the skin, the model's documented exception.
+GEL_COLD_MIN = 60
+
 #: Baselines of the calibration studies and warmer (C1's 26.1 degC is the coolest reported).
 STUDIED_BASELINE = st.one_of(st.none(), st.floats(26, 37, allow_nan=False))
 
@@ -68,7 +73,7 @@ def test_skin_cools_under_the_pack_and_rewarms_after(
     # the documented exception (test_finite_packs_never_end_warmer_than_the_skin_started): a gel
     # pack or melted peas warm under the skin; after a long session the skin can then sit close
     # to room air, and bare skin held by a draught (a cool baseline) first cools on
-    assume(modality != "gel_pack" and df.attrs["melted_min"] is None)
+    assume(df.attrs["melted_min"] is None and (modality != "gel_pack" or minutes <= GEL_COLD_MIN))
     after = skin[~on]
     removed = skin[on][-1]
     # rewarming never dips: with blood flow held low after removal the skin may settle by a few
@@ -88,7 +93,9 @@ def test_more_fat_slows_muscle_cooling(modality, barrier, minutes, a, b):
         df = thermal.simulate_cooling(modality, barrier, minutes, skinfold_mm=skinfold)
         # a gel pack or melted peas warm again under the skin, and the rewarming reaches the
         # muscle under thin fat first: the ordering holds while the pack still holds its cold
-        assume(modality != "gel_pack" and df.attrs["melted_min"] is None)
+        assume(
+            df.attrs["melted_min"] is None and (modality != "gel_pack" or minutes <= GEL_COLD_MIN)
+        )
         drops.append(df["muscle_1cm_c"].iloc[0] - df["muscle_1cm_c"].iloc[-1])
     assert drops[1] <= drops[0] + 1e-6
 
