@@ -411,27 +411,27 @@ def test_public_api_names():
 
 
 NETWORK_MODULES = {"requests", "httpx", "urllib.request", "http.client", "aiohttp", "socket"}
-#: Modules that may speak HTTP, and to what: never to the internet.
-NETWORK_ALLOWED = {
+#: The package's only modules that may speak HTTP, each with what it may import and why; never
+#: to the internet. "loopback" = every address it writes is http://127.0.0.1: (a server it
+#: started itself).
+NETWORK_RULES = {
     # A learner's answer goes to the classroom's own room service, at the address the
     # classroom's spawner gives the learner's server (AFTERCARE_ROOM_URL); nothing is sent
     # outside a classroom (tests/test_progress.py).
-    "aftercare/checkin.py": {"urllib.request"},
+    "aftercare/checkin.py": {"imports": {"urllib.request"}, "loopback": False},
+    # The live-slides JupyterLab it started on 127.0.0.1.
+    "aftercare/slideshow.py": {"imports": {"urllib.request"}, "loopback": True},
 }
-
-#: Modules that call only a server they started on 127.0.0.1 (the live-slides JupyterLab).
-LOOPBACK_ONLY = {"aftercare/slideshow.py"}
 
 
 @pytest.mark.parametrize("path", _package_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_package_never_fetches_from_the_network(path):
     text = path.read_text()
-    if path.relative_to(ROOT).as_posix() in LOOPBACK_ONLY:
-        # Talks to the JupyterLab it started itself: every address it builds is 127.0.0.1.
+    rule = NETWORK_RULES.get(path.relative_to(ROOT).as_posix(), {"imports": set()})
+    if rule.get("loopback"):
         assert re.findall(r"https?://[^\s\"'{]*", text) == ["http://127.0.0.1:"] * len(
             re.findall(r"https?://", text)
         ), path
-        return
     tree = ast.parse(text)
     for node in ast.walk(tree):
         names = []
@@ -439,8 +439,7 @@ def test_package_never_fetches_from_the_network(path):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        allowed = NETWORK_ALLOWED.get(str(path.relative_to(ROOT)), set())
-        bad = [n for n in names if n in NETWORK_MODULES and n not in allowed]
+        bad = [n for n in names if n in NETWORK_MODULES and n not in rule["imports"]]
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
