@@ -196,6 +196,15 @@ def hub_config(
     if settings.tls:
         tornado_settings["headers"] = {"Strict-Transport-Security": _HSTS}
     c.JupyterHub.tornado_settings = tornado_settings
+    # The last use of a token (and, for tokens other than a server's and for the hub's own
+    # pages, the user's last activity) is written at most once per login day, not every 30 s:
+    # each such write cost the hub about 1.5 ms of CPU and a commit when the room had it check
+    # a learner's token, one learner after another. A learner's server token is then written
+    # once, by the activity report the server sends as it starts; its answers to check-in
+    # questions write nothing. What the idle culler and the admin page go by (each server's
+    # last activity, from the servers' reports and the proxy every 5 minutes) is not affected;
+    # see "The hub's own database" in docs/classroom.md.
+    c.JupyterHub.activity_resolution = round(settings.login_hours * 3600)
 
     c.JupyterHub.proxy_class = ClassroomProxy
     c.ConfigurableHTTPProxy.command = [str(proxy or proxy_command())]
