@@ -2,19 +2,22 @@
 
     python benchmarks/room_load.py --users 25
 
-Starts ``python -m aftercare classroom --users N`` on 127.0.0.1 (free port, a fresh state folder,
-under ``timeout``). The instructor logs in through the hub's form and makes, through the hub's
-REST API, one token per learner with the scopes of a learner's server token that matter here
-(post answers to the room, report activity); learners' servers are not started, since an answer
-is one HTTP request from the kernel to the room service (``aftercare.checkin``), which is what
-is measured here. A kernel posts with its server's token, which the server has used from its
-start: it reports its activity to the hub as it starts, and the hub records that first use of
-the token (later uses are recorded at most once per login day: ``activity_resolution`` in
-``aftercare/classroom/hub.py``). So each learner's token first makes that same report, straight
-to the hub (``POST /hub/api/users/NAME/activity``), before the first round; the room service
-never sees it and has checked no token when the first round starts (``--unused-tokens`` skips
-the report: tokens the hub has never seen, which no running server has). Then, for each round
-(``--rounds``, default 3; each a "New session"):
+Starts ``python -m aftercare classroom --users N`` on 127.0.0.1 (free port, a fresh state
+folder, under ``timeout``). The instructor logs in through the hub's form and makes, through
+the hub's REST API, one token per learner with the scopes of a learner's server token that
+matter here (post answers to the room, report activity); learners' servers are not started,
+since an answer is one HTTP request from the kernel to the room service
+(``aftercare.checkin``), which is what is measured here. A kernel posts with its server's
+token, which the server has used from its start: it reports its activity to the hub as it
+starts, and the hub records that first use of the token (later uses are recorded at most once
+per login day: ``activity_resolution`` in ``aftercare/classroom/hub.py``; with JupyterHub's
+default of 30 s, a question asked minutes after the start would have the hub record every
+token's use again, so this report stands for the server's only under the classroom's setting).
+So each learner's token first makes that same report, straight to the hub (``POST
+/hub/api/users/NAME/activity``), before the first round; the room service never sees it and has
+checked no token when the first round starts (``--unused-tokens`` skips the report: tokens the
+hub has never seen, which no running server has). Then, for each round (``--rounds``, default
+3; each a "New session"):
 
 * the instructor's page is simulated by its long poll (``api/summary?since=...``, as the page's
   script does), timing when the summary first shows all N answers;
@@ -232,7 +235,7 @@ def main() -> int:
     parser.add_argument(
         "--unused-tokens",
         action="store_true",
-        help="learners' tokens the hub has never seen (no server's token is: see above)",
+        help="learners' tokens the hub has never seen (no running server's token is one)",
     )
     parser.add_argument("--limit", type=int, default=600, help="stop everything after [s]")
     args = parser.parse_args()

@@ -210,11 +210,14 @@ def test_a_server_tokens_use_is_written_once_per_login_day(tmp_path):
     from datetime import datetime, timedelta
     from types import SimpleNamespace
 
+    from jupyterhub.app import JupyterHub
     from jupyterhub.handlers.base import BaseHandler
     from jupyterhub.singleuser.extension import JupyterHubSingleUser
 
-    c = _config(_settings(tmp_path, login_hours=8))
-    assert c.JupyterHub.activity_resolution == 8 * 3600
+    settings = _settings(tmp_path, login_hours=8)
+    prepare_state(settings.state)  # JupyterHub wants the extra-settings file it is given
+    c = _config(settings)
+    assert JupyterHub(config=c).activity_resolution == 8 * 3600
     hub = SimpleNamespace(
         settings={"activity_resolution": c.JupyterHub.activity_resolution},
         log=logging.getLogger("test"),
