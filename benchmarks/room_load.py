@@ -2,19 +2,30 @@
 
     python benchmarks/room_load.py --users 25
 
-Starts ``python -m aftercare classroom --users N`` on 127.0.0.1 (free port, a fresh state folder,
-under ``timeout``). The instructor logs in through the hub's form and makes, through the hub's
-REST API, one token per learner with the scopes a learner's server token holds (post answers to
-the room); learners' servers are not started, since an answer is one HTTP request from the
-kernel to the room service (``aftercare.checkin``), which is what is measured here. Then, for
-each round (``--rounds``, default 3; each a "New session"):
+Starts ``python -m aftercare classroom --users N`` on 127.0.0.1 (free port, a fresh state
+folder, under ``timeout``). The instructor logs in through the hub's form and makes, through
+the hub's REST API, one token per learner with the scopes of a learner's server token that
+matter here (post answers to the room, report activity); learners' servers are not started,
+since an answer is one HTTP request from the kernel to the room service
+(``aftercare.checkin``), which is what is measured here. A kernel posts with its server's
+token, which the server has used from its start: it reports its activity to the hub as it
+starts, and the hub records that first use of the token (later uses are recorded at most once
+per login day: ``activity_resolution`` in ``aftercare/classroom/hub.py``; with JupyterHub's
+default of 30 s, a question asked minutes after the start would have the hub record every
+token's use again, so this report stands for the server's only under the classroom's setting).
+So each learner's token first makes that same report, straight to the hub (``POST
+/hub/api/users/NAME/activity``), before the first round; the room service never sees it and has
+checked no token when the first round starts (``--unused-tokens`` skips the report: tokens the
+hub has never seen, which no running server has). Then, for each round (``--rounds``, default
+3; each a "New session"):
 
 * the instructor's page is simulated by its long poll (``api/summary?since=...``, as the page's
   script does), timing when the summary first shows all N answers;
 * N learners post their answer to the room service at once, straight to its address as the
   kernels do (``AFTERCARE_ROOM_URL``), each with its own token on its own connection (aiohttp);
   a post's time is from sending to its reply. In the first round the room has never seen the
-  tokens, so every post waits for the hub to check its learner's token.
+  tokens, so every post waits for the hub to check its learner's token (in turn: the hub does
+  one thing at a time).
 
 ``shown_after_ms`` is the time from the last post's reply to the page's poll returning all N
 answers (the worst round); ``service_rss_mb`` is the room service's resident memory at the end
@@ -41,6 +52,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -58,6 +70,8 @@ from aftercare.quiz import load_quiz  # noqa: E402
 
 QUESTION = "cool-session-cap"
 ACCESS = f"access:services!service={SERVICE_NAME}"
+#: A server token's scope for its activity reports.
+ACTIVITY = "users:activity!user"
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -65,8 +79,14 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-async def _tokens(room, names: list[str]) -> tuple[str, dict[str, str], str]:
-    """The instructor's token, one token per learner, and the room service's own address."""
+async def _tokens(
+    room, names: list[str], *, report: bool = True
+) -> tuple[str, dict[str, str], str]:
+    """The instructor's token, one token per learner, and the room service's own address.
+
+    With ``report``, each learner's token then reports activity to the hub once, as a learner's
+    server does with its token when it starts (``jupyterhub.singleuser``).
+    """
     instructor = Learner(room.url, "instructor", password=room.instructor_password)
     try:
         await instructor.login()
@@ -81,7 +101,7 @@ async def _tokens(room, names: list[str]) -> tuple[str, dict[str, str], str]:
         for name in names:
             got = await instructor.http.post(
                 f"/hub/api/users/{name}/tokens",
-                json={"note": "room_load", "scopes": [SCOPE_ANSWER, ACCESS]},
+                json={"note": "room_load", "scopes": [SCOPE_ANSWER, ACCESS, ACTIVITY]},
                 headers=headers,
             )
             got.raise_for_status()
@@ -94,6 +114,15 @@ async def _tokens(room, names: list[str]) -> tuple[str, dict[str, str], str]:
             headers={"Authorization": f"token {own}"},
         )
         service.raise_for_status()
+        if report:
+            now = datetime.now(UTC).isoformat()
+            for name, token in learners.items():
+                reported = await http.post(
+                    f"{room.url}/hub/api/users/{name}/activity",
+                    json={"last_activity": now},
+                    headers={"Authorization": f"token {token}"},
+                )
+                reported.raise_for_status()
     return own, learners, service.json()["url"].rstrip("/") + f"/services/{SERVICE_NAME}/"
 
 
@@ -170,7 +199,12 @@ async def run(args: argparse.Namespace, room) -> dict:
         f"learner{n:02d}" if args.users < 100 else f"learner{n:03d}"
         for n in range(1, args.users + 1)
     ]
-    instructor, learners, service = await _tokens(room, names)
+    instructor, learners, service = await _tokens(room, names, report=not args.unused_tokens)
+    print(
+        "learners' tokens: never used before"
+        if args.unused_tokens
+        else "learners' tokens: each reported activity to the hub once, as a starting server does"
+    )
     option = load_quiz().get(QUESTION).correct_index
     latencies, failures, shown, stored = [], 0, [], 0
     for number in range(1, args.rounds + 1):
@@ -198,6 +232,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=25, help="learners (default 25)")
     parser.add_argument("--rounds", type=int, default=3, help="check-in rounds (default 3)")
+    parser.add_argument(
+        "--unused-tokens",
+        action="store_true",
+        help="learners' tokens the hub has never seen (no running server's token is one)",
+    )
     parser.add_argument("--limit", type=int, default=600, help="stop everything after [s]")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; load {os.getloadavg()}")

@@ -204,6 +204,39 @@ def test_the_hubs_database_keeps_a_write_ahead_log(tmp_path):
     )
 
 
+def test_a_server_tokens_use_is_written_once_per_login_day(tmp_path):
+    """JupyterHub's own activity check, with the classroom's resolution."""
+    import logging
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.handlers.base import BaseHandler
+    from jupyterhub.singleuser.extension import JupyterHubSingleUser
+
+    settings = _settings(tmp_path, login_hours=8)
+    prepare_state(settings.state)  # JupyterHub wants the extra-settings file it is given
+    c = _config(settings)
+    assert JupyterHub(config=c).activity_resolution == 8 * 3600
+    hub = SimpleNamespace(
+        settings={"activity_resolution": c.JupyterHub.activity_resolution},
+        log=logging.getLogger("test"),
+    )
+    started = datetime(2026, 1, 5, 8, 0)
+    token = SimpleNamespace(last_activity=None)
+    # The server's activity report as it starts is the token's first use: written.
+    assert BaseHandler._record_activity(hub, token, started)
+    # Its reports every 5 minutes and its kernels' answers later that day: not written.
+    interval_s = JupyterHubSingleUser().hub_activity_interval
+    for seconds in (interval_s, 2 * interval_s, 7 * 3600):
+        assert not BaseHandler._record_activity(hub, token, started + timedelta(seconds=seconds))
+    assert token.last_activity == started
+    # After a login day it is written again.
+    later = started + timedelta(hours=8, seconds=1)
+    assert BaseHandler._record_activity(hub, token, later)
+    assert token.last_activity == later
+
+
 def test_tls_is_passed_to_jupyterhub(tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert.write_text("cert"), key.write_text("key")

@@ -177,9 +177,9 @@ def hub_config(
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = hub_port
     c.JupyterHub.db_url = f"sqlite:///{hub / 'jupyterhub.sqlite'}"
-    # JupyterHub writes its database when it checks a token (the token's and its user's last
-    # activity): in write-ahead-log mode such a commit need not wait for the disk (see
-    # HubDatabase for what that trades).
+    # JupyterHub writes its database at logins, spawns and activity reports, and when it notes
+    # a token's use (activity_resolution, below): in write-ahead-log mode such a commit need
+    # not wait for the disk (see HubDatabase for what that trades).
     c.JupyterHub.db_kwargs = {"connect_args": {"check_same_thread": False, "factory": HubDatabase}}
     c.JupyterHub.cookie_secret_file = str(hub / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub / "jupyterhub.pid")
@@ -196,6 +196,16 @@ def hub_config(
     if settings.tls:
         tornado_settings["headers"] = {"Strict-Transport-Security": _HSTS}
     c.JupyterHub.tornado_settings = tornado_settings
+    # The last use of a token (and, for tokens other than a server's and for the hub's own
+    # pages, the user's last activity) is written at most once per login day, not every 30 s:
+    # each such write (a commit, then JupyterHub's SELECT 1 check of the connection it takes
+    # next) cost the hub about 1 ms more CPU when the room had it check a learner's token, one
+    # learner after another. A learner's server token is then written once, by the activity
+    # report the server sends as it starts; its answers to check-in questions write nothing.
+    # What the idle culler and the admin page go by (each server's last activity, from the
+    # servers' reports and the proxy every 5 minutes) is not affected; see "Activity times are
+    # kept to the login day" in docs/classroom.md.
+    c.JupyterHub.activity_resolution = round(settings.login_hours * 3600)
 
     c.JupyterHub.proxy_class = ClassroomProxy
     c.ConfigurableHTTPProxy.command = [str(proxy or proxy_command())]

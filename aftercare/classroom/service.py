@@ -104,9 +104,11 @@ def _stop_group(process: subprocess.Popen, grace_s: float) -> None:
 class HubDatabase(sqlite3.Connection):
     """The hub's SQLite connections: write-ahead log, synced to disk at its checkpoints.
 
-    JupyterHub commits when it checks a token that was not used in the last 30 s (it notes the
-    token's and its user's last activity). When a class answers a check-in question, the room
-    has the hub check every learner's token at once: in SQLite's default rollback-journal mode
+    JupyterHub commits when it checks a token whose last use it has not noted within its
+    ``activity_resolution`` (it notes the token's and its user's last activity; the classroom
+    sets one login day, JupyterHub's default is 30 s), and at logins, spawns and activity
+    reports. When a class answers a check-in question, the room has the hub check every
+    learner's token at once: in SQLite's default rollback-journal mode
     each such commit waited for the disk several times (a journal file made, synced, deleted;
     about 14 ms each on the project's shared machine when its disk was busy), and the hub's
     event loop waits with it. Here a commit is written to the log without waiting for the
