@@ -42,9 +42,9 @@ COLUMNS = ("time_min", "skin_c", "muscle_1cm_c", "muscle_3cm_c", "fat_c")
 TEMPERATURES = COLUMNS[1:]
 
 #: How the columns of :func:`simulate_cooling` are calibrated (``attrs["calibration"]``; the
-#: charts and notebook 02 show it).
+#: cooling explorer shows it after ``attrs["model"]``, which already says "a model estimate").
 CALIBRATION_NOTE = (
-    "Model estimate. Skin and muscle are each drawn from their own calibration: skin from the "
+    "Skin and muscle are each drawn from their own calibration: skin from the "
     "studies that measured skin, fat and muscle from the studies that measured muscle (no one "
     "setting fits both)."
 )

@@ -140,14 +140,11 @@ class CoolingExplorer(ChartApp):
     def _caption_html(self, simulation: Any) -> str:
         """The chart's caption with its sources, and which model made it."""
         attrs = simulation.attrs
-        model = str(attrs.get("model", ""))
-        calibration = str(attrs.get("calibration", ""))
-        if "model estimate" in model.lower():  # said once, not "a model estimate. Model estimate."
-            calibration = calibration.removeprefix("Model estimate. ")
         return (
             f"<p>{html.escape(self._chart.figure.caption)}"
             f"{sources_html(attrs.get('source_ids', ()))}</p>"
-            f"<p><i>{html.escape(model)}. {html.escape(calibration)}</i></p>"
+            f"<p><i>{html.escape(str(attrs.get('model', '')))}. "
+            f"{html.escape(str(attrs.get('calibration', '')))}</i></p>"
         )
 
     def _text_html(self, simulation: Any) -> str:
