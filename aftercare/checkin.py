@@ -12,6 +12,11 @@ service works out whether it is right, the time and the learner). Nothing else f
 notebook: no patient data and no free text. A notebook run to its last cell is noted the same
 way (its file name only), for the completion record.
 
+While a notebook with a self-check is open in a classroom, its kernel also tells the room every
+:data:`PRESENCE_INTERVAL_S` that the learner is here (:func:`start_presence`; an empty request
+with the same token): the instructor's page counts the learners here, and the room renews its
+check of the learner's token then, not when the learner answers.
+
 Nothing here ever raises into a notebook: a failure comes back as a one-line notice for the
 learner (the answer's own feedback is shown either way).
 
@@ -39,12 +44,25 @@ from .progress import (
     recording_enabled,
 )
 
-__all__ = ["ROOM_URL_ENV", "in_classroom", "report_answer", "report_finished", "post_to_room"]
+__all__ = [
+    "ROOM_URL_ENV",
+    "PRESENCE_INTERVAL_S",
+    "in_classroom",
+    "report_answer",
+    "report_finished",
+    "post_to_room",
+    "start_presence",
+    "stop_presence",
+]
 
 #: Set by the classroom's spawner: the room service's address, seen from a learner's server.
 ROOM_URL_ENV = "AFTERCARE_ROOM_URL"
 #: How long a post to the room may take before the learner is told it did not arrive [s].
 _POST_TIMEOUT_S = 3.0
+#: How often an open notebook with a self-check tells the room its learner is here [s].
+PRESENCE_INTERVAL_S = 30
+_presence: tuple[threading.Thread, threading.Event] | None = None
+_presence_lock = threading.Lock()
 
 
 def in_classroom(environ: Mapping[str, str] | None = None) -> bool:
@@ -129,3 +147,41 @@ def report_finished(notebook: str) -> str | None:
     if in_classroom():
         return post_to_room("finished", {"notebook": notebook})
     return _store_locally(lambda store: store.add_finished(learner_name(), notebook))
+
+
+def start_presence(environ: Mapping[str, str] | None = None) -> bool:
+    """In a classroom, tell the room now and every :data:`PRESENCE_INTERVAL_S` that this learner
+    is here, from a background thread (one per kernel, however often this is called).
+
+    Returns whether it runs. Outside a classroom nothing is sent and it returns ``False``. A note
+    that does not arrive is not reported: an answer that does not arrive is
+    (:func:`report_answer`).
+    """
+    global _presence
+    env = dict(os.environ if environ is None else environ)
+    if not in_classroom(env):
+        return False
+    with _presence_lock:
+        if _presence is None or not _presence[0].is_alive():
+            stop = threading.Event()
+
+            def say_here() -> None:
+                while True:
+                    post_to_room("here", {}, env)
+                    if stop.wait(PRESENCE_INTERVAL_S):
+                        return
+
+            thread = threading.Thread(target=say_here, name="aftercare-room-here", daemon=True)
+            _presence = (thread, stop)
+            thread.start()
+    return True
+
+
+def stop_presence(timeout_s: float = 5.0) -> None:
+    """Stop telling the room this learner is here (the kernel's end stops it too)."""
+    global _presence
+    with _presence_lock:
+        running, _presence = _presence, None
+    if running is not None:
+        running[1].set()
+        running[0].join(timeout_s)

@@ -14,18 +14,21 @@ per login day: ``activity_resolution`` in ``aftercare/classroom/hub.py``; with J
 default of 30 s, a question asked minutes after the start would have the hub record every
 token's use again, so this report stands for the server's only under the classroom's setting).
 So each learner's token first makes that same report, straight to the hub (``POST
-/hub/api/users/NAME/activity``), before the first round; the room service never sees it and has
-checked no token when the first round starts (``--unused-tokens`` skips the report: tokens the
-hub has never seen, which no running server has). Then, for each round (``--rounds``, default
-3; each a "New session"):
+/hub/api/users/NAME/activity``), before the first round (``--unused-tokens`` skips the report:
+tokens the hub has never seen, which no running server has). Then each learner's notebook says
+it is here, once (``POST api/here`` to the room, as a kernel does when a self-check is shown
+and every 30 s after: :func:`aftercare.checkin.start_presence`); the room has the hub check the
+token then, so the answers find it checked, as they do in class (``--cold`` skips it: every
+first answer waits for the hub, as if no notebook had said it was here). Then, for each round
+(``--rounds``, default 3; each a "New session"):
 
 * the instructor's page is simulated by its long poll (``api/summary?since=...``, as the page's
   script does), timing when the summary first shows all N answers;
 * N learners post their answer to the room service at once, straight to its address as the
   kernels do (``AFTERCARE_ROOM_URL``), each with its own token on its own connection (aiohttp);
-  a post's time is from sending to its reply. In the first round the room has never seen the
-  tokens, so every post waits for the hub to check its learner's token (in turn: the hub does
-  one thing at a time).
+  a post's time is from sending to its reply. With ``--cold``, in the first round the room has
+  never seen the tokens, so every post waits for the hub to check its learner's token (in turn:
+  the hub does one thing at a time).
 
 ``shown_after_ms`` is the time from the last post's reply to the page's poll returning all N
 answers (the worst round); ``service_rss_mb`` is the room service's resident memory at the end
@@ -80,12 +83,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 async def _tokens(
-    room, names: list[str], *, report: bool = True
+    room, names: list[str], *, report: bool = True, here: bool = True
 ) -> tuple[str, dict[str, str], str]:
     """The instructor's token, one token per learner, and the room service's own address.
 
     With ``report``, each learner's token then reports activity to the hub once, as a learner's
-    server does with its token when it starts (``jupyterhub.singleuser``).
+    server does with its token when it starts (``jupyterhub.singleuser``); with ``here``, each
+    then says to the room that its learner is here, as a notebook showing a self-check does.
     """
     instructor = Learner(room.url, "instructor", password=room.instructor_password)
     try:
@@ -123,7 +127,14 @@ async def _tokens(
                     headers={"Authorization": f"token {token}"},
                 )
                 reported.raise_for_status()
-    return own, learners, service.json()["url"].rstrip("/") + f"/services/{SERVICE_NAME}/"
+        address = service.json()["url"].rstrip("/") + f"/services/{SERVICE_NAME}/"
+        if here:
+            for token in learners.values():
+                said = await http.post(
+                    address + "api/here", headers={"Authorization": f"token {token}"}
+                )
+                said.raise_for_status()
+    return own, learners, address
 
 
 async def _round(service: str, instructor: str, learners: dict[str, str], option: int):
@@ -199,11 +210,18 @@ async def run(args: argparse.Namespace, room) -> dict:
         f"learner{n:02d}" if args.users < 100 else f"learner{n:03d}"
         for n in range(1, args.users + 1)
     ]
-    instructor, learners, service = await _tokens(room, names, report=not args.unused_tokens)
+    instructor, learners, service = await _tokens(
+        room, names, report=not args.unused_tokens, here=not args.cold
+    )
     print(
         "learners' tokens: never used before"
         if args.unused_tokens
         else "learners' tokens: each reported activity to the hub once, as a starting server does"
+    )
+    print(
+        "learners' notebooks: none said it was here (every first answer waits for the hub)"
+        if args.cold
+        else "learners' notebooks: each said it was here once, as a notebook showing a self-check"
     )
     option = load_quiz().get(QUESTION).correct_index
     latencies, failures, shown, stored = [], 0, [], 0
@@ -236,6 +254,11 @@ def main() -> int:
         "--unused-tokens",
         action="store_true",
         help="learners' tokens the hub has never seen (no running server's token is one)",
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no notebook says it is here first: each learner's first answer waits for the hub",
     )
     parser.add_argument("--limit", type=int, default=600, help="stop everything after [s]")
     args = parser.parse_args()

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -211,6 +212,62 @@ def test_the_quiz_widget_reports_a_checked_answer(record_file):
     button.click()
     (summary,) = ProgressStore(record_file).summary()
     assert summary.correct == 1
+
+
+def test_in_a_classroom_an_open_quiz_says_its_learner_is_here_and_nothing_more(monkeypatch):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from aftercare.widgets.quiz import CLASSROOM_NOTE, QuizApp
+
+    heard: list[tuple[str, str, bytes]] = []
+
+    class StandInRoom(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            heard.append((self.path, self.headers["Authorization"], body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"here": true}')
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandInRoom)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(checkin, "PRESENCE_INTERVAL_S", 0.2)
+    monkeypatch.setenv("AFTERCARE_ROOM_URL", f"http://127.0.0.1:{server.server_port}/room/")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "learner-token")
+    try:
+        widget = QuizApp(ids=["cool-session-cap"]).widget
+        assert CLASSROOM_NOTE in widget.children[0].value  # the learner is told what is sent
+        assert QuizApp(topic="cooling").widget is not widget
+        assert checkin.start_presence()
+        running = [t for t in threading.enumerate() if t.name == "aftercare-room-here"]
+        assert len(running) == 1  # two quizzes and a call: one thread in the kernel
+        deadline = time.monotonic() + 10
+        while len(heard) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        checkin.stop_presence()
+        server.shutdown()
+    assert len(heard) >= 3  # at once, then every PRESENCE_INTERVAL_S
+    assert set(heard) == {("/room/api/here", "token learner-token", b"{}")}
+    threads = [t for t in threading.enumerate() if t.name == "aftercare-room-here"]
+    assert threads == []  # stopped
+
+
+def test_outside_a_classroom_nothing_says_anyone_is_here(record_file, monkeypatch):
+    from aftercare.widgets.quiz import CLASSROOM_NOTE, QuizApp
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("nothing may be sent outside a classroom")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    assert checkin.start_presence() is False
+    widget = QuizApp(ids=["cool-session-cap"]).widget
+    assert all(CLASSROOM_NOTE not in getattr(child, "value", "") for child in widget.children)
+    assert not any(t.name == "aftercare-room-here" for t in threading.enumerate())
 
 
 # -- the room's rules, without a hub ----------------------------------------------------------

@@ -6,6 +6,11 @@
 * Answers that arrive while the disk is busy are committed together, each acknowledged only
   after the commit that holds it; a locked database refuses all of that commit's answers and
   keeps the ones stored.
+* A notebook saying its learner is here has the hub check the token then, so the learner's
+  answers ask the hub nothing; the hub's answer is kept until it runs out and renewed only by
+  such a note, and a token the hub stops knowing stops working at the next one. Learners count
+  as here while their notebooks say so; a note carrying data, or from the instructor, is
+  refused, and notes are limited per learner.
 """
 
 from __future__ import annotations
@@ -21,7 +26,17 @@ import pytest
 from tornado import web
 
 import aftercare.progress as progress
-from aftercare.classroom.room import SCOPE_ANSWER, Room, make_app
+from aftercare.checkin import PRESENCE_INTERVAL_S
+from aftercare.classroom.room import (
+    HERE_PER_MINUTE,
+    HERE_WINDOW_S,
+    SCOPE_ANSWER,
+    SCOPE_READ,
+    Room,
+    TokenChecks,
+    make_app,
+    room_auth,
+)
 from aftercare.progress import ProgressError
 
 pytestmark = pytest.mark.timeout(120)
@@ -88,15 +103,12 @@ def _learner(name: str, scopes=(SCOPE_ANSWER, ACCESS)) -> dict:
 
 
 async def _serve(room: Room, hub: StandInHub):
-    from jupyterhub.services.auth import HubOAuth
-
     port = _free_port()
-    auth = HubOAuth(
+    auth = room_auth(
         api_url=f"http://127.0.0.1:{hub.port}/hub/api",
         api_token="the-room's-own-token",
         oauth_client_id="service-room",
         access_scopes={ACCESS},
-        cache_max_age=60,
     )
     server = make_app(room, prefix="/services/room/", auth=auth).listen(port, address="127.0.0.1")
     return f"http://127.0.0.1:{port}/services/room/", server
@@ -209,3 +221,131 @@ def test_a_locked_database_refuses_the_waiting_answers_and_keeps_the_stored(tmp_
     assert room.store.answer_count() == 1
     asyncio.run(room.add_answer("learner02", QUESTION, 0, False))
     assert room.store.answer_count() == 2
+
+
+# -- A notebook says its learner is here; the token checks follow ------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _counting_hub(known: dict[str, dict]):
+    asked: list[str] = []
+
+    async def ask(token: str):
+        asked.append(token)
+        await asyncio.sleep(0.01)
+        return known.get(token)
+
+    return ask, asked
+
+
+def test_a_token_check_is_kept_until_it_runs_out_and_renewed_when_a_notebook_says_it_is_here():
+    known = {"t1": _learner("learner01")}
+    ask, asked = _counting_hub(known)
+    clock = Clock()
+    checks = TokenChecks(ask, max_age_s=60, refresh_after_s=20, clock=clock)
+
+    async def go():
+        assert (await checks.user("t1"))["name"] == "learner01"
+        clock.now = 15
+        await checks.user("t1")
+        await checks.renew("t1")  # 15 s old: kept
+        assert asked == ["t1"]
+        clock.now = 25
+        await checks.user("t1")  # an answer never renews: it uses what is known
+        assert asked == ["t1"]
+        await checks.renew("t1")  # a notebook says it is here: 25 s old, asked again
+        assert asked == ["t1", "t1"]
+        clock.now = 80  # 55 s after the renewal: still in use
+        await checks.user("t1")
+        assert asked == ["t1", "t1"]
+        clock.now = 86  # 61 s: run out, asked again (and waited for)
+        await checks.user("t1")
+        assert asked == ["t1", "t1", "t1"]
+        # The hub stops knowing the token: the next renewal says so, and answers stop at once.
+        del known["t1"]
+        clock.now = 110
+        assert await checks.renew("t1") is None
+        assert await checks.user("t1") is None
+        # Requests for a token arriving together share one question to the hub.
+        asked.clear()
+        results = await asyncio.gather(*(checks.user("t2") for _ in range(5)))
+        assert results == [None] * 5 and asked == ["t2"]
+
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize("refresh_after_s", [0, -1, 61])
+def test_a_renewal_age_outside_the_cache_age_is_refused(refresh_after_s):
+    with pytest.raises(ValueError, match=r"refresh_after_s must be in \(0, max_age_s=60\]"):
+        TokenChecks(lambda _t: None, max_age_s=60, refresh_after_s=refresh_after_s)
+
+
+def test_learners_count_as_here_while_their_notebooks_say_so(tmp_path):
+    room = Room(tmp_path / "room.sqlite")
+    version = room.version
+    assert room.note_here("learner01", now=100) and room.note_here("learner02", now=101)
+    assert room.version == version + 2  # the page hears of each arrival ...
+    assert room.note_here("learner01", now=130)
+    assert room.version == version + 2  # ... not of a learner already here
+    assert room.here(now=131) == 2
+    assert room.here(now=101 + HERE_WINDOW_S + 1) == 1  # learner02's notebook went quiet
+    assert room.here(now=130 + HERE_WINDOW_S + 1) == 0
+    assert room.summary_json(named=False)["here"] == 0
+
+
+def test_saying_one_is_here_is_limited_per_learner(tmp_path):
+    room = Room(tmp_path / "room.sqlite")
+    said = [room.note_here("learner01", now=1000 + n * 0.1) for n in range(HERE_PER_MINUTE + 1)]
+    assert said == [True] * HERE_PER_MINUTE + [False]
+    assert room.note_here("learner02", now=1001)  # another learner is not held up
+    assert room.note_here("learner01", now=1061)  # a minute later
+
+
+def test_a_notebook_that_says_it_is_here_has_its_answers_find_the_token_checked(tmp_path):
+    """Through the room's HTTP API with the room's own HubOAuth (a stand-in hub)."""
+    tokens = {f"t{n}": _learner(f"learner{n:02d}") for n in range(1, 7)}
+    tokens["instructor"] = {**_learner("instructor", [ACCESS, SCOPE_READ]), "admin": True}
+    room = Room(tmp_path / "room.sqlite")
+
+    async def go(hub):
+        url, server = await _serve(room, hub)
+        try:
+            async with aiohttp.ClientSession() as http:
+
+                async def call(method, path, token, **kwargs):
+                    async with http.request(
+                        method, url + path, headers={"Authorization": f"token {token}"}, **kwargs
+                    ) as got:
+                        return got.status, await got.json()
+
+                said = [await call("POST", "api/here", t) for t in tokens if t != "instructor"]
+                checks_after_here = hub.checks
+                answered = await _post_all(url, [t for t in tokens if t != "instructor"])
+                refused = [
+                    await call("POST", "api/here", "t1", data=b'{"question": "x"}'),
+                    await call("POST", "api/here", "instructor"),
+                ]
+                _, summary = await call("GET", "api/summary", "instructor")
+                return said, checks_after_here, answered, refused, summary
+        finally:
+            server.stop()
+
+    with StandInHub(tokens, delay_s=0.2) as hub:
+        said, checks_after_here, answered, refused, summary = asyncio.run(go(hub))
+        answers_checks = hub.checks - checks_after_here
+    assert [status for status, _ in said] == [200] * 6
+    assert said[0][1] == {"here": True, "every_s": PRESENCE_INTERVAL_S}
+    assert checks_after_here == 6
+    assert [status for status, _ in answered] == [201] * 6
+    assert answers_checks == 1  # the answers asked the hub nothing (the instructor's one check)
+    (body_status, body), (instructor_status, instructor) = refused
+    assert body_status == 400 and "saying one is here carries no data" in body["message"]
+    assert instructor_status == 403 and "needs custom:room:answer" in instructor["message"]
+    assert summary["here"] == 6 and summary["questions"][0]["answered"] == 6

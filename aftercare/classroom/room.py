@@ -18,10 +18,14 @@ option; it waits on the service (long polling), so a new answer shows within a f
 second. "New session" starts a fresh count (earlier answers are kept for the records).
 
 A class answers a check-in question at once: each request asks the hub about its token without
-holding up the others (the hub's answer is kept for :data:`TOKEN_CHECK_CACHE_S`, so a token
-revoked at the hub stops working here within that time), and answers that arrive while a
-commit is under way are committed together, each acknowledged only once it is on disk
-(:meth:`Room.add_answer`).
+holding up the others, and answers that arrive while a commit is under way are committed
+together, each acknowledged only once it is on disk (:meth:`Room.add_answer`). The hub's answer
+about a token is kept for :data:`TOKEN_CHECK_CACHE_S` (a token revoked at the hub stops working
+here within that time). A learner's open notebook says it is here every
+:data:`~aftercare.checkin.PRESENCE_INTERVAL_S` (``api/here``): the page counts the learners here,
+and the room has the hub check the token again then if its answer is
+:data:`TOKEN_REFRESH_AFTER_S` old (:class:`TokenChecks`), so a learner's answer does not wait
+for the hub.
 
 Bad input and isolation: a learner cannot read the room, post for another learner, post an
 unknown question or option, or send anything but the question's id and the option's number
@@ -39,9 +43,11 @@ import argparse
 import asyncio
 import csv
 import datetime as dt
+import hashlib
 import html
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -53,6 +59,7 @@ from pathlib import Path
 from tornado import web
 from tornado.locks import Condition
 
+from ..checkin import PRESENCE_INTERVAL_S
 from ..palette import OKABE_ITO
 from ..progress import ProgressError, ProgressStore
 from ..quiz import load_quiz
@@ -65,6 +72,11 @@ __all__ = [
     "CUSTOM_SCOPES",
     "POSTS_PER_MINUTE",
     "TOKEN_CHECK_CACHE_S",
+    "TOKEN_REFRESH_AFTER_S",
+    "HERE_WINDOW_S",
+    "HERE_PER_MINUTE",
+    "TokenChecks",
+    "room_auth",
     "Room",
     "make_app",
     "main",
@@ -85,11 +97,111 @@ POSTS_PER_MINUTE = 40
 #: How long the hub's answer about a token is kept [s]: a token revoked at the hub (or a scope
 #: taken away) still works in the room for at most this long.
 TOKEN_CHECK_CACHE_S = 60
+#: Once the hub's answer about a token is this old [s], a notebook saying it is here has it
+#: renewed (every ``PRESENCE_INTERVAL_S``), so it stays younger than the cache's limit.
+TOKEN_REFRESH_AFTER_S = 20
+#: A learner counts as here while a notebook of theirs said so within this time [s].
+HERE_WINDOW_S = round(2.5 * PRESENCE_INTERVAL_S)
+#: Most "here" notes one learner may send in a minute (each open notebook sends two).
+HERE_PER_MINUTE = 20
 #: Largest request body accepted [bytes].
 _MAX_BODY = 1024
 #: How long a page's request waits for a new answer before it answers unchanged [s].
 _LONG_POLL_S = 20.0
 _NOTEBOOK = re.compile(r"^[0-9]{2}_[a-z0-9_]{1,60}\.ipynb$")
+
+
+class TokenChecks:
+    """The hub's answers about tokens: kept for a while, renewed when a notebook says it is here.
+
+    ``ask(token)`` asks the hub (awaitable; the user's model, or ``None`` for a token the hub
+    does not know). :meth:`user` uses an answer younger than ``max_age_s`` as it is and asks
+    for a new one otherwise; :meth:`renew` (the room's ``api/here``) asks again once the answer
+    is ``refresh_after_s`` old. Requests for the same token share one question to the hub. So
+    a learner whose notebook says it is here every ``PRESENCE_INTERVAL_S`` (less than
+    ``max_age_s``) never has an answer wait for the hub, and a token the hub stops knowing
+    stops working here at the next renewal, at most ``max_age_s`` after the last.
+
+    Parameters
+    ----------
+    ask : callable
+        ``ask(token)`` returning an awaitable of the user's model or ``None``.
+    max_age_s, refresh_after_s : float
+        How long an answer is used, and from what age :meth:`renew` renews it [s];
+        ``0 < refresh_after_s <= max_age_s``.
+    clock : callable, optional
+        Seconds, monotonic (``time.monotonic``).
+    """
+
+    def __init__(self, ask, *, max_age_s: float, refresh_after_s: float, clock=time.monotonic):
+        if not 0 < refresh_after_s <= max_age_s:
+            raise ValueError(
+                f"refresh_after_s must be in (0, max_age_s={max_age_s}]; got {refresh_after_s}"
+            )
+        self._ask, self._clock = ask, clock
+        self.max_age_s, self.refresh_after_s = max_age_s, refresh_after_s
+        self._known: dict[str, tuple[float, dict | None]] = {}
+        self._asking: dict[str, asyncio.Future] = {}
+
+    async def user(self, token: str, session_id: str = "") -> dict | None:
+        """The user the token belongs to (``None`` if the hub does not know it)."""
+        return await self._answer(token, session_id, self.max_age_s)
+
+    async def renew(self, token: str, session_id: str = "") -> dict | None:
+        """As :meth:`user`, asking the hub again if its answer is ``refresh_after_s`` old."""
+        return await self._answer(token, session_id, self.refresh_after_s)
+
+    async def _answer(self, token: str, session_id: str, fresh_s: float) -> dict | None:
+        key = f"{session_id}:{hashlib.sha256(token.encode('utf8', 'replace')).hexdigest()}"
+        known = self._known.get(key)
+        if known is not None and self._clock() - known[0] < fresh_s:
+            return known[1]
+        if key not in self._asking:
+            asking = asyncio.ensure_future(self._ask_hub(key, token))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _done: self._asking.pop(key, None))
+        return await asyncio.shield(self._asking[key])
+
+    async def _ask_hub(self, key: str, token: str) -> dict | None:
+        model = await self._ask(token)
+        now = self._clock()
+        self._known[key] = (now, model)
+        if len(self._known) > 4096:  # forget answers that ran out (tokens no longer used)
+            for old in [k for k, (at, _) in self._known.items() if now - at >= self.max_age_s]:
+                del self._known[old]
+        return model
+
+
+def room_auth(**kwargs):
+    """JupyterHub's :class:`~jupyterhub.services.auth.HubOAuth`, with :class:`TokenChecks`.
+
+    Keyword arguments go to ``HubOAuth``; its ``cache_max_age`` is :data:`TOKEN_CHECK_CACHE_S`
+    unless given. ``await auth.renew_token_check(handler)`` renews the check of the request's
+    token (:meth:`TokenChecks.renew`).
+    """
+    from jupyterhub.services.auth import HubOAuth
+
+    class RoomAuth(HubOAuth):
+        def __init__(self, **options):
+            super().__init__(**options)
+            self.token_checks = TokenChecks(
+                lambda token: HubOAuth.user_for_token(self, token, use_cache=False, sync=False),
+                max_age_s=self.cache_max_age,
+                refresh_after_s=min(TOKEN_REFRESH_AFTER_S, self.cache_max_age),
+            )
+
+        def user_for_token(self, token, use_cache=True, session_id="", *, sync=True):
+            if sync or not use_cache:
+                return super().user_for_token(token, use_cache, session_id, sync=sync)
+            return self.token_checks.user(token, session_id)
+
+        async def renew_token_check(self, handler) -> None:
+            token = self.get_token(handler, in_cookie=False)
+            if token:
+                await self.token_checks.renew(token, self.get_session_id(handler))
+
+    kwargs.setdefault("cache_max_age", TOKEN_CHECK_CACHE_S)
+    return RoomAuth(**kwargs)
 
 
 class Room:
@@ -107,6 +219,8 @@ class Room:
         self.version = 0
         self.changed = Condition()
         self._posts: dict[str, deque[float]] = {}
+        self._here_notes: dict[str, deque[float]] = {}
+        self._here: dict[str, float] = {}
         # Answers waiting for the disk, and the one thread that writes them (see add_answer).
         self._queued: list[tuple[tuple[str, str, int, bool], asyncio.Future]] = []
         self._writing: asyncio.Task | None = None
@@ -154,14 +268,27 @@ class Room:
 
     def allow_post(self, learner: str, now: float | None = None) -> bool:
         """Whether ``learner`` may post now (at most :data:`POSTS_PER_MINUTE` a minute)."""
+        return _one_more(self._posts, learner, POSTS_PER_MINUTE, now)
+
+    def note_here(self, learner: str, now: float | None = None) -> bool:
+        """Note that ``learner`` is here; ``False`` past :data:`HERE_PER_MINUTE` notes a minute.
+
+        A learner who was not here before wakes the page (the count of learners here changes).
+        """
         now = time.monotonic() if now is None else now
-        recent = self._posts.setdefault(learner, deque())
-        while recent and now - recent[0] > 60:
-            recent.popleft()
-        if len(recent) >= POSTS_PER_MINUTE:
+        if not _one_more(self._here_notes, learner, HERE_PER_MINUTE, now):
             return False
-        recent.append(now)
+        arrived = now - self._here.get(learner, -math.inf) > HERE_WINDOW_S
+        self._here[learner] = now
+        if arrived:
+            self.bump()
         return True
+
+    def here(self, now: float | None = None) -> int:
+        """How many learners are here: a notebook of theirs said so within
+        :data:`HERE_WINDOW_S`."""
+        now = time.monotonic() if now is None else now
+        return sum(1 for at in self._here.values() if now - at <= HERE_WINDOW_S)
 
     def check_answer(self, body: object) -> tuple[str, int, bool]:
         """Validate a posted answer: ``{"question": id, "option": n}`` and nothing else.
@@ -217,6 +344,7 @@ class Room:
         return {
             "version": self.version,
             "session": self.store.current_session(),
+            "here": self.here(),
             "questions": questions,
         }
 
@@ -248,6 +376,18 @@ class Room:
         return out.getvalue()
 
 
+def _one_more(log: dict[str, deque[float]], learner: str, per_minute: int, now=None) -> bool:
+    """Note one more request of ``learner`` in ``log`` unless ``per_minute`` came in 60 s."""
+    now = time.monotonic() if now is None else now
+    recent = log.setdefault(learner, deque())
+    while recent and now - recent[0] > 60:
+        recent.popleft()
+    if len(recent) >= per_minute:
+        return False
+    recent.append(now)
+    return True
+
+
 def _fail(status: int, message: str) -> web.HTTPError:
     return web.HTTPError(status, reason=message[:200].replace("\n", " "))
 
@@ -264,6 +404,8 @@ def _handlers(prefix: str, room: Room, auth):
     )
 
     class Base(HubOAuthenticated, web.RequestHandler):
+        renews_token_check = False
+
         def initialize(self):
             self.room = room
             self.hub_auth = auth
@@ -295,6 +437,9 @@ def _handlers(prefix: str, room: Room, auth):
             # (HubAuthenticated.get_current_user waits for it on the event loop's thread, so
             # a class answering at once queued behind each other's token checks), as
             # JupyterHub's own single-user servers ask; then HubAuthenticated's access check.
+            # A notebook saying it is here has the hub's answer about its token renewed first.
+            if self.renews_token_check and hasattr(self.hub_auth, "renew_token_check"):
+                await self.hub_auth.renew_token_check(self)
             user = await self.hub_auth.get_user(self, sync=False)
             if user is not None:
                 try:
@@ -329,6 +474,17 @@ def _handlers(prefix: str, room: Room, auth):
                 raise _not_stored(exc) from None
             self.set_status(201)
             self.finish({"stored": True})
+
+    class Here(Base):
+        renews_token_check = True
+
+        def post(self):
+            learner = self.learner()
+            if self.request.body.strip() not in (b"", b"{}"):
+                raise _fail(400, "send nothing (or {}): saying one is here carries no data")
+            if not self.room.note_here(learner):
+                raise _fail(429, f"at most {HERE_PER_MINUTE} notes a minute; wait a moment")
+            self.finish({"here": True, "every_s": PRESENCE_INTERVAL_S})
 
     class Finished(Base):
         def post(self):
@@ -395,6 +551,7 @@ def _handlers(prefix: str, room: Room, auth):
         (prefix + "oauth_callback", Callback),
         (prefix + "api/answers", Answers),
         (prefix + "api/finished", Finished),
+        (prefix + "api/here", Here),
         (prefix + "api/summary", Summary),
         (prefix + "api/session", Session),
         (prefix + "api/records.csv", Records),
@@ -403,12 +560,8 @@ def _handlers(prefix: str, room: Room, auth):
 
 def make_app(room: Room, *, prefix: str | None = None, auth=None) -> web.Application:
     """The room's tornado application, under ``prefix`` (``$JUPYTERHUB_SERVICE_PREFIX``)."""
-    from jupyterhub.services.auth import HubOAuth
-
     prefix = prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
-    auth = auth or HubOAuth(
-        api_token=os.environ["JUPYTERHUB_API_TOKEN"], cache_max_age=TOKEN_CHECK_CACHE_S
-    )
+    auth = auth or room_auth(api_token=os.environ["JUPYTERHUB_API_TOKEN"])
     return web.Application(
         _handlers(prefix, room, auth),
         # HubOAuth checks the XSRF token of cookie-authenticated requests itself (token-
@@ -467,10 +620,11 @@ def page_html(*, prefix: str, xsrf: str, can_name: bool) -> str:
 <h1>The room <span class="note">(answers to the self-check questions, this session)</span></h1>
 <div class="controls">
   <button id="new-session" type="button">New session</button>{naming}{records}
+  <span id="here" class="count"></span>
   <span id="status" class="note" role="status" aria-live="polite"></span>
 </div>
-<p class="note">Anonymous: the bars count each learner's latest answer. Education, not individual
-medical advice.</p>
+<p class="note">Anonymous: the bars count each learner's latest answer; "here" counts learners
+with a self-check open in a notebook. Education, not individual medical advice.</p>
 <main id="questions" aria-live="polite"><p>No answers yet in this session.</p></main>
 <script>
 const PREFIX = {json.dumps(prefix)}, XSRF = {json.dumps(xsrf)}, COLOURS = {colours};
@@ -484,6 +638,8 @@ function el(tag, attrs, text) {{
 function named() {{ const box = document.getElementById("named"); return box && box.checked; }}
 function draw(data) {{
   const main = document.getElementById("questions");
+  document.getElementById("here").textContent =
+    data.here + (data.here === 1 ? " learner" : " learners") + " here";
   main.replaceChildren();
   if (!data.questions.length) {{ main.append(el("p", {{}}, "No answers yet in this session.")); }}
   for (const q of data.questions) {{
@@ -491,7 +647,8 @@ function draw(data) {{
     const sec = el("section", {{"data-question": q.id}});
     sec.append(el("h2", {{}}, q.prompt));
     const words = [];
-    sec.append(el("p", {{"class": "count"}}, total + (total === 1 ? " has" : " have") + " answered"));
+    sec.append(el("p", {{"class": "count"}}, total + (total === 1 ? " has" : " have") + " answered" +
+      (data.here ? " (" + data.here + " here)" : "")));
     q.options.forEach((o, i) => {{
       const share = total ? Math.round(100 * o.count / total) : 0;
       const label = o.letter + ". " + o.text + (o.correct ? "  \\u2714 right" : "");

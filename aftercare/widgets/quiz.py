@@ -12,7 +12,9 @@ Feedback is given in words ("Correct." / "Not quite.") as well as by colour. Eac
 answer is also reported (:func:`aftercare.checkin.report_answer`): to the room service in a
 classroom, so the instructor sees the class's answers, and otherwise to the learner's own record
 (``AFTERCARE_RECORD=off`` turns that off). A report that fails shows a short notice under the
-feedback; the feedback itself never waits for it.
+feedback; the feedback itself never waits for it. In a classroom the widget says so above the
+questions, and while it is open the kernel tells the room its learner is here
+(:func:`aftercare.checkin.start_presence`).
 
 Examples
 --------
@@ -29,13 +31,19 @@ import html
 
 import ipywidgets as widgets
 
-from ..checkin import report_answer
+from ..checkin import report_answer, start_presence
 from ..present import Parts
 from ..quiz import Question, load_quiz, questions_html, questions_text
 from .app import APP_CSS
 from .controls import scroll_box
 
-__all__ = ["QuizApp", "quiz"]
+__all__ = ["QuizApp", "quiz", "CLASSROOM_NOTE"]
+
+#: Shown above the questions in a classroom: what is sent, and to whom.
+CLASSROOM_NOTE = (
+    "In this classroom each answer you check goes to the instructor's room page (the question "
+    "and your choice, nothing else), and the page counts you as here while this notebook is open."
+)
 
 
 def _feedback_html(question: Question, index: int) -> str:
@@ -141,6 +149,8 @@ class QuizApp:
         """The interactive form (built on first use)."""
         if self._widget is None:
             cards = [self._card(n, q) for n, q in enumerate(self.questions, start=1)]
+            if start_presence():  # in a classroom only
+                cards.insert(0, widgets.HTML(f'<p class="aftercare-note">{CLASSROOM_NOTE}</p>'))
             # On a live slide the cards keep to the slide and scroll with the wheel, saying so.
             style = widgets.HTML(f"<style>{APP_CSS}</style>", layout=widgets.Layout(height="0px"))
             self._widget = scroll_box([*cards, style])

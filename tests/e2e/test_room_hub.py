@@ -5,9 +5,10 @@
   (403 or 400 with a one-line reason); posting is limited per learner; a locked database refuses
   the new answer (503) and keeps the ones stored; answers survive a restart of the hub.
 * In a learner's own kernel (their server's token, as the classroom gives it): answering a
-  self-check question in notebook 08 posts the answer; the instructor's room page, open in
-  Chromium, shows both learners' answers with the right split within a second; a learner's
-  browser cannot open the page.
+  self-check question in notebook 08 posts the answer (showing the quiz says first that the
+  learner is here, and tells the learner what is sent); the instructor's room page, open in
+  Chromium, counts both learners here and shows both answers with the right split within a
+  second; a learner's browser cannot open the page.
 """
 
 from __future__ import annotations
@@ -232,8 +233,10 @@ async def _ready_in_notebook_08(room, name: str):
     await learner.wait_ready(timeout_s=300)
     kernel, _notebook = await learner.open_notebook("notebooks/08_self_check.ipynb")
     reply = await kernel.execute(
-        f"from aftercare.widgets.quiz import QuizApp\napp = QuizApp(ids=[{QUESTION!r}])\n"
-        "card = app.widget.children[0]"
+        "from aftercare.widgets.quiz import CLASSROOM_NOTE, QuizApp\n"
+        f"app = QuizApp(ids=[{QUESTION!r}])\n"
+        "note, card = app.widget.children[:2]\n"
+        "assert CLASSROOM_NOTE in note.value, note.value"  # the learner is told what is sent
     )
     assert reply.get("status") == "ok", reply
     return learner, kernel
@@ -253,6 +256,22 @@ async def _no_notice(kernel) -> None:
         "assert card.children[4].value == '', card.children[4].value"
     )
     assert reply.get("status") == "ok", reply
+
+
+async def _here_before_answers(room, instructor_token: str, wait_s: float = 30) -> int:
+    """How many learners the room counts as here (waiting up to ``wait_s`` for two)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        deadline = time.monotonic() + wait_s
+        while True:
+            got = await http.get(
+                f"{room.url}/services/room/api/summary",
+                headers={"Authorization": f"token {instructor_token}"},
+            )
+            summary = got.json()
+            if summary["here"] >= 2 or time.monotonic() > deadline:
+                assert not any(q["answered"] for q in summary["questions"]), summary
+                return summary["here"]
+            await asyncio.sleep(0.1)
 
 
 @pytest.mark.skipif(not chromium_available(), reason="needs Chromium")
@@ -289,6 +308,8 @@ def test_two_learners_answer_in_notebook_08_and_the_page_shows_it_within_a_secon
                     _ready_in_notebook_08(room, "learner02"),
                 )
                 try:
+                    # Showing the quiz said each learner is here, before any answer.
+                    assert await _here_before_answers(room, tokens["instructor"]) == 2
                     await _click(one[1], right)
                     await _click(two[1], wrong)
                     clicked = time.time() * 1000
@@ -309,6 +330,7 @@ def test_two_learners_answer_in_notebook_08_and_the_page_shows_it_within_a_secon
                 page.screenshot(path=str(Path(tempfile.gettempdir()) / "room-page-1024.png"))
             shown_after_ms = page.evaluate("window.shownAt") - clicked
             assert shown_after_ms < 1000, shown_after_ms
+            assert page.inner_text("#here") == "2 learners here"
             section = page.locator(f"section[data-question='{QUESTION}']")
             for letter in ("ABCDEF"[right], "ABCDEF"[wrong]):
                 assert "1 of 2 (50%)" in section.locator(f"[data-option='{letter}']").inner_text()
