@@ -76,6 +76,11 @@ def post_to_room(path: str, payload: dict, environ: Mapping[str, str] | None = N
 
     Returns ``None`` when stored, else a one-line notice saying why not.
     """
+    return _post(path, payload, environ)[1]
+
+
+def _post(path: str, payload: dict, environ: Mapping[str, str] | None) -> tuple[int, str | None]:
+    """As :func:`post_to_room`, with the HTTP status (0 when the room did not answer)."""
     env = os.environ if environ is None else environ
     url = env[ROOM_URL_ENV].rstrip("/") + f"/api/{path}"
     request = urllib.request.Request(
@@ -90,16 +95,18 @@ def post_to_room(path: str, payload: dict, environ: Mapping[str, str] | None = N
     try:
         with urllib.request.urlopen(request, timeout=_POST_TIMEOUT_S) as response:
             response.read()
-        return None
+            return response.status, None
     except urllib.error.HTTPError as exc:
         try:
             reason = json.loads(exc.read().decode()).get("message", exc.reason)
         except (ValueError, AttributeError, OSError):
             reason = exc.reason
-        return f"The room did not record this answer: {reason}"
+        return exc.code, f"The room did not record this answer: {reason}"
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
-        return f"The room did not record this answer (the room service did not answer: {reason})."
+        return 0, (
+            f"The room did not record this answer (the room service did not answer: {reason})."
+        )
 
 
 def _store_locally(write: Callable[[ProgressStore], object]) -> str | None:
@@ -154,8 +161,9 @@ def start_presence(environ: Mapping[str, str] | None = None) -> bool:
     is here, from a background thread (one per kernel, however often this is called).
 
     Returns whether it runs. Outside a classroom nothing is sent and it returns ``False``. A note
-    that does not arrive is not reported: an answer that does not arrive is
-    (:func:`report_answer`).
+    that does not arrive is not reported (an answer that does not arrive is:
+    :func:`report_answer`); one the room refuses as not a learner's (403, the instructor's own
+    notebooks) stops the notes.
     """
     global _presence
     env = dict(os.environ if environ is None else environ)
@@ -167,8 +175,8 @@ def start_presence(environ: Mapping[str, str] | None = None) -> bool:
 
             def say_here() -> None:
                 while True:
-                    post_to_room("here", {}, env)
-                    if stop.wait(PRESENCE_INTERVAL_S):
+                    status, _notice = _post("here", {}, env)
+                    if status == 403 or stop.wait(PRESENCE_INTERVAL_S):
                         return
 
             thread = threading.Thread(target=say_here, name="aftercare-room-here", daemon=True)

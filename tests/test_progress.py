@@ -214,27 +214,36 @@ def test_the_quiz_widget_reports_a_checked_answer(record_file):
     assert summary.correct == 1
 
 
-def test_in_a_classroom_an_open_quiz_says_its_learner_is_here_and_nothing_more(monkeypatch):
+def _stand_in_room(status: int, heard: list):
+    """A room on loopback that answers every POST with ``status``, noting what it heard."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from aftercare.widgets.quiz import CLASSROOM_NOTE, QuizApp
-
-    heard: list[tuple[str, str, bytes]] = []
 
     class StandInRoom(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             heard.append((self.path, self.headers["Authorization"], body))
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(b'{"here": true}')
+            self.wfile.write(b'{"message": "instructor may not do this here"}')
 
         def log_message(self, *args):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandInRoom)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _presence_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "aftercare-room-here"]
+
+
+def test_in_a_classroom_an_open_quiz_says_its_learner_is_here_and_nothing_more(monkeypatch):
+    from aftercare.widgets.quiz import CLASSROOM_NOTE, QuizApp
+
+    heard: list[tuple[str, str, bytes]] = []
+    server = _stand_in_room(200, heard)
     monkeypatch.setattr(checkin, "PRESENCE_INTERVAL_S", 0.2)
     monkeypatch.setenv("AFTERCARE_ROOM_URL", f"http://127.0.0.1:{server.server_port}/room/")
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "learner-token")
@@ -243,8 +252,7 @@ def test_in_a_classroom_an_open_quiz_says_its_learner_is_here_and_nothing_more(m
         assert CLASSROOM_NOTE in widget.children[0].value  # the learner is told what is sent
         assert QuizApp(topic="cooling").widget is not widget
         assert checkin.start_presence()
-        running = [t for t in threading.enumerate() if t.name == "aftercare-room-here"]
-        assert len(running) == 1  # two quizzes and a call: one thread in the kernel
+        assert len(_presence_threads()) == 1  # two quizzes and a call: one thread in the kernel
         deadline = time.monotonic() + 10
         while len(heard) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -253,8 +261,27 @@ def test_in_a_classroom_an_open_quiz_says_its_learner_is_here_and_nothing_more(m
         server.shutdown()
     assert len(heard) >= 3  # at once, then every PRESENCE_INTERVAL_S
     assert set(heard) == {("/room/api/here", "token learner-token", b"{}")}
-    threads = [t for t in threading.enumerate() if t.name == "aftercare-room-here"]
-    assert threads == []  # stopped
+    assert _presence_threads() == []  # stopped
+
+
+def test_a_notebook_the_room_refuses_as_not_a_learners_stops_saying_it_is_here(monkeypatch):
+    heard: list[tuple[str, str, bytes]] = []
+    server = _stand_in_room(403, heard)
+    monkeypatch.setattr(checkin, "PRESENCE_INTERVAL_S", 0.05)
+    env = {
+        "AFTERCARE_ROOM_URL": f"http://127.0.0.1:{server.server_port}/room/",
+        "JUPYTERHUB_API_TOKEN": "instructor-token",
+    }
+    try:
+        assert checkin.start_presence(env)
+        deadline = time.monotonic() + 10
+        while _presence_threads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _presence_threads() == []
+    finally:
+        checkin.stop_presence()
+        server.shutdown()
+    assert len(heard) == 1
 
 
 def test_outside_a_classroom_nothing_says_anyone_is_here(record_file, monkeypatch):
