@@ -618,6 +618,16 @@ MISS_REASONS = {
 }
 
 
+#: Why a held-apart skin study is missed (see "Skin studies held apart").
+HELD_APART_SKIN_REASON = (
+    "a study outside the calibration set, never fitted: the line sits between studies that "
+    "differ by more than their recorded conditions explain (this study's bare ice ended warmer "
+    "than the line, C2's ice pack through a damp towel colder), and the band, not the line, is "
+    "the model's account of that spread; the cubed and wetted ice contacts are assumed "
+    "(data/modalities.yaml)"
+)
+
+
 def missed_points(table, typical) -> list[str]:
     """One line per point the typical model misses beyond its tolerance, with direction."""
     lines = []
@@ -637,12 +647,23 @@ def missed_points(table, typical) -> list[str]:
             }[p.quantity]
         else:
             direction = "model fall larger" if value > p.measured else "model fall smaller"
-        fitted = "fitted" if p.weight > 0 else "not fitted (weight 0)"
+        fitted = (
+            "validation, held apart"
+            if p.held_apart
+            else ("fitted" if p.weight > 0 else "not fitted (weight 0)")
+        )
         lines.append(
             f"- **{p.id}** ({p.source_id}, {fitted}): measured {_fmt(p.measured)}, typical "
-            f"model {_fmt(value)} ({text}; {direction}). Why: {MISS_REASONS[p.quantity]}."
+            f"model {_fmt(value)} ({text}; {direction}). Why: {_miss_reason(p)}."
         )
     return lines
+
+
+def _miss_reason(point) -> str:
+    """Why a point is missed: a skin study held apart gets its own reason."""
+    if point.held_apart and point.quantity == "skin_end_c":
+        return HELD_APART_SKIN_REASON
+    return MISS_REASONS[point.quantity]
 
 
 #: How a rewarming quantity is described in the report.
@@ -773,6 +794,73 @@ def rewarming_section(values: dict[str, float], points, by_id) -> list[str]:
     return lines
 
 
+def held_apart_skin_section(values: dict[str, float], points) -> list[str]:
+    """The skin temperatures held apart from every fit (a study outside the calibration set),
+    each beside the typical line and its band, and the differences between the packs within
+    the study beside the model's (the contact multipliers of cubed and wetted ice are assumed
+    in ``data/modalities.yaml``; these are the measurements to judge them by)."""
+    held = [p for p in points if p.held_apart and p.quantity == "skin_end_c"]
+    if not held:
+        return []
+    typical = compare(values, own_contact=False, points=tuple(held)).set_index("id")
+    factor = math.exp(model.BAND_SD * values["contact_spread_log_sd"])
+    lines = [
+        "",
+        "### Skin studies held apart (never fitted)",
+        "",
+        "A check on studies outside the calibration set, with the typical contact, as a clinic "
+        "would use the model. They are not in the leave-one-study-out RMS above, which keeps "
+        "to the calibration set.",
+        "",
+        "| id | source | condition | measured | typical | error | within 2.5 degC | band |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    errors = []
+    for p in held:
+        typ = float(typical.loc[p.id, "model"])
+        ends = [
+            float(
+                compare({**values, "h_contact": values["h_contact"] * f}, False, (p,))["model"][0]
+            )
+            for f in (factor, 1 / factor)
+        ]
+        low, high = min(ends), max(ends)
+        inside = "inside" if low <= p.measured <= high else "**outside**"
+        errors.append(typ - p.measured)
+        cond = (
+            f"{p.modality}, {p.barrier}, {p.application_min:g} min, skinfold "
+            f"{p.skinfold_mm:g} mm, baseline {p.baseline_skin_c:g} degC"
+        )
+        lines.append(
+            f"| {p.id} | {p.source_id} | {cond} | {p.measured:.2f} (SD {p.spread:g}) | "
+            f"{typ:.2f} | {typ - p.measured:+.2f} | "
+            f"{'yes' if abs(typ - p.measured) <= 2.5 else '**no**'} | {low:.1f}-{high:.1f} "
+            f"({inside}) |"
+        )
+    rms = float(np.sqrt(np.mean(np.square(errors))))
+    lines += ["", f"Held-apart skin temperatures: RMS error {rms:.2f} degC with the typical line."]
+    by_group: dict[str, list] = {}
+    for p in held:
+        by_group.setdefault(p.group, []).append(p)
+    for group, members in by_group.items():
+        base = next((p for p in members if p.modality == "crushed_ice"), None)
+        if base is None or len(members) < 2:
+            continue
+        pairs = [
+            f"{p.modality} {p.measured - base.measured:+.2f} degC measured, "
+            f"{typical.loc[p.id, 'model'] - typical.loc[base.id, 'model']:+.2f} degC in the model"
+            for p in members
+            if p is not base
+        ]
+        lines.append(
+            f"Within {group} ({base.source_id}, the same subjects), against crushed ice: "
+            + "; ".join(pairs)
+            + ". The model's cubed and wetted ice differ from crushed ice only by a contact "
+            "multiplier that `data/modalities.yaml` marks as assumed."
+        )
+    return lines
+
+
 def bare_skin_errors(typical, points) -> dict[str, float]:
     """Typical-contact error of each fitted skin temperature of a bare pack (no barrier):
     the points issue #23 asks the line to meet within 2.5 degC."""
@@ -816,8 +904,10 @@ def c2_ice_note(table, typical, trial) -> list[str]:
         "degC). In the model a damp towel is a thin water-soaked layer in series with the pack "
         "(`data/barriers.yaml`), so it cools a little less than a bare pack, as damptowel-study "
         "found (a bare ice bag cooled more than one in a damp towel; its numbers were not "
-        "retrieved). Nothing measured says how much a wet towel could improve the contact instead "
-        "(melt water filling the gaps), so the model has none, and C2-ice stays warm of its study. "
+        "retrieved). Dykstra 2009's own data measure wetted ice (water inside the bag) 2.5 degC "
+        "colder than crushed ice on bare skin (Skin studies held apart), but nothing measured "
+        "says what a wet towel outside the bag does to the contact, so the model gives the damp "
+        "towel no wetting, and C2-ice stays warm of its study. "
         f"Within C2 (the same 50 women, each pack in turn) the ice pack ended "
         f"{meas['C2-peas'] - meas['C2-ice']:.1f} degC colder than the frozen peas and "
         f"{meas['C2-gel'] - meas['C2-ice']:.1f} degC colder than the gel pack; the model, with "
@@ -851,7 +941,8 @@ def c2_ice_note(table, typical, trial) -> list[str]:
         "imaging camera (its abstract), which sees the skin only once the pack is lifted, when "
         f"it has begun to rewarm (model estimate, not validated: {lifted:+.1f} degC in the first "
         "minute after removal at C3's baseline); the abstract gives no delay, so this cannot be "
-        "modelled."
+        "modelled. It would not close the gap alone: Dykstra 2009's thermocouple under bare "
+        "crushed ice read 15.8 degC at 19.5 min, warmer than C3's camera."
     )
     return lines
 
@@ -912,7 +1003,8 @@ def write_report(
         "Generated by `scripts/fit_thermal.py`; do not edit by hand. Model: "
         "`aftercare.thermal` (1-D Pennes bioheat model, see its module docstring). "
         "Calibration data: `data/calibration/points.csv` (evidence brief C1-C7, and the "
-        "rewarming points of Myrer 1998, 2000 and 2001, see Rewarming). "
+        "rewarming points of Myrer 1998, 2000 and 2001, see Rewarming; Dykstra 2009's skin "
+        "temperatures, held apart as a check, see Cross-validation). "
         "Fitted values: `data/calibration/fitted_parameters.yaml`.",
         "",
         "## How the model is fitted",
@@ -1116,7 +1208,9 @@ def write_report(
         )
     lines += ["", "## Cross-validation (leave one study out)", ""]
     skin_ids = [
-        i for i, p in by_id.items() if p.quantity == "skin_end_c" and i in cv.get(p.group, {})
+        i
+        for i, p in by_id.items()
+        if p.quantity == "skin_end_c" and not p.held_apart and i in cv.get(p.group, {})
     ]
     if skin_ids:
         skin_cv = np.array([cv[by_id[i].group][i] - by_id[i].measured for i in skin_ids])
@@ -1155,6 +1249,9 @@ def write_report(
         "- C7 (two dry towels) cannot be predicted without itself: it is the only towel "
         "measurement, so the towel resistance is not identifiable when it is left out.",
         "- C4 has no fitted point; its prediction is the typical model's.",
+    ]
+    lines += held_apart_skin_section(values, points)
+    lines += [
         "",
         "## Rewarming: fit and validation",
         "",

@@ -21,6 +21,7 @@ from aftercare.thermal.calibration import (
     CalibrationPoint,
     compare,
     cross_validated_skin_error_c,
+    load_cross_validation,
     load_points,
     model_value,
 )
@@ -123,7 +124,9 @@ def test_each_point_reports_its_error(table, point_id, record_property):
     assert np.isfinite(row["model"]), f"{point_id}: the model never reached the quantity"
 
 
-@pytest.mark.parametrize("point_id", [p.id for p in load_points() if p.quantity == "skin_end_c"])
+@pytest.mark.parametrize(
+    "point_id", [p.id for p in load_points() if p.quantity == "skin_end_c" and not p.held_apart]
+)
 def test_skin_at_end_of_application_within_2_5_c(table, point_id):
     row = table.loc[point_id]
     if point_id in OWN_CONTACT_MISSES:
@@ -140,11 +143,33 @@ def test_typical_line_within_2_5_c_of_every_bare_pack_skin_study():
     """Issue #23's goal: the line every chart draws (the typical contact) is within 2.5 degC of
     each fitted skin temperature of a bare pack, and the left-out skin RMS stays <= 3 degC."""
     typical = compare(own_contact=False).set_index("id")
-    bare = [p for p in load_points() if p.quantity == "skin_end_c" and p.barrier == "none"]
+    points = load_points()
+    bare = [
+        p for p in points if p.quantity == "skin_end_c" and p.barrier == "none" and not p.held_apart
+    ]
     assert {p.group for p in bare if p.weight > 0} == {"C1", "C3"}
     for p in bare:
         assert abs(typical.loc[p.id, "error"]) <= 2.5, f"{p.id}: {typical.loc[p.id, 'error']:+.2f}"
     assert cross_validated_skin_error_c() <= 3.0
+
+
+def test_held_apart_skin_study_is_reported_but_never_counted_as_left_out():
+    """Dykstra 2009's own data (V3) are a check outside the calibration set: reported with the
+    typical line and the within-study differences, never in a fit nor in the left-out RMS."""
+    held = {p.id: p for p in load_points() if p.held_apart and p.quantity == "skin_end_c"}
+    assert set(held) == {"V3-crushed", "V3-cubed", "V3-wet"}
+    assert all(p.weight == 0 and "fastR2" in p.note for p in held.values())
+    cv = load_cross_validation().set_index("id")
+    kept = cv[(cv["quantity"] == "skin_end_c") & ~cv.index.isin(held)]["error"].astype(float)
+    assert cross_validated_skin_error_c() == pytest.approx(float(np.sqrt(np.mean(kept**2))))
+    report = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    section = report.split("### Skin studies held apart (never fitted)", 1)[1].split("## ", 1)[0]
+    typical = compare(own_contact=False, points=tuple(held.values())).set_index("id")
+    for pid in held:
+        assert f"| {pid} | dykstra2009 |" in section
+        assert f"| {typical.loc[pid, 'error']:+.2f} |" in section
+    wet = typical.loc["V3-wet", "model"] - typical.loc["V3-crushed", "model"]
+    assert f"wetted_ice -2.54 degC measured, {wet:+.2f} degC in the model" in section
 
 
 def test_c2_points_carry_the_damp_towel_and_freezer_start_the_study_used():

@@ -129,7 +129,12 @@ def test_band_covers_the_published_bare_ice_skin_temperature_at_its_baseline():
 
 def test_matching_points_follow_modality_barrier_time_and_skinfold():
     ids = lambda *a: sorted(matching_points(*a)["id"])  # noqa: E731
-    assert ids("crushed_ice", "none", 20, 25) == ["C3-ice", "C6-ge20-1cm", "C6-ge20-3cm"]
+    assert ids("crushed_ice", "none", 20, 25) == [
+        "C3-ice",
+        "C6-ge20-1cm",
+        "C6-ge20-3cm",
+        "V3-crushed",  # held apart from the fit, still a published point of the condition
+    ]
     assert ids("crushed_ice", "none", 10, 25) == []  # those were measured at 20 min
     assert "C5-21-30" in ids("crushed_ice", "none", 40, 25)  # a 7 degC fall at 37.8 min
     assert "C5-21-30" not in ids("crushed_ice", "none", 30, 25)
@@ -191,9 +196,9 @@ def test_chart_draws_band_and_published_points_and_describes_them():
     assert xy[:, 1].min() == pytest.approx(band["skin_c_low"].min())
     assert xy[:, 1].max() == pytest.approx(band["skin_c_high"].max())
     x, y = chart.markers["skin_c"].get_data()
-    assert sorted(y) == pytest.approx([13.8]) and set(x) == {20.0}
+    assert sorted(y) == pytest.approx([13.8, 15.76]) and set(x) == {19.5, 20.0}
     text = chart.figure.alt_text
-    assert "selfe2009" in text and "Light bands" in text
+    assert "selfe2009" in text and "dykstra2009" in text and "Light bands" in text
     assert "kanlayanaphotporn2005" not in text  # its packs lay on a damp towel
     assert "light band" in chart.figure.caption
 
