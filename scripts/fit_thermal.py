@@ -1111,9 +1111,11 @@ def write_report(
         "",
         "Tissue, blood and room properties are textbook values (`data/tissue.yaml`, each "
         "labelled); pack masses and temperatures are in `data/modalities.yaml` with their basis. "
-        "Cubed and wetted ice use the ice contact times an assumed multiplier (ranking only, "
-        "dykstra2009); a damp towel gives the pack the wetted-ice multiplier (melt water). Blood "
-        "flow and cold:",
+        "Cubed and wetted ice use the ice contact times an assumed multiplier (dykstra2009 "
+        "ranks them; its own data are compared under Skin studies held apart); a damp towel is "
+        "a thin water-soaked layer and does not wet the contact (no `wets_contact` in "
+        "`data/barriers.yaml`: damptowel-study found a damp towel cooled less than a bare bag). "
+        "Blood flow and cold:",
         "",
         "| input | value | basis |",
         "|---|---|---|",
