@@ -12,14 +12,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from aftercare.sources import load_sources
-from aftercare.thermal.calibration import FREE_PARAMETERS, STUDY_GROUPS, compare, load_points
+from aftercare.thermal.calibration import (
+    FREE_PARAMETERS,
+    STUDY_GROUPS,
+    CalibrationPoint,
+    compare,
+    cross_validated_skin_error_c,
+    load_cross_validation,
+    load_points,
+    model_value,
+)
 from aftercare.thermal.parameters import load_fitted_parameters, load_tissue
 
 ROOT = Path(__file__).resolve().parents[1]
 OTTE_SKINFOLDS = {"C5-0-10": 5.0, "C5-11-20": 15.5, "C5-21-30": 25.5, "C5-31-40": 35.5}
-#: Known misfits, reported honestly (see docs/calibration.md, "Known limits").
+#: Known misfits, reported honestly (see docs/calibration.md, "Points still missed").
+#: C2-ice: the ice pack through a damp towel ended colder than the model allows even with C2's
+#: own contact, which must also meet C2's peas (warmer than the line); the report says so.
+OWN_CONTACT_MISSES = {"C2-ice"}
 
 
 @pytest.fixture(scope="module")
@@ -111,12 +124,76 @@ def test_each_point_reports_its_error(table, point_id, record_property):
     assert np.isfinite(row["model"]), f"{point_id}: the model never reached the quantity"
 
 
-@pytest.mark.parametrize("point_id", [p.id for p in load_points() if p.quantity == "skin_end_c"])
+@pytest.mark.parametrize(
+    "point_id", [p.id for p in load_points() if p.quantity == "skin_end_c" and not p.held_apart]
+)
 def test_skin_at_end_of_application_within_2_5_c(table, point_id):
     row = table.loc[point_id]
+    if point_id in OWN_CONTACT_MISSES:
+        report = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+        assert f"with its own contact {point_id} ends {row['error']:+.2f} degC" in report
+        assert abs(row["error"]) > 2.5, f"{point_id} is met now: drop it from OWN_CONTACT_MISSES"
+        return
     assert abs(row["error"]) <= 2.5, (
         f"{point_id}: model {row['model']:.2f} vs measured {row['measured']:.2f} degC"
     )
+
+
+def test_typical_line_within_2_5_c_of_every_bare_pack_skin_study():
+    """Issue #23's goal: the line every chart draws (the typical contact) is within 2.5 degC of
+    each fitted skin temperature of a bare pack, and the left-out skin RMS stays <= 3 degC."""
+    typical = compare(own_contact=False).set_index("id")
+    points = load_points()
+    bare = [
+        p for p in points if p.quantity == "skin_end_c" and p.barrier == "none" and not p.held_apart
+    ]
+    assert {p.group for p in bare if p.weight > 0} == {"C1", "C3"}
+    for p in bare:
+        assert abs(typical.loc[p.id, "error"]) <= 2.5, f"{p.id}: {typical.loc[p.id, 'error']:+.2f}"
+    assert cross_validated_skin_error_c() <= 3.0
+
+
+def test_held_apart_skin_study_is_reported_but_never_counted_as_left_out():
+    """Dykstra 2009's own data (V3) are a check outside the calibration set: reported with the
+    typical line and the within-study differences, never in a fit nor in the left-out RMS."""
+    held = {p.id: p for p in load_points() if p.held_apart and p.quantity == "skin_end_c"}
+    assert set(held) == {"V3-crushed", "V3-cubed", "V3-wet"}
+    assert all(p.weight == 0 and "fastR2" in p.note for p in held.values())
+    cv = load_cross_validation().set_index("id")
+    kept = cv[(cv["quantity"] == "skin_end_c") & ~cv.index.isin(held)]["error"].astype(float)
+    assert cross_validated_skin_error_c() == pytest.approx(float(np.sqrt(np.mean(kept**2))))
+    report = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    section = report.split("### Skin studies held apart (never fitted)", 1)[1].split("## ", 1)[0]
+    typical = compare(own_contact=False, points=tuple(held.values())).set_index("id")
+    for pid in held:
+        assert f"| {pid} | dykstra2009 |" in section
+        assert f"| {typical.loc[pid, 'error']:+.2f} |" in section
+    wet = typical.loc["V3-wet", "model"] - typical.loc["V3-crushed", "model"]
+    assert f"wetted_ice -2.54 degC measured, {wet:+.2f} degC in the model" in section
+
+
+def test_c2_points_carry_the_damp_towel_and_freezer_start_the_study_used():
+    """C2 (kanlayanaphotporn2005) froze every pack at -20 degC and wrapped it in a damp towel
+    (BJSM 2006;40(5):485); its points say so and name where it was read."""
+    c2 = [p for p in load_points() if p.group == "C2"]
+    assert len(c2) == 3
+    for p in c2:
+        assert p.barrier == "damp_towel" and p.pack_initial_c == -20
+        assert "BJSM 2006;40(5):485" in p.pack_initial_basis and "BJSM" in p.note
+
+
+def test_a_pack_frozen_colder_than_its_modality_cools_more():
+    """``pack_initial_c`` reaches the model: ice from -20 degC ends colder than ice at 0 degC."""
+    ice = next(p for p in load_points() if p.id == "C2-ice")
+    at_zero = ice.model_copy(update={"pack_initial_c": None, "pack_initial_basis": None})
+    assert model_value(ice, own_contact=False) < model_value(at_zero, own_contact=False) - 0.3
+
+
+def test_a_pack_start_without_its_source_is_refused():
+    row = next(p for p in load_points() if p.id == "C2-ice").model_dump()
+    row["pack_initial_basis"] = " "
+    with pytest.raises(ValidationError, match="pack_initial_basis"):
+        CalibrationPoint(**row)
 
 
 def test_double_dry_towel_fall_within_published_range(table):

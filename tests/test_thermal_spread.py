@@ -120,22 +120,29 @@ def test_band_is_wide_for_bare_ice_and_narrow_under_two_dry_towels():
     assert width(towel) < width(bare) / 4
 
 
-def test_band_covers_the_published_bare_ice_skin_temperature_at_the_default_baseline():
-    # kanlayanaphotporn2005 reported no baseline, so the model's default applies
-    band = thermal.cooling_band("crushed_ice", "none", 20)
-    c2 = next(p for p in load_points() if p.id == "C2-ice")
-    assert band["skin_c_low"].iloc[20] <= c2.measured <= band["skin_c_high"].iloc[20]
+def test_band_covers_the_published_bare_ice_skin_temperature_at_its_baseline():
+    c3 = next(p for p in load_points() if p.id == "C3-ice")
+    assert c3.barrier == "none"
+    band = thermal.cooling_band("crushed_ice", "none", 20, baseline_skin_c=c3.baseline_skin_c)
+    assert band["skin_c_low"].iloc[20] <= c3.measured <= band["skin_c_high"].iloc[20]
 
 
 def test_matching_points_follow_modality_barrier_time_and_skinfold():
     ids = lambda *a: sorted(matching_points(*a)["id"])  # noqa: E731
-    assert ids("crushed_ice", "none", 20, 25) == ["C2-ice", "C3-ice", "C6-ge20-1cm", "C6-ge20-3cm"]
+    assert ids("crushed_ice", "none", 20, 25) == [
+        "C3-ice",
+        "C6-ge20-1cm",
+        "C6-ge20-3cm",
+        "V3-crushed",  # held apart from the fit, still a published point of the condition
+    ]
     assert ids("crushed_ice", "none", 10, 25) == []  # those were measured at 20 min
     assert "C5-21-30" in ids("crushed_ice", "none", 40, 25)  # a 7 degC fall at 37.8 min
     assert "C5-21-30" not in ids("crushed_ice", "none", 30, 25)
     assert ids("crushed_ice", "double_dry_towel", 10, 40) == ["C7-towel"]
+    # C2's ice pack was frozen to -20 degC: not the crushed ice at 0 degC the chart draws
     assert ids("crushed_ice", "damp_towel", 20, 10) == []
-    assert ids("gel_pack", "none", 20, 10) == ["C1-gel", "C2-gel"]
+    assert ids("gel_pack", "damp_towel", 20, 10) == ["C2-gel"]  # -20 degC, within 2 of -18
+    assert ids("gel_pack", "none", 20, 10) == ["C1-gel"]
 
 
 def _texts(fig):
@@ -189,9 +196,10 @@ def test_chart_draws_band_and_published_points_and_describes_them():
     assert xy[:, 1].min() == pytest.approx(band["skin_c_low"].min())
     assert xy[:, 1].max() == pytest.approx(band["skin_c_high"].max())
     x, y = chart.markers["skin_c"].get_data()
-    assert sorted(y) == pytest.approx([10.2, 13.8]) and set(x) == {20.0}
+    assert sorted(y) == pytest.approx([13.8, 15.76]) and set(x) == {19.5, 20.0}
     text = chart.figure.alt_text
-    assert "kanlayanaphotporn2005" in text and "selfe2009" in text and "Light bands" in text
+    assert "selfe2009" in text and "dykstra2009" in text and "Light bands" in text
+    assert "kanlayanaphotporn2005" not in text  # its packs lay on a damp towel
     assert "light band" in chart.figure.caption
 
 

@@ -67,8 +67,9 @@ are the **fitted parameters** (``data/calibration/fitted_parameters.yaml``, writ
 its own contact factor around the typical contact and estimates their spread
 (``contact_spread_log_sd``); the model runs the typical contact, and :func:`cooling_band` the
 contact ``BAND_SD`` (2) spreads better and poorer. A damp towel is a small textbook resistance
-(wet cotton) that, soaked with melt water, gives the pack the contact of the modality its
-``wets_contact`` names (wetted ice).
+(wet cotton). A barrier that soaks up melt water may name in ``wets_contact`` the modality whose
+contact it then gives the pack; the damp towel names none, since a damp towel cooled less than
+a bare ice bag in the one study that compared them.
 
 **Skin and muscle: each from its own calibration.** The studies that measured muscle (C5, C6)
 cooled it far faster than this 1-D model allows with the contact of the studies that measured

@@ -5,8 +5,9 @@ with its source id, the quantity it measures and the tolerance it is judged by.
 :func:`compare` runs the model for every point (optionally with trial parameter values, as
 ``scripts/fit_thermal.py`` does) and returns a table with the error of each point.
 
-Studies of the same nominal condition differ (the same 20 minutes of crushed ice ended at
-10.2 degC in one study and 13.8 degC in another). The fit gives each study group with fitted
+Studies differ by more than their recorded conditions explain (an ice pack through a damp
+towel ended at 10.2 degC in one study, bare crushed ice at 13.8 degC in another, though a damp
+towel cools less than a bare pack in the model). The fit gives each study group with fitted
 points its own pack-skin contact, a factor ``study_contact_<group>`` times the typical one, and
 estimates how far those factors spread (``contact_spread_log_sd``); :func:`compare` uses each
 study's own factor unless told to use the typical contact (``own_contact=False``), which is how
@@ -110,6 +111,8 @@ def model_value(
     pack = load_modalities()[point.modality]
     if point.mass_kg is not None:
         pack = pack.model_copy(update={"mass_kg": point.mass_kg})
+    if point.pack_initial_c is not None:  # a pack the study froze colder than the modality's
+        pack = pack.model_copy(update={"initial_c": point.pack_initial_c})
     barrier = load_barriers()[point.barrier]
     h = (
         resolve(
@@ -232,6 +235,19 @@ def compare(
     return pd.DataFrame(rows)
 
 
+#: A published point is drawn on a chart of its modality when its pack started within this
+#: many degC of the modality's own starting temperature [degC]: one home freezer (-18 degC) and
+#: another (-20 degC) are the same pack; ice frozen to -20 degC is not crushed ice at 0 degC.
+PACK_START_MATCH_C = 2.0
+
+
+def _pack_start_c(point: CalibrationPoint) -> float:
+    """The pack's starting temperature at a point [degC] (the study's, else the modality's)."""
+    if point.pack_initial_c is not None:
+        return point.pack_initial_c
+    return load_modalities()[point.modality].initial_c
+
+
 #: Quantity -> (simulation column, how the published number is placed on the chart).
 _DRAWN = {
     "skin_end_c": ("skin_c", "value"),
@@ -248,7 +264,9 @@ def matching_points(
     """Published calibration points measured under a condition, to draw on a cooling chart.
 
     A point matches when its modality and barrier are the simulated ones, it was measured while
-    the pack was on (its time is within ``application_min``) and, where the study reported a
+    the pack was on (its time is within ``application_min``), its pack started within
+    :data:`PACK_START_MATCH_C` of the modality's own temperature (``pack_initial_c``) and,
+    where the study reported a
     skinfold group, ``skinfold_mm`` falls in that group's range (studies that reported no
     skinfold match any). The lowest-skin timing point (C4) is not a temperature and is left out.
 
@@ -266,15 +284,17 @@ def matching_points(
     --------
     >>> pts = matching_points("crushed_ice", "none", 20, 25)
     >>> sorted(pts.id)
-    ['C2-ice', 'C3-ice', 'C6-ge20-1cm', 'C6-ge20-3cm']
+    ['C3-ice', 'C6-ge20-1cm', 'C6-ge20-3cm', 'V3-crushed']
     """
     rows = []
+    packs = load_modalities()
     for p in load_points():
         if (
             p.quantity not in _DRAWN
             or p.after_removal
             or p.modality != modality
             or p.barrier != barrier
+            or abs(_pack_start_c(p) - packs[p.modality].initial_c) > PACK_START_MATCH_C
         ):
             continue
         column, placement = _DRAWN[p.quantity]
@@ -361,5 +381,7 @@ def cross_validated_skin_error_c() -> float:
     True
     """
     table = load_cross_validation()
-    errors = table.loc[table["quantity"] == "skin_end_c", "error"].astype(float)
+    held_apart = {p.id for p in load_points() if p.held_apart}  # never in a fit to leave out
+    chosen = (table["quantity"] == "skin_end_c") & ~table["id"].isin(held_apart)
+    errors = table.loc[chosen, "error"].astype(float)
     return float(np.sqrt(np.mean(errors**2)))

@@ -385,8 +385,9 @@ def cooling_band(
 ) -> pd.DataFrame:
     """How far studies of the same condition differ: the model with poorer and better contact.
 
-    Published studies of one nominal condition differ by several degrees (the same crushed ice
-    for 20 minutes ended at 10.2 degC in one study and 13.8 degC in another). The calibration
+    Published studies differ by more than their recorded conditions explain (20 minutes of
+    bare frozen peas ended at 10.8 degC in one study; through a damp towel, 14.4 degC in
+    another, where an ice pack ended at 10.2 degC). The calibration
     (``scripts/fit_thermal.py``) gives each study its own pack-skin contact and estimates how
     much those contacts spread (``contact_spread_log_sd``, the SD of the log contact). This
     function reruns :func:`simulate_cooling` with the contact ``BAND_SD`` (2) SDs better and

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..data import cached_loader, data_path, read_csv_models
 from ..sources import check_source_ids
@@ -44,6 +44,8 @@ class CalibrationPoint(BaseModel):
     baseline_skin_c: float | None = Field(default=None, ge=20, le=37)
     baseline_basis: str
     mass_kg: float | None = Field(default=None, gt=0)
+    pack_initial_c: float | None = Field(default=None, ge=-40, le=10)
+    pack_initial_basis: str | None = None
     rewarm_min: float = Field(default=0.0, ge=0, le=240)
     held_apart: bool = False
     quantity: Quantity
@@ -55,6 +57,12 @@ class CalibrationPoint(BaseModel):
     tolerance_kind: Literal["abs_c", "abs_min", "rel"]
     weight: float = Field(ge=0)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _pack_start_names_its_source(self) -> CalibrationPoint:
+        if self.pack_initial_c is not None and not (self.pack_initial_basis or "").strip():
+            raise ValueError("pack_initial_c needs pack_initial_basis: where the value was read")
+        return self
 
     @property
     def after_removal(self) -> bool:
