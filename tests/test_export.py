@@ -254,6 +254,38 @@ def test_pdf_has_one_page_per_slide(executed, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def _blocks_page(blocks: int, *, area: bool) -> str:
+    """A page of ``blocks`` 40 px blocks, 20 px apart, or 10 px apart when ``html.tight``."""
+    declared = ' data-print-area-mm="182x273"' if area else ""
+    return (
+        f"<!DOCTYPE html><html{declared}><head><style>"
+        "@page { size: A4; margin: 12mm 14mm; } body { margin: 0; }"
+        "p { height: 40px; margin: 0 0 20px; } html.tight p { margin: 0 0 10px; }"
+        f"</style></head><body>{'<p>block</p>' * blocks}</body></html>"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("blocks", "pages_loose", "pages_fit"),
+    [(10, 1, 1), (19, 2, 1), (40, 3, 2)],  # 1,032 px a page: 19 x 60 = 1,140; 19 x 50 = 950
+)
+def test_a_page_that_declares_its_printed_area_gets_tight_spacing_if_that_saves_a_page(
+    blocks, pages_loose, pages_fit
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from aftercare.export.pdf import print_many
+
+    if not Path("/usr/bin/chromium").is_file() and "CHROMIUM_PATH" not in __import__("os").environ:
+        pytest.skip("Chromium not found at /usr/bin/chromium")
+    pdfs = print_many([_blocks_page(blocks, area=a) for a in (False, True)], slides=False)
+    pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    assert pages == [pages_loose, pages_fit]
+
+
 # -- the export folder: manifest, --force, what was replaced -------------------------------------
 
 

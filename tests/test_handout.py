@@ -449,7 +449,7 @@ def test_english_sheet_reads_at_or_below_grade_8(case):
 
 def test_portuguese_sheet_is_in_portuguese():
     html = render(PATIENTS["caution"], lang="pt-BR")
-    assert '<html lang="pt-BR">' in html
+    assert '<html lang="pt-BR" ' in html
     for phrase in (
         "Se você quiser usar gelo",
         "O gelo é opcional",

@@ -51,7 +51,7 @@ def test_a_new_language_is_a_new_catalogue_folder(locale_with_spanish):
     assert args.lang == "es"
     assert ("Español", "es") in PatientSheetApp().controls["lang"].options
     html = render_handout(PatientFile.model_validate({"needled_at": "09:30"}), lang="es")
-    assert '<html lang="es">' in html and "PM" not in html  # Babel's Spanish clock: 24 h
+    assert '<html lang="es" ' in html and "PM" not in html  # Babel's Spanish clock: 24 h
 
 
 def test_an_unknown_language_is_refused_at_the_command_line(capsys):

@@ -277,10 +277,31 @@ def test_sample_of_sheets_fits_two_pages_and_all_conditions_three(lang):
 
     if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).is_file():
         pytest.skip("Chromium not found at /usr/bin/chromium")
-    sample = [("dvt_at_site",), ("age_extremes",), *NAMED_PAIRS[:3], tuple(FACTORS)]
-    pdfs = print_many([_render(f, False, lang) for f in sample], slides=False)
-    pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    sample = [
+        ("neuropathy",),
+        ("dvt_at_site",),
+        ("age_extremes",),
+        ("cold_intolerance", "malignancy_at_site"),
+        *NAMED_PAIRS[:3],
+        tuple(FACTORS),
+    ]
+    htmls = [_render(f, False, lang) for f in sample]
+    # The same sheets without their printed area: the printer cannot choose tight spacing.
+    loose = [h.replace("data-print-area-mm=", "data-unknown=", 1) for h in htmls]
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in print_many(htmls + loose, slides=False)]
+    pages = [len(r.pages) for r in readers[: len(sample)]]
+    pages_loose = [len(r.pages) for r in readers[len(sample) :]]
     assert max(pages[:-1]) <= 2 and pages[-1] <= 3, dict(zip(sample, pages, strict=True))
+    # Tight spacing is chosen only where it saves a page, and it does save pages.
+    assert all(p <= q for p, q in zip(pages, pages_loose, strict=True)), (pages, pages_loose)
+    assert sum(pages) < sum(pages_loose), (pages, pages_loose)
+    # No sheet ends on a page holding only its footer (the clinic's plan, education statement).
+    for factors, html, reader in zip(sample, htmls, readers, strict=False):
+        if len(reader.pages) > 1:
+            footer_starts = " ".join(re.search(r"<footer>\s*<p>(.*?)</p>", html)[1].split()[:3])
+            last = " ".join(reader.pages[-1].extract_text().split())
+            assert footer_starts in last, (factors, footer_starts, last[:300])
+            assert len(last.split(footer_starts)[0]) > 40, (factors, last[:300])
 
 
 # -- the data behind it: bad rows are named -------------------------------------------------

@@ -40,6 +40,33 @@ _WAIT_MATHJAX = """() => new Promise(resolve => {
 })"""
 
 
+#: CSS px per mm (CSS: 96 px to the inch).
+_PX_PER_MM = 96 / 25.4
+#: How many printed pages a page's content needs, laid out at the width of the printed area
+#: (``data-print-area-mm="WxH"`` on ``<html>``): the bottom of its last part before any part
+#: that starts a page of its own (``.record``), over the area's height.
+_PAGES_NEEDED = """(heightPx) => {
+  const parts = [...document.body.children].filter(e => !e.classList.contains('record'));
+  const bottom = Math.max(...parts.map(e => e.getBoundingClientRect().bottom + window.scrollY));
+  return Math.ceil(bottom / heightPx);
+}"""
+
+
+def _choose_spacing(page) -> None:
+    """Give a page that declares its printed area (``data-print-area-mm``) the class ``tight``
+    when that needs fewer pages, so a sheet does not end on a page holding a line or two."""
+    area = page.evaluate("() => document.documentElement.dataset.printAreaMm || ''")
+    if not area:
+        return
+    width_mm, height_mm = (float(part) for part in area.split("x"))
+    height_px = height_mm * _PX_PER_MM
+    page.set_viewport_size({"width": round(width_mm * _PX_PER_MM), "height": round(height_px)})
+    loose = page.evaluate(_PAGES_NEEDED, height_px)
+    page.evaluate("() => document.documentElement.classList.add('tight')")
+    if page.evaluate(_PAGES_NEEDED, height_px) >= loose:
+        page.evaluate("() => document.documentElement.classList.remove('tight')")
+
+
 def print_html_to_pdf(html_path: Path, *, slides: bool, timeout_ms: int = 30000) -> bytes:
     """Open ``html_path`` from ``file://`` (network blocked) in Chromium and return PDF bytes."""
     return print_many([Path(html_path)], slides=slides, timeout_ms=timeout_ms)[0]
@@ -111,6 +138,7 @@ def _print(browser, source: Path | str, *, slides: bool, timeout_ms: int) -> byt
             data = page.pdf(print_background=True, prefer_css_page_size=True)
         else:
             page.emulate_media(media="print")
+            _choose_spacing(page)
             data = page.pdf(
                 format="A4",
                 print_background=True,
