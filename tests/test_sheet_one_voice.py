@@ -286,15 +286,15 @@ def test_sample_of_sheets_fits_two_pages_and_all_conditions_three(lang):
         tuple(FACTORS),
     ]
     htmls = [_render(f, False, lang) for f in sample]
-    # The same sheets without their printed area: the printer cannot choose tight spacing.
-    loose = [h.replace("data-print-area-mm=", "data-unknown=", 1) for h in htmls]
+    # The first four without their printed area (the printer cannot choose tight spacing).
+    loose = [h.replace("data-print-area-mm=", "data-unknown=", 1) for h in htmls[:4]]
     readers = [PdfReader(io.BytesIO(pdf)) for pdf in print_many(htmls + loose, slides=False)]
     pages = [len(r.pages) for r in readers[: len(sample)]]
     pages_loose = [len(r.pages) for r in readers[len(sample) :]]
     assert max(pages[:-1]) <= 2 and pages[-1] <= 3, dict(zip(sample, pages, strict=True))
     # Tight spacing is chosen only where it saves a page, and it does save pages.
-    assert all(p <= q for p, q in zip(pages, pages_loose, strict=True)), (pages, pages_loose)
-    assert sum(pages) < sum(pages_loose), (pages, pages_loose)
+    assert all(p <= q for p, q in zip(pages, pages_loose, strict=False)), (pages, pages_loose)
+    assert sum(pages[:4]) < sum(pages_loose), (pages, pages_loose)
     # No sheet ends on a page holding only its footer (the clinic's plan, education statement).
     for factors, html, reader in zip(sample, htmls, readers, strict=False):
         if len(reader.pages) > 1:
