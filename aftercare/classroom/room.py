@@ -438,7 +438,7 @@ def _handlers(prefix: str, room: Room, auth):
             # a class answering at once queued behind each other's token checks), as
             # JupyterHub's own single-user servers ask; then HubAuthenticated's access check.
             # A notebook saying it is here has the hub's answer about its token renewed first.
-            if self.renews_token_check and hasattr(self.hub_auth, "renew_token_check"):
+            if self.renews_token_check:
                 await self.hub_auth.renew_token_check(self)
             user = await self.hub_auth.get_user(self, sync=False)
             if user is not None:
