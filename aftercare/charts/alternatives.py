@@ -79,13 +79,14 @@ def _measuring_renderer() -> RendererAgg:
     return RendererAgg(1, 1, style.DPI)
 
 
-def _fit_name(name: str, room_px: float) -> str:
-    """``name`` (12 pt), shortened at a word with "..." until it is at most ``room_px`` wide."""
-    chars = len(name)
-    short = name
-    while chars > 8 and _text_width_px(short, 12) > room_px:
+def _fit_text(text: str, room_px: float, size_pt: float = 12) -> str:
+    """``text`` at ``size_pt``, shortened at a word with "..." until it is at most ``room_px``
+    wide (as measured in the house font)."""
+    chars = len(text)
+    short = text
+    while chars > 8 and _text_width_px(short, size_pt) > room_px:
         chars -= 1
-        short = textwrap.shorten(name, chars, placeholder="...")
+        short = textwrap.shorten(text, chars, placeholder="...")
     return short
 
 
@@ -190,7 +191,7 @@ class AlternativesChart:
         self.row_markers = []
         self.row_labels = []
         for i, row in enumerate(comparison.itertuples(index=False)):
-            name = _fit_name(str(row.name), room_px)
+            name = _fit_text(str(row.name), room_px)
             ax.text(
                 name_x,
                 i - 0.13,
@@ -345,7 +346,7 @@ class AlternativesChart:
             label = f"{therapy}: {row.outcome}"
             if fax.bbox.height / (k + 0.2) < _TWO_LINE_ROW_PX:  # a short panel: one line
                 room_px = fax.bbox.x0 - 0.45 * self.width_px - 16  # right of the suitability
-                labels.append(textwrap.shorten(label, int(room_px / 8.4), placeholder="..."))
+                labels.append(_fit_text(label, room_px, 11))
                 continue
             lines = textwrap.wrap(label, 30)
             if len(lines) > 2:
