@@ -270,7 +270,7 @@ def cross_validate(values: dict[str, float], points=None) -> dict[str, dict[str,
             continue
         start = {k: v for k, v in values.items() if k in START}
         fitted, _, _ = fit_all(kept, start=start)
-        _reset_caches()
+        clear_caches()
         table = compare(fitted, own_contact=False, points=left)
         out[group] = dict(zip(table["id"], table["model"], strict=True))
     return out
@@ -324,17 +324,13 @@ def tissue_value(name: str, value: float):
     patched = [(module, module.load_tissue) for module in (solver, model)]
     for module, _ in patched:
         module.load_tissue = lambda: changed
-    _clear_solver_caches()
+    clear_caches()
     try:
         yield
     finally:
         for module, loader in patched:
             module.load_tissue = loader
-        _clear_solver_caches()
-
-
-def _clear_solver_caches() -> None:
-    clear_caches()
+        clear_caches()
 
 
 def fat_conductivity_profile(values: dict[str, float], points=None) -> list[tuple[float, float]]:
@@ -372,7 +368,7 @@ def frozen_pack_contact():
         for table, old in zip((TYPICAL_BOUNDS, BOUNDS, START), saved, strict=True):
             table.clear()
             table.update(old)
-        _reset_caches()
+        clear_caches()
 
 
 def frozen_contact_trial(values: dict[str, float], points) -> dict[str, object] | None:
@@ -427,10 +423,6 @@ def write_parameters(values, fitted_to, intervals) -> Path:
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def _reset_caches() -> None:
-    clear_caches()
 
 
 def otte_trend(table) -> tuple[float, float]:
@@ -985,7 +977,7 @@ def write_report(
     report_path: Path | None = None,
     trial=None,
 ) -> Path:
-    _reset_caches()
+    clear_caches()
     points = load_points() if points is None else points
     table = compare(points=points)
     typical = compare(own_contact=False, points=points).set_index("id")
@@ -1395,17 +1387,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         print("fitted:", {k: round(v, 6) for k, v in values.items()})
         print("wrote", write_parameters(values, _fitted_to(fit, points), intervals))
-    _reset_caches()
+    clear_caches()
     print("cross-validating (one refit per study) ...")
     cv = cross_validate(values, points)
     print("wrote", write_cross_validation(cv))
-    _reset_caches()
+    clear_caches()
     profile, fat_profile = [], []
     if not args.skip_profiles:
         print("perfusion and fat conductivity profiles ...")
         profile = perfusion_profile(values, points)
         fat_profile = fat_conductivity_profile(values, points)
-    _reset_caches()
+    clear_caches()
     trial = None if args.skip_profiles else frozen_contact_trial(values, points)
     path = write_report(
         values, intervals, cv, profile, fat_profile, points, args.report_path, trial
